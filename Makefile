@@ -1,0 +1,54 @@
+# SCSP Reviews. The README explains each target.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+ADDR ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format worker beat bench install assets clean-db
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: node_modules/.installed
+
+## make run: set up and serve the demo partnership on SQLite, eager Celery, console e-mail.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving http://$(ADDR)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver $(ADDR)
+
+## make test: install what the tests need and run the whole suite.
+test: install assets
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+## Production processes (need REDIS_URL). Run exactly one beat.
+worker: install
+	$(VENV)/bin/celery -A scsp worker -l info --concurrency=2
+
+beat: install
+	$(VENV)/bin/celery -A scsp beat -l info
+
+clean-db:
+	rm -f db.sqlite3

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScspConfig(AppConfig):
+    name = "scsp"
+    verbose_name = _("Partnership")
+
+    def ready(self):
+        from scsp.navigation import Entry, register
+
+        def signed_in(user):
+            return user.is_authenticated
+
+        register(Entry(_("Agencies"), "scsp:agency_list",
+                       _("See the partnership's agencies and who to contact in each."),
+                       signed_in, order=80))
+        register(Entry(_("Learning themes"), "scsp:theme_list",
+                       _("The learning themes reviews, audits and actions are tagged with."),
+                       signed_in, order=81))
+        register(Entry(_("Access log"), "scsp:access_log",
+                       _("Who viewed or downloaded sensitive records, and when."),
+                       lambda u: u.reads_audit_log, order=90))
+        register(Entry(_("Change history"), "scsp:change_history",
+                       _("Every change to partnership records: who, when, before and after."),
+                       lambda u: u.reads_audit_log, order=91))
+        register(Entry(_("Change your password"), "scsp:password_change",
+                       _("Set a new password (at least 12 characters)."),
+                       signed_in, order=200, in_navbar=False))

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from scsp.models import AccessEvent, Theme
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    """E-mail and password. One message for every failure, throttled or not."""
+
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "We could not sign you in with that e-mail address and password. Check them and try "
+            "again. After several failed attempts you must wait 15 minutes."
+        ),
+        "inactive": _(
+            "We could not sign you in with that e-mail address and password. Check them and try "
+            "again. After several failed attempts you must wait 15 minutes."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Sign in")))
+
+
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "description", "active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save theme")))
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = Theme.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("There is already a theme called “%(name)s”."),
+                                        params={"name": clash.first().name})
+        return name
+
+
+class AccessLogFilterForm(forms.Form):
+    """Filters for the access log; every field is optional."""
+
+    action = forms.ChoiceField(
+        label=_("What happened"), required=False,
+        choices=[("", _("Anything"))] + list(AccessEvent.Action.choices),
+    )
+    object_type = forms.CharField(label=_("Record type"), required=False)
+    person = forms.CharField(label=_("Person (name or e-mail)"), required=False)
+    since = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.add_input(Submit("submit", _("Filter"), css_class="btn-secondary"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError(_("“From” must be on or before “To”."))
+        return data

@@ -1,0 +1,43 @@
+"""Load the demo partnership (Sandwell, from its 2022-23 annual report).
+
+Each installed app may have a ``demo`` module with ``seed(command)``; they run in
+INSTALLED_APPS order, which is the dependency order (core, actions, reviews, audits, reports).
+Every step is idempotent: running the command twice creates no duplicates.
+"""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Load the demo Sandwell partnership: agencies, people, themes and demo records."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though the settings look like production.",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED and not options["force"]:
+            raise CommandError(
+                "Refusing to load demo data: this is a production configuration "
+                "(SCSP_ENV=production). Use --force only on a throwaway copy."
+            )
+        with transaction.atomic():
+            for config in apps.get_app_configs():
+                try:
+                    module = import_module(f"{config.name}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.demo":
+                        raise
+                    continue
+                module.seed(self)
+        from scsp.demo import print_sign_ins
+
+        print_sign_ins(self)

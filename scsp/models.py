@@ -1,0 +1,358 @@
+"""The partnership core: agencies, people and their roles, learning themes, the working-day
+calendar's closure days, and the access log."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    """What a person does in the partnership; it decides what they may see and change."""
+
+    COORDINATOR = "coordinator", _("Review co-ordinator (business unit)")
+    CHAIR = "chair", _("Chair")
+    SCRUTINEER = "scrutineer", _("Independent scrutineer")
+    AGENCY_LEAD = "agency_lead", _("Agency safeguarding lead")
+    AGENCY_OFFICER = "agency_officer", _("Agency officer")
+
+
+#: Roles that may read every record in the partnership.
+PARTNERSHIP_WIDE_ROLES = frozenset({Role.COORDINATOR, Role.CHAIR, Role.SCRUTINEER})
+
+
+class AgencyKind(models.TextChoices):
+    """The kinds of organisation in a partnership."""
+
+    STATUTORY = "statutory", _("Statutory safeguarding partner")
+    RELEVANT = "relevant", _("Relevant agency")
+    SCHOOL = "school", _("School or education setting")
+    HEALTH = "health", _("Health provider")
+    VCF = "vcf", _("Voluntary, community or faith sector")
+    OTHER = "other", _("Other")
+
+
+class AgencyQuerySet(models.QuerySet):
+    """Agencies are not sensitive: every signed-in person may see the directory."""
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self
+
+    def editable_by(self, user):
+        if getattr(user, "is_coordinator", False):
+            return self
+        return self.none()
+
+    def active(self):
+        return self.filter(active=True)
+
+
+class Agency(models.Model):
+    """An organisation in the partnership. The business unit is itself an agency."""
+
+    Kind = AgencyKind
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("short name"), max_length=30, unique=True, help_text=_("For example WMP or SCT.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    is_business_unit = models.BooleanField(
+        _("is the partnership business unit"), default=False
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_business_unit"],
+                condition=Q(is_business_unit=True),
+                name="one_business_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AgencyKind.values), name="agency_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("scsp:agency_detail", args=[self.pk])
+
+
+class UserQuerySet(models.QuerySet):
+    """People in the directory: partnership-wide roles see everyone; others their own agency
+    and the business unit (whom they need to contact)."""
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.sees_everything:
+            return self
+        return self.filter(Q(agency_id=user.agency_id) | Q(agency__is_business_unit=True))
+
+    def editable_by(self, user):
+        if getattr(user, "is_coordinator", False):
+            return self
+        return self.none()
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    """Users sign in with their work e-mail address."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        """The first administrator: staff, superuser and co-ordinator in the business unit."""
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", Role.COORDINATOR)
+        if "agency" not in extra and "agency_id" not in extra:
+            unit, _created = Agency.objects.get_or_create(
+                is_business_unit=True,
+                defaults={
+                    "name": "SCSP Business Unit",
+                    "short_name": "SCSP BU",
+                    "kind": Agency.Kind.OTHER,
+                },
+            )
+            extra["agency"] = unit
+        return self._create_user(email, password, **extra)
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. Belongs to exactly one agency and has one role."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="people", verbose_name=_("agency")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("can use the admin site"), default=False
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    calendar_token = models.CharField(
+        _("calendar feed token"), max_length=64, unique=True, default=new_calendar_token
+    )
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "calendar_token"])
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="user_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = (self.email or "").strip().lower()
+        if self.role == Role.COORDINATOR and self.agency_id and not self.agency.is_business_unit:
+            raise ValidationError(
+                {"role": _("The review co-ordinator must belong to the business unit.")}
+            )
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    # Role helpers: every permission check in the product reads these, never `role` directly.
+    @property
+    def is_coordinator(self) -> bool:
+        return self.is_active and self.role == Role.COORDINATOR
+
+    @property
+    def is_chair(self) -> bool:
+        return self.is_active and self.role == Role.CHAIR
+
+    @property
+    def is_scrutineer(self) -> bool:
+        return self.is_active and self.role == Role.SCRUTINEER
+
+    @property
+    def is_agency_lead(self) -> bool:
+        return self.is_active and self.role == Role.AGENCY_LEAD
+
+    @property
+    def is_agency_officer(self) -> bool:
+        return self.is_active and self.role == Role.AGENCY_OFFICER
+
+    @property
+    def sees_everything(self) -> bool:
+        """Co-ordinator, chair and scrutineer read every record in the partnership."""
+        return self.is_active and self.role in PARTNERSHIP_WIDE_ROLES
+
+    @property
+    def reads_audit_log(self) -> bool:
+        """The access log and change history are for the co-ordinator and the scrutineer."""
+        return self.is_coordinator or self.is_scrutineer
+
+    def regenerate_calendar_token(self):
+        self.calendar_token = new_calendar_token()
+        self.save(update_fields=["calendar_token"])
+
+
+class ThemeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self
+
+    def editable_by(self, user):
+        if getattr(user, "is_coordinator", False):
+            return self
+        return self.none()
+
+    def active(self):
+        return self.filter(active=True)
+
+
+class Theme(models.Model):
+    """A learning theme (neglect, exploitation, ...) that reviews, audits and actions answer."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive themes stay on old records but cannot be chosen.")
+    )
+
+    history = HistoricalRecords()
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("learning theme")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("scsp:theme_list")
+
+
+class ClosureDay(models.Model):
+    """A partnership closure day that the working-day clocks skip, besides bank holidays."""
+
+    date = models.DateField(_("date"), unique=True)
+    reason = models.CharField(_("reason"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("closure day")
+
+    def __str__(self):
+        return f"{self.date:%d %b %Y}: {self.reason}"
+
+
+class AccessEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if getattr(user, "reads_audit_log", False):
+            return self
+        return self.none()
+
+    def editable_by(self, user):
+        return self.none()
+
+
+class AccessEvent(models.Model):
+    """One view or download of a sensitive record: who, what, when. Never the content."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        DOWNLOAD = "download", _("Downloaded")
+        EXPORT = "export", _("Exported")
+        DENIED = "denied", _("Refused")
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="access_events", null=True, blank=True
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64, blank=True)
+    label = models.CharField(
+        max_length=200, blank=True, help_text=_("A reference, never narrative.")
+    )
+    path = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AccessEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.user} {self.action} {self.object_type} {self.label}"
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in, kept for throttling. The password is never stored."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.email} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,262 @@
+from __future__ import annotations
+
+import logging
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
+
+from scsp.forms import AccessLogFilterForm, SignInForm, ThemeForm
+from scsp.models import AccessEvent, Agency, Theme, User
+from scsp.navigation import entries_for
+from scsp.permissions import RoleRequiredMixin, get_object_for_user, scoped
+
+log = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    """What the signed-in person can do, by role."""
+
+    template_name = "scsp/home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["capabilities"] = entries_for(self.request.user)
+        return ctx
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Reset links are built from SITE_URL, never from the request's Host header."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    success_url = reverse_lazy("scsp:password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        return {"site_url": settings.SITE_URL}
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """200 when the database (and Redis, where configured) answer; 503 naming what failed."""
+    failures = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        log.exception("health check: database unreachable")
+        failures.append("database")
+    if settings.REDIS_URL:
+        import redis
+
+        try:
+            redis.Redis.from_url(
+                settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+            ).ping()
+        except Exception:  # noqa: BLE001
+            log.warning("health check: redis unreachable")
+            failures.append("redis")
+    if failures:
+        return HttpResponse(
+            "unavailable: " + ", ".join(failures), status=503, content_type="text/plain"
+        )
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+def accessibility_statement(request):
+    return render(request, "scsp/accessibility.html")
+
+
+class AgencyListView(ListView):
+    template_name = "scsp/agency_list.html"
+    context_object_name = "agencies"
+
+    def get_queryset(self):
+        return scoped(Agency, self.request.user).order_by("-active", "kind", "name")
+
+
+class AgencyDetailView(DetailView):
+    template_name = "scsp/agency_detail.html"
+    context_object_name = "agency"
+
+    def get_object(self, queryset=None):
+        return get_object_for_user(Agency, self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["people"] = (
+            scoped(User, self.request.user).filter(agency=self.object, is_active=True)
+            .order_by("role", "full_name")
+        )
+        return ctx
+
+
+class ThemeListView(ListView):
+    template_name = "scsp/theme_list.html"
+    context_object_name = "themes"
+
+    def get_queryset(self):
+        return scoped(Theme, self.request.user).order_by("-active", "name")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_edit"] = self.request.user.is_coordinator
+        return ctx
+
+
+class ThemeCreateView(RoleRequiredMixin, CreateView):
+    model = Theme
+    form_class = ThemeForm
+    template_name = "scsp/theme_form.html"
+    success_url = reverse_lazy("scsp:theme_list")
+
+    def allowed(self, user):
+        return user.is_coordinator
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Theme “%s” added.") % self.object.name)
+        return response
+
+
+class ThemeUpdateView(UpdateView):
+    form_class = ThemeForm
+    template_name = "scsp/theme_form.html"
+    success_url = reverse_lazy("scsp:theme_list")
+
+    def get_object(self, queryset=None):
+        return get_object_for_user(Theme, self.request.user, edit=True, pk=self.kwargs["pk"])
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Theme “%s” saved.") % self.object.name)
+        return response
+
+
+class AuditReaderMixin(RoleRequiredMixin):
+    def allowed(self, user):
+        return user.reads_audit_log
+
+
+class AccessLogView(AuditReaderMixin, TemplateView):
+    """The access log, newest first, filtered and paginated."""
+
+    template_name = "scsp/access_log.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = AccessLogFilterForm(self.request.GET or None)
+        events = scoped(AccessEvent, self.request.user).select_related("user", "user__agency")
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["action"]:
+                events = events.filter(action=data["action"])
+            if data["object_type"]:
+                events = events.filter(object_type__icontains=data["object_type"])
+            if data["person"]:
+                events = events.filter(
+                    Q(user__full_name__icontains=data["person"])
+                    | Q(user__email__icontains=data["person"])
+                )
+            if data["since"]:
+                events = events.filter(at__date__gte=data["since"])
+            if data["until"]:
+                events = events.filter(at__date__lte=data["until"])
+        page = Paginator(events, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx.update(form=form, page_obj=page, events=page.object_list, query=query.urlencode())
+        return ctx
+
+
+def history_models():
+    """Every model whose changes django-simple-history records, by label."""
+    found = {}
+    for model in apps.get_models():
+        manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
+        if manager_name and not model._meta.label.startswith("scsp.Historical"):
+            found[model._meta.label] = model
+    return dict(sorted(found.items(), key=lambda kv: str(kv[1]._meta.verbose_name)))
+
+
+class ChangeHistoryView(AuditReaderMixin, TemplateView):
+    """Before-and-after history of one kind of record, newest first.
+
+    The previous version of every row on the page is fetched in one query per page, not one
+    per row."""
+
+    template_name = "scsp/change_history.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        models = history_models()
+        label = self.request.GET.get("record")
+        if label not in models:
+            label = next(iter(models))
+        model = models[label]
+        history = getattr(model, model._meta.simple_history_manager_attribute)
+        records = history.all().select_related("history_user").order_by("-history_date",
+                                                                          "-history_id")
+        page = Paginator(records, self.paginate_by).get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
+        pk_name = model._meta.pk.attname
+        object_ids = {getattr(r, pk_name) for r in rows}
+        older = {}
+        if rows:
+            earlier = history.filter(
+                **{f"{pk_name}__in": object_ids},
+                history_id__lt=max(r.history_id for r in rows),
+            ).order_by(pk_name, "history_id")
+            for rec in earlier:
+                older.setdefault(getattr(rec, pk_name), []).append(rec)
+        entries = []
+        for rec in rows:
+            prev = None
+            for candidate in older.get(getattr(rec, pk_name), []):
+                if candidate.history_id < rec.history_id:
+                    prev = candidate
+            changes = []
+            if prev is not None and rec.history_type == "~":
+                delta = rec.diff_against(prev)
+                changes = [(c.field, c.old, c.new) for c in delta.changes]
+            entries.append({"record": rec, "changes": changes})
+        ctx.update(
+            models=[(lbl, str(m._meta.verbose_name).capitalize()) for lbl, m in models.items()],
+            selected=label,
+            page_obj=page,
+            entries=entries,
+        )
+        return ctx
+
+
+def forbidden(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,108 @@
+"""The working-day calendar every statutory clock uses.
+
+A working day is any day except Saturday, Sunday, a bank holiday in England and Wales (from the
+``holidays`` package, substitute days included) and a partnership closure day entered in the
+admin. Dates are plain ``datetime.date`` values; nothing here reads the clock.
+
+Counting convention (the one the statutory guidance and DOMAIN.md use): "N working days after D"
+is reached by stepping forward from D and counting only working days, so D itself never counts.
+15 working days after Friday 18 December 2026 is Wednesday 13 January 2027.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import holidays
+from django.conf import settings
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[dt.date]:
+    calendar = holidays.country_holidays(
+        settings.WORKDAYS_HOLIDAY_COUNTRY, subdiv=settings.WORKDAYS_HOLIDAY_SUBDIV, years=year
+    )
+    return frozenset(calendar.keys())
+
+
+def bank_holidays(year: int) -> frozenset[dt.date]:
+    """England and Wales bank holidays in ``year`` (weekend dates included, as the package
+    lists them; the weekday test takes care of those)."""
+    return _bank_holidays(year)
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Weekends, bank holidays and the given closure days. Build one per request or report with
+    :func:`calendar` and reuse it: it holds the closure days so no clock needs a query."""
+
+    closures: frozenset[dt.date] = field(default_factory=frozenset)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return day.weekday() < 5 and day not in bank_holidays(day.year) and day not in self.closures
+
+    def add_working_days(self, start: dt.date, n: int) -> dt.date:
+        """The date ``n`` working days after ``start`` (``n`` may be negative: before it).
+        ``n == 0`` returns ``start`` itself."""
+        step = ONE_DAY if n >= 0 else -ONE_DAY
+        remaining = abs(n)
+        day = start
+        while remaining:
+            day += step
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after ``start`` up to and including ``end``; negative when ``end`` is
+        before ``start``. So ``working_days_between(d, add_working_days(d, n)) == n``."""
+        if end == start:
+            return 0
+        if end < start:
+            return -self.working_days_between(end, start)
+        count = 0
+        day = start
+        while day < end:
+            day += ONE_DAY
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """``day`` itself if it is a working day, otherwise the next one."""
+        while not self.is_working_day(day):
+            day += ONE_DAY
+        return day
+
+    def non_working_days(self, start: dt.date, end: dt.date) -> Iterable[dt.date]:
+        day = start
+        while day <= end:
+            if not self.is_working_day(day):
+                yield day
+            day += ONE_DAY
+
+
+def calendar() -> WorkingCalendar:
+    """The partnership's calendar, with the closure days read from the database (one query)."""
+    from scsp.models import ClosureDay
+
+    return WorkingCalendar(frozenset(ClosureDay.objects.values_list("date", flat=True)))
+
+
+# Module-level shortcuts for one-off questions. Code that asks many questions (a list page, a
+# report) builds one calendar() and reuses it.
+def is_working_day(day: dt.date, cal: WorkingCalendar | None = None) -> bool:
+    return (cal or calendar()).is_working_day(day)
+
+
+def add_working_days(start: dt.date, n: int, cal: WorkingCalendar | None = None) -> dt.date:
+    return (cal or calendar()).add_working_days(start, n)
+
+
+def working_days_between(start: dt.date, end: dt.date, cal: WorkingCalendar | None = None) -> int:
+    return (cal or calendar()).working_days_between(start, end)
