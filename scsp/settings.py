@@ -205,6 +205,11 @@ STORAGES = {
         )
     },
 }
+# Development and tests serve static files straight from the finders (no collectstatic).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Evidence files are never served from a public URL: MEDIA_URL is deliberately unset and every
 # download goes through a permission-checked view.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

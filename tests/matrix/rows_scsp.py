@@ -1,0 +1,34 @@
+from tests.factories import ThemeFactory
+from tests.matrix import PUBLIC, Row, only, statuses
+
+
+def build_world(world, personas):
+    world["theme"] = ThemeFactory(name="Neglect")
+    world["agency"] = personas["wmp_officer"].agency
+
+
+ROWS = [
+    Row("scsp:home", statuses()),
+    Row("scsp:login", statuses(anonymous=200, default=302),
+        note="signed-in people are sent on to their home page"),
+    Row("scsp:logout", statuses(405, anonymous=302), note="sign-out is POST only"),
+    Row("scsp:password_change", statuses()),
+    Row("scsp:password_change_done", statuses()),
+    Row("scsp:password_reset", PUBLIC),
+    Row("scsp:password_reset_done", PUBLIC),
+    Row("scsp:password_reset_confirm", PUBLIC,
+        kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"},
+        note="an invalid link shows the 'link has expired' page"),
+    Row("scsp:password_reset_complete", PUBLIC),
+    Row("scsp:healthz", PUBLIC),
+    Row("scsp:accessibility", PUBLIC),
+    Row("scsp:agency_list", statuses()),
+    Row("scsp:agency_detail", statuses(), kwargs=lambda w: {"pk": w["agency"].pk}),
+    Row("scsp:theme_list", statuses()),
+    Row("scsp:theme_create", only("coordinator")),
+    Row("scsp:theme_update", only("coordinator"), kwargs=lambda w: {"pk": w["theme"].pk}),
+    Row("scsp:access_log", only("coordinator", "scrutineer")),
+    Row("scsp:change_history", only("coordinator", "scrutineer")),
+    Row("admin:index", statuses(302, anonymous=302),
+        note="the admin site is for staff only; others are sent to its sign-in"),
+]

@@ -1,0 +1,81 @@
+"""Persona x URL matrix: every named URL, every persona, the expected status."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import tests.matrix as matrix_pkg
+from tests.matrix import PERSONAS
+
+MODULES = [
+    importlib.import_module(f"tests.matrix.{m.name}")
+    for m in pkgutil.iter_modules(matrix_pkg.__path__)
+    if m.name.startswith("rows_")
+]
+ROWS = [row for module in MODULES for row in module.ROWS]
+# The Django admin's own pages are guarded as one unit by the admin site (staff only);
+# the matrix covers its index, and tests/scsp/test_admin.py checks a sample of the rest.
+EXCLUDED_NAMESPACES = ("admin:",)
+ALLOWED_EXCLUDED = {"admin:index"}
+
+
+def named_urls(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}{pattern.namespace}:"
+            yield from named_urls(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_has_a_row():
+    urls = {
+        name for name in named_urls()
+        if not name.startswith(EXCLUDED_NAMESPACES) or name in ALLOWED_EXCLUDED
+    }
+    covered = {row.url_name for row in ROWS}
+    missing = sorted(urls - covered)
+    assert not missing, f"URLs without a row in tests/matrix/rows_*.py: {missing}"
+    stale = sorted(covered - urls)
+    assert not stale, f"Rows for URLs that no longer exist: {stale}"
+
+
+def test_rows_are_unique_and_complete():
+    names = [row.url_name for row in ROWS]
+    assert len(names) == len(set(names)), "a URL has two rows"
+    for row in ROWS:
+        assert set(row.expected) == set(PERSONAS), row.url_name
+
+
+@pytest.fixture
+def world(personas, db):
+    world = {}
+    for module in MODULES:
+        builder = getattr(module, "build_world", None)
+        if builder:
+            builder(world, personas)
+    return world
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.url_name for row in ROWS])
+def test_matrix(row, personas, world, client):
+    kwargs = row.kwargs(world) if row.kwargs else {}
+    url = reverse(row.url_name, kwargs=kwargs) + (f"?{row.query}" if row.query else "")
+    got = {}
+    for persona in PERSONAS:
+        client.logout()
+        user = personas[persona]
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        got[persona] = response.status_code
+        if persona == "anonymous" and response.status_code == 302 and not row.url_name.startswith("admin:"):
+            assert "/accounts/sign-in/" in response["Location"], url
+    assert got == row.expected, f"{row.url_name} ({url}): expected {row.expected}, got {got}"
