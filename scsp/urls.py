@@ -49,6 +49,10 @@ partnership_patterns = [
 
 urlpatterns = [
     path("", include((partnership_patterns, "scsp"))),
+    path("actions/", include("actions.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("audits/", include("audits.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 
