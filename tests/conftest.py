@@ -129,3 +129,24 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A real Redis: TEST_REDIS_URL when CI provides one, else a throwaway redis-server."""
+    import shutil
+
+    from tests.services import RedisServer, need, redis_ping
+
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        need("Redis", redis_ping(url), f"TEST_REDIS_URL={url} does not answer PING")
+        yield url
+        return
+    need("Redis", shutil.which("redis-server") is not None,
+         "redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer().start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
