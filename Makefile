@@ -37,7 +37,6 @@ test: install assets
 
 lint: install
 	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
 
 format: install
 	$(PY) -m ruff check --fix .

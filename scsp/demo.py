@@ -114,7 +114,7 @@ def seed(command) -> None:
 
 def print_sign_ins(command) -> None:
     command.stdout.write("")
-    command.stdout.write("Demo sign-ins (password for all: %s)" % DEMO_PASSWORD)
+    command.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
     rows = User.objects.filter(email__endswith="@" + DEMO_DOMAIN).select_related("agency")
     order = {r.value: i for i, r in enumerate(Role)}
     for user in sorted(rows, key=lambda u: (order.get(u.role, 9), u.agency.short_name)):

@@ -35,16 +35,25 @@ def named_urls(resolver=None, namespace=""):
             yield f"{namespace}{pattern.name}"
 
 
-def test_every_url_has_a_row():
+def missing_rows() -> list[str]:
     urls = {
         name for name in named_urls()
         if not name.startswith(EXCLUDED_NAMESPACES) or name in ALLOWED_EXCLUDED
     }
-    covered = {row.url_name for row in ROWS}
-    missing = sorted(urls - covered)
+    return sorted(urls - {row.url_name for row in ROWS})
+
+
+def test_every_url_has_a_row():
+    missing = missing_rows()
     assert not missing, f"URLs without a row in tests/matrix/rows_*.py: {missing}"
-    stale = sorted(covered - urls)
+    covered = {row.url_name for row in ROWS}
+    stale = sorted(covered - set(named_urls()))
     assert not stale, f"Rows for URLs that no longer exist: {stale}"
+
+
+def test_a_new_url_without_a_row_is_caught(settings):
+    settings.ROOT_URLCONF = "tests.matrix.urls_with_extra_page"
+    assert missing_rows() == ["scsp:brand_new_page"]
 
 
 def test_rows_are_unique_and_complete():

@@ -65,7 +65,7 @@ def test_throttle_cools_off(client, wmp_officer, settings):
 
 def test_other_accounts_still_sign_in_while_one_is_throttled(client, wmp_officer, health_officer,
                                                              settings):
-    for i in range(settings.LOGIN_THROTTLE_PER_ACCOUNT):
+    for _ in range(settings.LOGIN_THROTTLE_PER_ACCOUNT):
         sign_in(client, wmp_officer.email, "wrong password x", ip="10.9.9.9")
     assert sign_in(client, health_officer.email, PASSWORD, ip="10.8.8.8").status_code == 302
 

@@ -69,10 +69,11 @@ def test_a_real_celery_worker_consumes_from_redis(redis_url, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER="0",
                DJANGO_SETTINGS_MODULE="scsp.settings")
+    log_file = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "scsp", "worker", "-P", "solo", "-l", "info",
          "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=open(tmp_path / "worker.log", "w"), stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
     )
     try:
         client = Celery(broker=redis_url, backend=redis_url)
@@ -81,5 +82,6 @@ def test_a_real_celery_worker_consumes_from_redis(redis_url, tmp_path):
     finally:
         worker.terminate()
         worker.wait(timeout=20)
+        log_file.close()
     log = (tmp_path / "worker.log").read_text()
     assert "scsp.tasks.ping" in log

@@ -1,0 +1,49 @@
+"""The Django admin is for staff only; closure days are entered there."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE = ["admin:scsp_agency_changelist", "admin:scsp_user_changelist",
+          "admin:scsp_closureday_add", "admin:scsp_theme_changelist",
+          "admin:scsp_accessevent_changelist"]
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_non_staff_are_sent_to_the_admin_sign_in(client, coordinator, name):
+    client.force_login(coordinator)  # a co-ordinator without is_staff
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_staff_use_the_admin(client, business_unit, name):
+    admin = UserFactory(email="admin@scsp.test", agency=business_unit, role="coordinator",
+                        is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_closure_day_added_in_admin_moves_the_clock(client, business_unit):
+    import datetime as dt
+
+    from scsp.workdays import calendar
+
+    admin = UserFactory(email="admin@scsp.test", agency=business_unit, role="coordinator",
+                        is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    response = client.post(reverse("admin:scsp_closureday_add"),
+                           {"date": "2026-12-24", "reason": "Christmas Eve closure"})
+    assert response.status_code == 302
+    assert calendar().add_working_days(dt.date(2026, 12, 18), 15) == dt.date(2027, 1, 14)
+
+
+def test_access_log_is_read_only_in_admin(client, business_unit):
+    admin = UserFactory(email="admin@scsp.test", agency=business_unit, role="coordinator",
+                        is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert client.get(reverse("admin:scsp_accessevent_add")).status_code == 403
