@@ -14,16 +14,16 @@ class ScspConfig(AppConfig):
 
         register(Entry(_("Agencies"), "scsp:agency_list",
                        _("See the partnership's agencies and who to contact in each."),
-                       signed_in, order=80))
+                       signed_in, order=80, group=_("Partnership")))
         register(Entry(_("Learning themes"), "scsp:theme_list",
                        _("The learning themes reviews, audits and actions are tagged with."),
-                       signed_in, order=81))
+                       signed_in, order=81, group=_("Partnership")))
         register(Entry(_("Access log"), "scsp:access_log",
                        _("Who viewed or downloaded sensitive records, and when."),
-                       lambda u: u.reads_audit_log, order=90))
+                       lambda u: u.reads_audit_log, order=90, group=_("Partnership")))
         register(Entry(_("Change history"), "scsp:change_history",
                        _("Every change to partnership records: who, when, before and after."),
-                       lambda u: u.reads_audit_log, order=91))
+                       lambda u: u.reads_audit_log, order=91, group=_("Partnership")))
         register(Entry(_("Change your password"), "scsp:password_change",
                        _("Set a new password (at least 12 characters)."),
                        signed_in, order=200, in_navbar=False))

@@ -18,6 +18,7 @@ class Entry:
     allowed: Callable[[object], bool]
     order: int = 100
     in_navbar: bool = True
+    group: str = ""  # "" for the top bar; otherwise the name of a drop-down menu
 
 
 _ENTRIES: list[Entry] = []
@@ -35,7 +36,7 @@ def entries_for(user) -> list[dict]:
         return []
     return [
         {"label": e.label, "url": reverse(e.url_name), "description": e.description,
-         "in_navbar": e.in_navbar, "url_name": e.url_name}
+         "in_navbar": e.in_navbar, "url_name": e.url_name, "group": e.group}
         for e in _ENTRIES
         if e.allowed(user)
     ]

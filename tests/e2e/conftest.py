@@ -70,7 +70,7 @@ class Journey:
 
     def _navigated(self, frame):
         if frame == self.page.main_frame:
-            self.visited.append(frame.url)
+            self.visited.append(frame.url.split("#")[0])
 
     def _console(self, message):
         if message.type == "error":
@@ -101,7 +101,7 @@ class Journey:
             " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)})); }",
             AXE_TAGS,
         )
-        self.checked.add(self.page.url)
+        self.checked.add(self.page.url.split("#")[0])
         if result:
             ARTIFACTS.mkdir(exist_ok=True)
             shot = ARTIFACTS / f"axe-failure-{len(self.checked)}.png"

@@ -45,3 +45,27 @@ def test_persona_signs_in_sees_home_and_signs_out(journey, role):
     # Signed out means signed out: the home page sends us back to sign in.
     journey.goto("/")
     assert "/accounts/sign-in/" in page.url
+
+
+def test_navigation_works_from_the_keyboard(journey):
+    unit = AgencyFactory(name="SCSP Business Unit", short_name="SCSP BU", is_business_unit=True)
+    user = UserFactory(email="coord@scsp.test", full_name="Kim Keyboard", agency=unit,
+                       role=Role.COORDINATOR)
+    journey.sign_in(user)
+    page = journey.page
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text() == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    menu = page.get_by_role("button", name="Partnership")
+    menu.focus()
+    page.keyboard.press("Enter")
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name="Access log").wait_for(state="visible")
+    page.keyboard.press("ArrowDown")
+    assert page.locator(":focus").inner_text() in {"Agencies", "Learning themes", "Access log",
+                                                   "Change history"}
+    nav.get_by_role("link", name="Access log").click()
+    page.wait_for_url("**/audit/access/")
+    journey.check()
