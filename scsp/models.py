@@ -356,3 +356,82 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.email} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReminderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Each person sees the messages sent to them; the co-ordinator and the scrutineer
+        see the whole log, failures included."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_coordinator or user.is_scrutineer:
+            return self
+        return self.filter(recipient=user)
+
+    def editable_by(self, user):
+        return self.none()
+
+
+class Reminder(models.Model):
+    """One e-mail to one person: a daily digest, a weekly summary or an event notice.
+
+    The row is the *claim* taken before sending (see ``scsp.emails``): a unique constraint on
+    (recipient, kind, period, key) means two runs can never both send it; the send result is
+    recorded on it. Its text is kept so the recipient can read it in the browser; it holds
+    only references and titles, never case narrative."""
+
+    class Kind(models.TextChoices):
+        DAILY_DIGEST = "daily_digest", _("Daily digest")
+        WEEKLY_SUMMARY = "weekly_summary", _("Weekly escalation summary")
+        EVENT = "event", _("Notice")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        CLAIMED = "claimed", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed; will be retried")
+
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    period = models.DateField(help_text=_("The day (or week start) the message is for."))
+    key = models.CharField(
+        max_length=100, blank=True, default="",
+        help_text=_("Distinguishes event notices on the same day, e.g. action:42:returned."),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    subject = models.CharField(max_length=200)
+    text_body = models.TextField()
+    html_body = models.TextField(blank=True)
+    item_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "period", "key"], name="one_reminder_per_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "claimed", "sent", "failed"]),
+                name="reminder_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="reminder_sent_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "claimed_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient} for {self.period}"
+
+    @property
+    def message_id(self) -> str:
+        """Stable across retries, so a rare duplicate is recognisable as the same message."""
+        return f"<reminder-{self.pk}.{self.kind}.{self.period:%Y%m%d}@scsp-reviews>"

@@ -257,13 +257,33 @@ CELERY_TASK_ACKS_LATE = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
+CELERY_TASK_PUBLISH_RETRY = False  # a web request never waits on a dead broker
+# A claim older than this is taken to belong to a dead worker and is sent again. It must be
+# longer than the longest task's hard time limit.
+REMINDER_CLAIM_LEASE_MINUTES = env_int("REMINDER_CLAIM_LEASE_MINUTES", 10)
+# Reminder thresholds (working days unless stated).
+REMINDER_DUE_WITHIN_WORKING_DAYS = env_int("REMINDER_DUE_WITHIN_WORKING_DAYS", 10)
+ESCALATE_TO_LEAD_AFTER_WORKING_DAYS = env_int("ESCALATE_TO_LEAD_AFTER_WORKING_DAYS", 10)
+ESCALATE_TO_PARTNERSHIP_AFTER_WORKING_DAYS = env_int("ESCALATE_TO_PARTNERSHIP_AFTER_WORKING_DAYS", 20)
+WEEKLY_SUMMARY_WEEKDAY = env_int("WEEKLY_SUMMARY_WEEKDAY", 0)  # Monday (or the next working day)
+CLOCK_REMINDER_WORKING_DAYS = env_int("CLOCK_REMINDER_WORKING_DAYS", 3)
+LCSPR_REMINDER_CALENDAR_DAYS = env_int("LCSPR_REMINDER_CALENDAR_DAYS", 30)
+
 # Exactly one beat process runs this schedule (``make beat``); see README "Production".
+# The sweep runs hourly in office hours: the first run of a working day sends the digests,
+# later runs only retry failed or interrupted sends. Weekends and bank holidays send nothing.
 REMINDER_HOUR = env_int("REMINDER_HOUR", 7)
 REMINDER_MINUTE = env_int("REMINDER_MINUTE", 0)
+_every = env_int("REMINDER_SCHEDULE_SECONDS", 0)  # tests only: run the sweep every N seconds
 CELERY_BEAT_SCHEDULE = {
-    "daily-reminder-sweep": {
+    "reminder-sweep": {
         "task": "actions.tasks.send_reminders_task",
-        "schedule": crontab(hour=REMINDER_HOUR, minute=REMINDER_MINUTE),
+        "schedule": _every or crontab(hour=f"{REMINDER_HOUR}-18", minute=REMINDER_MINUTE),
+        "kwargs": {"date_iso": env("REMINDER_BEAT_DATE")} if env("REMINDER_BEAT_DATE") else {},
+    },
+    "send-pending-notices": {
+        "task": "scsp.tasks.send_pending_task",
+        "schedule": _every or 300.0,
     },
 }
 
