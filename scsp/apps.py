@@ -24,6 +24,10 @@ class ScspConfig(AppConfig):
         register(Entry(_("Change history"), "scsp:change_history",
                        _("Every change to partnership records: who, when, before and after."),
                        lambda u: u.reads_audit_log, order=91, group=_("Partnership")))
+        register(Entry(_("Reminders"), "scsp:reminder_list",
+                       _("The reminder e-mails sent to you; for the co-ordinator, every "
+                         "reminder sent and any that failed."),
+                       signed_in, order=95, group=_("Partnership")))
         register(Entry(_("Change your password"), "scsp:password_change",
                        _("Set a new password (at least 12 characters)."),
                        signed_in, order=200, in_navbar=False))

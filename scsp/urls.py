@@ -43,6 +43,8 @@ partnership_patterns = [
     path("partnership/themes/", views.ThemeListView.as_view(), name="theme_list"),
     path("partnership/themes/new/", views.ThemeCreateView.as_view(), name="theme_create"),
     path("partnership/themes/<int:pk>/edit/", views.ThemeUpdateView.as_view(), name="theme_update"),
+    path("reminders/", views.ReminderListView.as_view(), name="reminder_list"),
+    path("reminders/<int:pk>/", views.ReminderDetailView.as_view(), name="reminder_detail"),
     path("audit/access/", views.AccessLogView.as_view(), name="access_log"),
     path("audit/changes/", views.ChangeHistoryView.as_view(), name="change_history"),
 ]

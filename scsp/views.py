@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
 from scsp.forms import AccessLogFilterForm, SignInForm, ThemeForm
-from scsp.models import AccessEvent, Agency, Theme, User
+from scsp.models import AccessEvent, Agency, Reminder, Theme, User
 from scsp.navigation import entries_for
 from scsp.permissions import RoleRequiredMixin, get_object_for_user, scoped
 
@@ -270,3 +270,42 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+class ReminderListView(TemplateView):
+    """The reminders sent to me; for the co-ordinator and scrutineer, the whole log."""
+
+    template_name = "scsp/reminder_list.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        whole_log = user.is_coordinator or user.is_scrutineer
+        scope = self.request.GET.get("scope", "all" if whole_log else "mine")
+        if not whole_log:
+            scope = "mine"
+        rows = scoped(Reminder, user).select_related("recipient", "recipient__agency")
+        if scope == "mine":
+            rows = rows.filter(recipient=user)
+        status = self.request.GET.get("status", "")
+        if status in Reminder.Status.values:
+            rows = rows.filter(status=status)
+        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx.update(whole_log=whole_log, scope=scope, status=status, page_obj=page,
+                   reminders=page.object_list, statuses=Reminder.Status.choices,
+                   query=query.urlencode(),
+                   failures=scoped(Reminder, user).filter(status=Reminder.Status.FAILED).count()
+                   if whole_log else 0)
+        return ctx
+
+
+class ReminderDetailView(DetailView):
+    template_name = "scsp/reminder_detail.html"
+    context_object_name = "reminder"
+
+    def get_object(self, queryset=None):
+        return get_object_for_user(Reminder.objects.select_related("recipient"),
+                                   self.request.user, pk=self.kwargs["pk"])

@@ -1,3 +1,6 @@
+import datetime as dt
+
+from scsp.models import Reminder
 from tests.factories import ThemeFactory
 from tests.matrix import PUBLIC, Row, only, statuses
 
@@ -5,6 +8,9 @@ from tests.matrix import PUBLIC, Row, only, statuses
 def build_world(world, personas):
     world["theme"] = ThemeFactory(name="Neglect")
     world["agency"] = personas["wmp_officer"].agency
+    world["reminder"] = Reminder.objects.create(
+        recipient=personas["wmp_officer"], kind=Reminder.Kind.DAILY_DIGEST,
+        period=dt.date(2026, 11, 27), subject="Your actions", text_body="AP-2026-001-01")
 
 
 ROWS = [
@@ -31,4 +37,15 @@ ROWS = [
     Row("scsp:change_history", only("coordinator", "scrutineer")),
     Row("admin:index", statuses(302, anonymous=302),
         note="the admin site is for staff only; others are sent to its sign-in"),
+]
+
+
+def _reminder(world):
+    return {"pk": world["reminder"].pk}
+
+
+ROWS += [
+    Row("scsp:reminder_list", statuses()),
+    Row("scsp:reminder_detail", statuses(404, wmp_officer=200, coordinator=200, scrutineer=200),
+        kwargs=_reminder, note="a reminder is for its recipient, the co-ordinator and scrutineer"),
 ]
