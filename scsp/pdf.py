@@ -42,6 +42,20 @@ def static_only_url_fetcher(url: str, timeout: int = 10, ssl_context=None, **kwa
             "redirected_url": url}
 
 
+def _weasyprint_fetcher():
+    """WeasyPrint 70 calls a ``URLFetcher`` and needs a ``URLFetcherResponse`` back (a plain
+    function returning a dict fails its assertion); adapt :func:`static_only_url_fetcher`."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            found = static_only_url_fetcher(url)
+            return URLFetcherResponse(found["redirected_url"], body=found["string"],
+                                      headers={"Content-Type": found["mime_type"]})
+
+    return StaticOnlyFetcher()
+
+
 def render_html(template_name: str, context: dict, request=None) -> str:
     return render_to_string(template_name, context, request=request)
 
@@ -50,7 +64,7 @@ def html_to_pdf(html: str, *, title: str = "") -> bytes:
     """Render HTML (already built) to PDF bytes, tagged for accessibility (PDF/UA)."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=static_only_url_fetcher)
+    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_weasyprint_fetcher())
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False, uncompressed_pdf=False)
 
 
