@@ -1,5 +1,22 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditsConfig(AppConfig):
     name = "audits"
+    verbose_name = _("Audits")
+
+    def ready(self):
+        from scsp.navigation import Entry, register
+
+        def signed_in(user):
+            return user.is_authenticated
+
+        register(Entry(_("Audits"), "audits:audit_list",
+                       _("Multi-agency case file audits and Section 11 and 175 self-assessments: "
+                         "complete your agency's return, see results and findings."),
+                       signed_in, order=40))
+        register(Entry(_("Audit rota"), "audits:rota",
+                       _("The single-agency audit rota: who presents to QPPA when, and which "
+                         "slots are late."),
+                       signed_in, order=41))
