@@ -1,5 +1,33 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ActionsConfig(AppConfig):
     name = "actions"
+    verbose_name = _("Action plans")
+
+    def ready(self):
+        from scsp.navigation import Entry, register
+
+        def partner(user):
+            return user.is_agency_lead or user.is_agency_officer
+
+        register(Entry(_("My actions"), "actions:my_actions",
+                       _("The actions you lead: add progress, evidence and ask for new dates."),
+                       partner, order=10))
+        register(Entry(_("My agency's actions"), "actions:agency_actions",
+                       _("Every action your agency leads, with its RAG status."),
+                       partner, order=11))
+        register(Entry(_("All actions"), "actions:all_actions",
+                       _("Every action in the partnership: filter, sort and download."),
+                       lambda u: u.sees_everything, order=10))
+        register(Entry(_("Decisions waiting"), "actions:decisions",
+                       _("Actions to sign off or return, and requests for new target dates."),
+                       lambda u: u.is_coordinator, order=12))
+        register(Entry(_("Action plans"), "actions:plan_list",
+                       _("Plans from reviews, audits, inspections, scrutiny and young people's "
+                         "pledges."),
+                       lambda u: u.is_authenticated, order=15))
+        register(Entry(_("Calendar feed"), "actions:calendar",
+                       _("Your action deadlines in Outlook or another calendar."),
+                       lambda u: u.is_authenticated, order=150, in_navbar=False))

@@ -14,8 +14,8 @@ import secrets
 from pathlib import PurePath
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import models, router, transaction
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +67,150 @@ class Rag(models.TextChoices):
 #: The RAG rule's windows (DOMAIN.md section 6).
 RAG_DUE_SOON = dt.timedelta(weeks=4)
 RAG_STALE_AFTER = dt.timedelta(weeks=4)
+#: Order for sorting by RAG: the most worrying first.
+RAG_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.BLUE: 3}
+
+
+def end_of_day(today: dt.date) -> dt.datetime:
+    """The last instant of ``today`` in the partnership's time zone (the RAG rule's ``now``)."""
+    return timezone.make_aware(dt.datetime.combine(today, dt.time.max))
+
+
+def _is_partner(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active
+                and (user.is_agency_lead or user.is_agency_officer))
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    """Who may see and change action plans.
+
+    * Co-ordinator, chair and scrutineer see every plan.
+    * A partner (agency lead or officer) sees a plan where their agency leads at least one
+      action, and a plan they own.
+    * Only the co-ordinator changes plans (adds recommendations and actions)."""
+
+    def visible_to(self, user):
+        if not _signed_in(user):
+            return self.none()
+        if user.sees_everything:
+            return self
+        if not _is_partner(user):
+            return self.none()
+        agency_leads = Action.objects.filter(plan=OuterRef("pk"), lead_agency_id=user.agency_id)
+        return self.filter(Q(owner=user) | Exists(agency_leads))
+
+    def editable_by(self, user):
+        if _signed_in(user) and user.is_coordinator:
+            return self
+        return self.none()
+
+    def open(self):
+        """Plans still being delivered (draft or active)."""
+        return self.exclude(status=ActionPlan.Status.CLOSED)
+
+    def overdue(self, today: dt.date):
+        """Plans with at least one overdue action on ``today``."""
+        return self.filter(
+            Exists(Action.objects.filter(plan=OuterRef("pk")).overdue(today))
+        )
+
+
+class ActionQuerySet(models.QuerySet):
+    """Who may see and change actions, and the RAG rule in SQL.
+
+    * Co-ordinator, chair and scrutineer see every action.
+    * A partner sees every action of the plans their agency leads at least one action in (so
+      they see how their work fits the plan), read-only for other agencies' actions.
+    * The co-ordinator changes any action; an agency lead or officer changes (updates progress,
+      asks for a new date) only their own agency's actions. Chair and scrutineer change none.
+      Signing off and deciding dates are narrower still: see ``actions.rules``."""
+
+    def visible_to(self, user):
+        if not _signed_in(user):
+            return self.none()
+        if user.sees_everything:
+            return self
+        if not _is_partner(user):
+            return self.none()
+        return self.filter(plan__in=ActionPlan.objects.visible_to(user).values("pk"))
+
+    def editable_by(self, user):
+        if not _signed_in(user):
+            return self.none()
+        if user.is_coordinator:
+            return self
+        if _is_partner(user):
+            return self.filter(lead_agency_id=user.agency_id)
+        return self.none()
+
+    def open(self):
+        """Still the owner's to deliver: not started, in progress or returned."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: dt.date):
+        """Open and past the (current) target date on ``today``: as ``Action.is_overdue``."""
+        return self.open().filter(target_date__lt=today)
+
+    def with_rag(self, today: dt.date, now: dt.datetime | None = None):
+        """Annotate ``current_rag`` (a :class:`Rag` value) and ``rag_rank`` (red 0 .. blue 3)
+        computed in the database by the same rule as :meth:`Action.rag`, so lists can be
+        filtered and sorted by RAG. The two are tested against each other, case by case."""
+        return self.annotate(current_rag=rag_expression(today, now)).annotate(
+            rag_rank=Case(
+                *[When(current_rag=rag, then=Value(rank)) for rag, rank in RAG_RANK.items()],
+                output_field=IntegerField(),
+            )
+        )
+
+    def with_rag_in(self, rags, today: dt.date, now: dt.datetime | None = None):
+        """Actions whose RAG on ``today`` is one of ``rags``."""
+        return self.with_rag(today, now).filter(current_rag__in=list(rags))
+
+
+def rag_expression(today: dt.date, now: dt.datetime | None = None) -> Case:
+    """The RAG rule of :meth:`Action.rag` as one SQL ``CASE``; keep the two in step (the
+    table-driven test in ``tests/actions/test_rag.py`` compares them)."""
+    if now is None:
+        now = end_of_day(today)
+    return Case(
+        When(status=ActionStatus.SIGNED_OFF, then=Value(Rag.BLUE.value)),
+        When(status=ActionStatus.CLOSED_NOT_COMPLETED, then=Value(Rag.GREEN.value)),
+        When(Q(blocked=True) | Q(status__in=OPEN_STATUSES, target_date__lt=today),
+             then=Value(Rag.RED.value)),
+        When(status=ActionStatus.AWAITING_SIGN_OFF, then=Value(Rag.GREEN.value)),
+        When(at_risk=True, then=Value(Rag.AMBER.value)),
+        When(
+            Q(target_date__lte=today + RAG_DUE_SOON)
+            & (Q(last_update_at__isnull=True) | Q(last_update_at__lt=now - RAG_STALE_AFTER)),
+            then=Value(Rag.AMBER.value),
+        ),
+        default=Value(Rag.GREEN.value),
+        output_field=models.CharField(max_length=10),
+    )
+
+
+class _ThroughActionQuerySet(models.QuerySet):
+    """Records that belong to one action (updates, evidence, date changes) are visible with
+    their action; nobody changes them (they are append-only; decisions go through services)."""
+
+    def visible_to(self, user):
+        return self.filter(action__in=Action.objects.visible_to(user).values("pk"))
+
+    def editable_by(self, user):
+        return self.none()
+
+
+class VersionConflict(Exception):
+    """Raised by :meth:`Action.save` when the row changed since the instance was read."""
+
+    def __init__(self, pk, expected_version):
+        super().__init__(f"Action {pk} is no longer at version {expected_version}")
+        self.pk = pk
+        self.expected_version = expected_version
 
 
 class ActionPlan(models.Model):
@@ -94,6 +238,7 @@ class ActionPlan(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     history = HistoricalRecords()
+    objects = ActionPlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -127,8 +272,10 @@ class Recommendation(models.Model):
 
     class Meta:
         ordering = ["plan", "number"]
+        verbose_name = _("recommendation")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="recommendation_number_unique")
+            models.UniqueConstraint(fields=["plan", "number"], name="recommendation_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="recommendation_number_positive"),
         ]
 
     def __str__(self):
@@ -191,9 +338,11 @@ class Action(models.Model):
     version = models.PositiveIntegerField(default=1, help_text=_("For optimistic locking."))
 
     history = HistoricalRecords(m2m_fields=[themes])
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["target_date", "id"]
+        verbose_name = _("action")
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="action_number_unique"),
             models.CheckConstraint(
@@ -211,6 +360,16 @@ class Action(models.Model):
             models.CheckConstraint(
                 condition=~Q(success_measure=""), name="action_success_measure_required"
             ),
+            models.CheckConstraint(
+                condition=~Q(description=""), name="action_description_required"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[ActionStatus.AWAITING_SIGN_OFF, ActionStatus.SIGNED_OFF])
+                | (~Q(completion_evidence="") & Q(completed_on__isnull=False)),
+                name="action_completed_needs_evidence",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="action_number_positive"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="action_version_positive"),
         ]
         indexes = [
             models.Index(fields=["lead_agency", "status", "target_date"]),
@@ -219,6 +378,39 @@ class Action(models.Model):
 
     def __str__(self):
         return f"{self.reference}: {self.description[:80]}"
+
+    def save(self, *args, **kwargs):
+        """Save with optimistic locking: an existing row is written only if it is still at the
+        version this instance was read at, and every save (``update_fields`` ones too) moves
+        the version on by one.
+
+        The claim is a conditional ``UPDATE ... SET version = v + 1 WHERE id = ? AND
+        version = v``; it holds the row lock to the end of the transaction, so a concurrent
+        writer that read the same version finds 0 rows and gets :class:`VersionConflict`
+        instead of overwriting. The normal save that follows writes the fields and the
+        history record."""
+        if self._state.adding or self.pk is None:
+            return super().save(*args, **kwargs)
+        expected = self.version
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # A savepoint, so that a refused save leaves the caller's transaction usable (it can
+        # still read what changed and show it).
+        with transaction.atomic(using=using):
+            claimed = (
+                type(self)._base_manager.using(using)
+                .filter(pk=self.pk, version=expected)
+                .update(version=F("version") + 1)
+            )
+            if claimed != 1:
+                raise VersionConflict(self.pk, expected)
+            self.version = expected + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            try:
+                return super().save(*args, **kwargs)
+            except BaseException:
+                self.version = expected
+                raise
 
     def get_absolute_url(self):
         return reverse("actions:action_detail", args=[self.pk])
@@ -268,9 +460,20 @@ class Action(models.Model):
 
 
 class ProgressUpdate(models.Model):
-    """A dated progress note on an action, by a named person. Append-only: never edited."""
+    """A dated progress note on an action, by a named person. Append-only: never edited.
+
+    Every change of an action's status is one of these (``status_from`` -> ``status_to``), so
+    the action page's timeline is the whole story; ``kind`` says whose step it was."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("Progress update")
+        DECISION = "decision", _("Co-ordinator's decision")
+        IMPACT = "impact", _("Evidence of impact")
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.PROGRESS
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
@@ -281,8 +484,22 @@ class ProgressUpdate(models.Model):
         _("new status"), max_length=25, choices=ActionStatus.choices, blank=True
     )
 
+    objects = _ThroughActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("progress update")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["progress", "decision", "impact"]),
+                name="update_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status_to="") | Q(status_to__in=ActionStatus.values),
+                name="update_status_to_valid",
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="update_note_required"),
+        ]
 
     def __str__(self):
         return f"{self.action.reference} update by {self.author} on {self.created_at:%d %b %Y}"
@@ -312,9 +529,15 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
+    objects = _ThroughActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["uploaded_at", "id"]
+        verbose_name = _("evidence file")
         verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="evidence_not_empty"),
+        ]
 
     def __str__(self):
         return self.original_name
@@ -346,9 +569,25 @@ class TargetDateChange(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("note on the decision"), blank=True)
 
+    objects = _ThroughActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-requested_at", "-id"]
+        verbose_name = _("target date change")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["pending", "agreed", "refused"]),
+                name="date_change_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="pending")
+                | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                name="decided_date_change_has_decider",
+            ),
+            models.CheckConstraint(
+                condition=~Q(new_date=F("old_date")), name="date_change_moves_the_date"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="date_change_reason_required"),
             models.UniqueConstraint(
                 fields=["action"], condition=Q(decision="pending"),
                 name="one_pending_date_change_per_action",

@@ -1,5 +1,33 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from actions import views
 
 app_name = "actions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.actions_home, name="index"),
+    path("mine/", views.MyActionsView.as_view(), name="my_actions"),
+    path("agency/", views.AgencyActionsView.as_view(), name="agency_actions"),
+    path("all/", views.AllActionsView.as_view(), name="all_actions"),
+    path("decisions/", views.DecisionsView.as_view(), name="decisions"),
+    path("plans/", views.PlanListView.as_view(), name="plan_list"),
+    path("plans/new/", views.PlanCreateView.as_view(), name="plan_create"),
+    path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
+    path("plans/<int:pk>/edit/", views.PlanUpdateView.as_view(), name="plan_update"),
+    path("plans/<int:pk>/recommendations/new/", views.RecommendationCreateView.as_view(),
+         name="recommendation_create"),
+    path("plans/<int:pk>/actions/new/", views.ActionCreateView.as_view(), name="action_create"),
+    path("<int:pk>/", views.ActionDetailView.as_view(), name="action_detail"),
+    path("<int:pk>/edit/", views.ActionEditView.as_view(), name="action_update"),
+    path("<int:pk>/progress/", views.ActionProgressView.as_view(), name="action_progress"),
+    path("<int:pk>/impact/", views.ActionImpactView.as_view(), name="action_impact"),
+    path("<int:pk>/target-date/", views.DateChangeRequestView.as_view(),
+         name="date_change_request"),
+    path("<int:pk>/sign-off/", views.ActionSignOffView.as_view(), name="action_sign_off"),
+    path("<int:pk>/close/", views.ActionCloseView.as_view(), name="action_close"),
+    path("target-date-requests/<int:pk>/", views.DateChangeDecideView.as_view(),
+         name="date_change_decide"),
+    path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
+    path("calendar/", views.CalendarView.as_view(), name="calendar"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

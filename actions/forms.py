@@ -1,0 +1,293 @@
+"""Forms for action plans. They parse and present; the services decide what is allowed, and
+the views turn a service's ``ValidationError`` into errors on these forms.
+
+Every form that changes an action carries the ``version`` the person saw, as a hidden field:
+the service refuses the save if the action has moved on since (no lost updates)."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import ActionPlan, ActionStatus, OriginKind, TargetDateChange
+from actions.services import OWNER_TRANSITIONS
+from actions.uploads import ACCEPT_ATTRIBUTE, ALLOWED_DESCRIPTION
+from scsp.models import Agency, Theme, User
+
+DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+def _helper(submit_label, *, css_class="btn-primary") -> FormHelper:
+    helper = FormHelper()
+    helper.form_method = "post"
+    helper.add_input(Submit("submit", submit_label, css_class=css_class))
+    return helper
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several evidence files at once. Content checks happen in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+def files_field():
+    return MultipleFileField(
+        label=_("Evidence files (optional)"),
+        help_text=_("%(types)s. Up to 10 MB each. You can choose several files.")
+        % {"types": ALLOWED_DESCRIPTION},
+    )
+
+
+class VersionField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, min_value=1, **kwargs)
+
+
+class AgencyGroupedUsers(ModelChoiceIterator):
+    """People grouped by agency in the select, so the lead officer is easy to find."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.select_related("agency").order_by("agency__name", "full_name")
+        for agency, people in groupby(rows, key=lambda u: u.agency):
+            yield (agency.name, [self.choice(u) for u in people])
+
+
+class LeadOfficerField(forms.ModelChoiceField):
+    iterator = AgencyGroupedUsers
+
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.agency.short_name})"
+
+
+def _themes_field():
+    return forms.ModelMultipleChoiceField(
+        label=_("Learning themes"), required=False,
+        queryset=Theme.objects.active().order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    origin_kind = forms.ChoiceField(label=_("Where the plan came from"),
+                                    choices=[("", "---------")] + OriginKind.choices)
+    origin_reference = forms.CharField(
+        label=_("Origin reference (optional)"), max_length=60, required=False,
+        help_text=_("For example the case reference SLPR-2026-004 or the inspection date."),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Plan owner"), queryset=User.objects.active().select_related("agency"),
+        help_text=_("Who answers for the plan as a whole."),
+    )
+    reference = forms.CharField(
+        label=_("Reference (optional)"), max_length=40, required=False,
+        help_text=_("Leave blank to number the plan automatically, like AP-2026-007."),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=ActionPlan.Status.choices)
+
+    def __init__(self, *args, creating: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if creating:
+            del self.fields["status"]
+        else:
+            del self.fields["reference"]
+        self.fields["owner"].label_from_instance = (
+            lambda u: f"{u.full_name} ({u.agency.short_name})")
+        self.helper = _helper(_("Create the plan") if creating else _("Save the plan"))
+
+
+class RecommendationForm(forms.Form):
+    text = forms.CharField(label=_("Recommendation or learning point"),
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    themes = _themes_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"] = _themes_field()
+        self.helper = _helper(_("Add the recommendation"))
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """Create an action (with a target date) or change its SMART details (without)."""
+
+    recommendation = forms.ModelChoiceField(
+        label=_("Recommendation or learning point"), required=False, queryset=None,
+        empty_label=_("(none)"),
+    )
+    description = forms.CharField(
+        label=_("Action"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What will be done: be specific."),
+    )
+    success_measure = forms.CharField(
+        label=_("Success measure"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("How we will know it has worked: something measurable."),
+    )
+    lead_agency = forms.ModelChoiceField(
+        label=_("Lead agency"), queryset=Agency.objects.active().order_by("name"),
+    )
+    lead_officer = LeadOfficerField(
+        label=_("Lead officer"), queryset=User.objects.active(),
+        help_text=_("Must work for the lead agency."),
+    )
+    target_date = forms.DateField(label=_("Target date"), **DATE_WIDGET)
+    themes = _themes_field()
+    version = VersionField(required=False)
+
+    def __init__(self, *args, plan, creating: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recommendation"].queryset = plan.recommendations.order_by("number")
+        self.fields["recommendation"].label_from_instance = (
+            lambda r: f"{r.number}. {r.text[:90]}")
+        self.fields["themes"] = _themes_field()
+        self.fields["lead_agency"].widget.attrs["data-lead-agency"] = ""
+        self.fields["lead_officer"].widget.attrs["data-lead-officer"] = ""
+        if creating:
+            del self.fields["version"]
+            self.helper = _helper(_("Add the action"))
+        else:
+            del self.fields["target_date"]
+            self.fields["version"].required = True
+            self.helper = _helper(_("Save the action"))
+
+
+class ProgressForm(forms.Form):
+    """An owner's progress update: a note, optionally a new status, flags and files."""
+
+    note = forms.CharField(label=_("What has happened since the last update"),
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    completion_evidence = forms.CharField(
+        label=_("Evidence of completion"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when you mark the action complete: what shows it is done."),
+    )
+    at_risk = forms.BooleanField(
+        label=_("Delivery is at risk"), required=False,
+        help_text=_("Tick if the target date may be missed. The action shows as amber."),
+    )
+    blocked = forms.BooleanField(
+        label=_("Blocked: it cannot progress"), required=False,
+        help_text=_("Tick if something outside your control stops it. The action shows as red."),
+    )
+    files = files_field()
+    version = VersionField()
+
+    def __init__(self, *args, action, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].update(
+            version=action.version, at_risk=action.at_risk, blocked=action.blocked,
+            completion_evidence=action.completion_evidence,
+        )
+        super().__init__(*args, **kwargs)
+        current = ActionStatus(action.status)
+        self.fields["status"].choices = [
+            ("", _("No change (%(status)s)") % {"status": current.label})
+        ] + [(s, ActionStatus(s).label) for s in OWNER_TRANSITIONS.get(action.status, ())]
+        self.helper = _helper(_("Save the update"))
+
+
+class ImpactForm(forms.Form):
+    impact_evidence = forms.CharField(
+        label=_("Evidence of impact"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What is different for children and families because of this action, "
+                    "and how you know (audit findings, data, feedback)."),
+    )
+    files = files_field()
+    version = VersionField()
+
+    def __init__(self, *args, action, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].update(version=action.version, impact_evidence=action.impact_evidence)
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save the evidence of impact"))
+
+
+class DateChangeRequestForm(forms.Form):
+    new_date = forms.DateField(label=_("New target date"), **DATE_WIDGET)
+    reason = forms.CharField(label=_("Why the date needs to change"),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Ask for the new date"))
+
+
+class DateChangeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), widget=forms.RadioSelect,
+        choices=[(TargetDateChange.Decision.AGREED, _("Agree the new date")),
+                 (TargetDateChange.Decision.REFUSED, _("Refuse: keep the current date"))],
+    )
+    decision_note = forms.CharField(
+        label=_("Note on the decision"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you refuse."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Record the decision"))
+
+
+class SignOffForm(forms.Form):
+    SIGN_OFF, RETURN = "sign_off", "return"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"), widget=forms.RadioSelect,
+        choices=[("sign_off", _("Sign off: the evidence shows the action is complete")),
+                 ("return", _("Return for more evidence"))],
+    )
+    note = forms.CharField(
+        label=_("Note to the owner"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return the action: say what more evidence is needed."),
+    )
+    version = VersionField()
+
+    def __init__(self, *args, action, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"]["version"] = action.version
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Record the decision"))
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label=_("Why the action is closed without completion"),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    version = VersionField()
+
+    def __init__(self, *args, action, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"]["version"] = action.version
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Close the action"), css_class="btn-danger")
+
+
+class CalendarResetForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Make a new address"), css_class="btn-outline-danger")

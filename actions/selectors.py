@@ -1,0 +1,301 @@
+"""What the action pages, exports and the calendar feed read.
+
+Every selector starts from ``visible_to(user)`` (or is handed an object already fetched with
+``get_object_for_user``), then joins and annotates what the page shows in a fixed number of
+queries, whatever the number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from actions.models import (
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    Action,
+    ActionPlan,
+    ActionStatus,
+    Evidence,
+    ProgressUpdate,
+    Rag,
+    Recommendation,
+    TargetDateChange,
+)
+from scsp.models import Agency, User
+
+#: The three action lists: whose actions each shows (always within ``visible_to``).
+SCOPES = ("mine", "agency", "all")
+
+
+def actions_for(user, *, scope: str = "all", today: dt.date,
+                now: dt.datetime | None = None) -> QuerySet[Action]:
+    """The actions ``user`` may see in one of the :data:`SCOPES`: ``mine`` (they lead),
+    ``agency`` (their agency leads) or ``all``; annotated with ``current_rag`` and
+    ``rag_rank`` and joined to what a list row shows."""
+    qs = Action.objects.visible_to(user)
+    if scope == "mine":
+        qs = qs.filter(lead_officer_id=user.pk)
+    elif scope == "agency":
+        qs = qs.filter(lead_agency_id=user.agency_id)
+    elif scope != "all":
+        raise ValueError(scope)
+    return qs.with_rag(today, now).select_related(
+        "plan", "lead_agency", "lead_officer", "recommendation"
+    )
+
+
+def for_export(qs: QuerySet[Action]) -> QuerySet[Action]:
+    """What an export row needs beyond a list row (themes, who signed off)."""
+    return qs.select_related("signed_off_by").prefetch_related(
+        Prefetch("themes", to_attr="theme_list")
+    )
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+def plan_list_for(user, *, today: dt.date) -> QuerySet[ActionPlan]:
+    """The plans ``user`` may see, newest first, with action counts (total, open, overdue,
+    signed off) in the same query."""
+    return (
+        ActionPlan.objects.visible_to(user)
+        .select_related("owner")
+        .annotate(
+            n_actions=Count("actions", distinct=True),
+            n_open=Count("actions", filter=Q(actions__status__in=OPEN_STATUSES), distinct=True),
+            n_overdue=Count(
+                "actions",
+                filter=Q(actions__status__in=OPEN_STATUSES, actions__target_date__lt=today),
+                distinct=True,
+            ),
+            n_signed_off=Count(
+                "actions", filter=Q(actions__status=ActionStatus.SIGNED_OFF), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def rag_counts(plan_ids, *, today: dt.date) -> dict[int, dict[str, int]]:
+    """``{plan id: {rag: count}}`` for the given plans, in one query."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Action.objects.filter(plan_id__in=list(plan_ids)).with_rag(today)
+        .values("plan_id", "current_rag").annotate(n=Count("id")).order_by()
+    )
+    for row in rows:
+        counts[row["plan_id"]][row["current_rag"]] = row["n"]
+    return counts
+
+
+@dataclass
+class RecommendationBlock:
+    recommendation: Recommendation | None
+    actions: list[Action]
+
+
+def plan_detail(plan: ActionPlan, *, today: dt.date) -> dict:
+    """A plan's recommendations, each with its actions (RAG annotated), then the actions
+    that answer no recommendation, and the plan's RAG totals. Three queries."""
+    recommendations = list(plan.recommendations.prefetch_related("themes").order_by("number"))
+    actions = list(
+        plan.actions.with_rag(today).select_related("lead_agency", "lead_officer")
+        .order_by("number")
+    )
+    by_rec: dict[int | None, list[Action]] = defaultdict(list)
+    totals: dict[str, int] = defaultdict(int)
+    for action in actions:
+        by_rec[action.recommendation_id].append(action)
+        totals[action.current_rag] += 1
+    blocks = [RecommendationBlock(rec, by_rec.get(rec.pk, [])) for rec in recommendations]
+    if by_rec.get(None):
+        blocks.append(RecommendationBlock(None, by_rec[None]))
+    return {
+        "blocks": blocks,
+        "actions": actions,
+        "rag_totals": [(rag, totals.get(rag.value, 0)) for rag in Rag],
+        "agencies": sorted({a.lead_agency.short_name for a in actions}),
+    }
+
+
+# --- one action ------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    """One dated line in an action's story."""
+
+    at: dt.datetime
+    kind: str  # "update", "date_request", "date_decision"
+    update: ProgressUpdate | None = None
+    change: TargetDateChange | None = None
+
+
+def action_detail(action: Action, *, today: dt.date) -> dict:
+    """Everything the action page shows: the timeline of updates and target-date changes
+    (newest first), evidence files, and the request waiting for a decision. Four queries."""
+    updates = list(
+        action.updates.select_related("author", "author__agency")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related(
+            "uploaded_by").order_by("uploaded_at", "id")))
+    )
+    changes = list(action.date_changes.select_related("requested_by", "decided_by"))
+    timeline = [TimelineEntry(u.created_at, "update", update=u) for u in updates]
+    for change in changes:
+        timeline.append(TimelineEntry(change.requested_at, "date_request", change=change))
+        if change.decided_at:
+            timeline.append(TimelineEntry(change.decided_at, "date_decision", change=change))
+    timeline.sort(key=lambda e: (e.at, e.kind == "date_decision"), reverse=True)
+    evidence = [ev for u in reversed(updates) for ev in u.evidence.all()]
+    pending = next((c for c in changes if c.decision == TargetDateChange.Decision.PENDING),
+                   None)
+    return {
+        "timeline": timeline,
+        "evidence": evidence,
+        "date_changes": changes,
+        "pending_change": pending,
+        "agreed_changes": [c for c in changes if c.decision == TargetDateChange.Decision.AGREED],
+        "rag": action.rag(today),
+        "overdue": action.is_overdue(today),
+        "days_overdue": (today - action.target_date).days if action.is_overdue(today) else 0,
+    }
+
+
+# --- what changed meanwhile (optimistic locking) ---------------------------------------------
+
+#: Fields a person cares about when their save is refused; the rest is bookkeeping.
+CONFLICT_FIELDS = (
+    "status", "description", "success_measure", "lead_agency", "lead_officer",
+    "recommendation", "target_date", "at_risk", "blocked", "completion_evidence",
+    "impact_evidence", "closed_reason", "completed_on", "signed_off_by",
+)
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class ChangesSince:
+    """What happened to an action after the version a person saw."""
+
+    seen_version: int
+    current_version: int
+    fields: list[FieldChange] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    last_at: dt.datetime | None = None
+    updates: list[ProgressUpdate] = field(default_factory=list)
+
+    @property
+    def people_display(self) -> str:
+        return ", ".join(self.people)
+
+
+def _display(model_field, value) -> str:
+    if value is None or value == "":
+        return _("(none)")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "j M Y H:i")
+    if isinstance(value, dt.date):
+        return date_format(value, "j M Y")
+    text = str(value)
+    return text if len(text) <= 300 else text[:297] + "…"
+
+
+def action_changes_since(action: Action, seen_version: int) -> ChangesSince:
+    """The changes to ``action`` after ``seen_version``: field by field (from its history),
+    who made them and when, and the progress notes added since. A handful of queries."""
+    result = ChangesSince(seen_version=seen_version, current_version=action.version)
+    history = action.history.all()
+    before = history.filter(version=seen_version).order_by("-history_id").first()
+    later = list(
+        history.filter(history_id__gt=before.history_id) if before
+        else history.filter(version__gt=seen_version)
+    )
+    if not later:
+        return result
+    later.sort(key=lambda h: h.history_id)
+    users = User.objects.in_bulk({h.history_user_id for h in later if h.history_user_id})
+    result.people = list(dict.fromkeys(
+        str(users[h.history_user_id]) for h in later if h.history_user_id in users
+    ))
+    result.last_at = later[-1].history_date
+    if before is not None:
+        delta = later[-1].diff_against(before, included_fields=list(CONFLICT_FIELDS))
+        fk_names = {
+            "lead_agency": lambda ids: {a.pk: a.short_name for a in Agency.objects.filter(
+                pk__in=ids)},
+            "lead_officer": lambda ids: {u.pk: str(u) for u in User.objects.filter(pk__in=ids)},
+            "signed_off_by": lambda ids: {u.pk: str(u) for u in User.objects.filter(pk__in=ids)},
+            "recommendation": lambda ids: {
+                r.pk: _("Recommendation %(n)s") % {"n": r.number}
+                for r in Recommendation.objects.filter(pk__in=ids)},
+        }
+        by_name = {f.name: f for f in Action._meta.get_fields() if hasattr(f, "attname")}
+        for change in sorted(delta.changes, key=lambda c: CONFLICT_FIELDS.index(c.field)):
+            model_field = by_name[change.field]
+            old, new = change.old, change.new
+            if change.field in fk_names:
+                names = fk_names[change.field]({v for v in (old, new) if v})
+                old, new = names.get(old, old), names.get(new, new)
+            result.fields.append(FieldChange(
+                label=str(model_field.verbose_name).capitalize(),
+                before=_display(model_field, old), after=_display(model_field, new),
+            ))
+        result.updates = list(
+            action.updates.filter(created_at__gt=before.history_date)
+            .select_related("author").order_by("created_at", "id")
+        )
+    return result
+
+
+# --- decisions, calendar ---------------------------------------------------------------------
+
+
+def decisions_for(user, *, today: dt.date) -> dict:
+    """What waits for the co-ordinator: actions marked complete and target-date requests."""
+    awaiting = (
+        Action.objects.visible_to(user).filter(status=ActionStatus.AWAITING_SIGN_OFF)
+        .with_rag(today).select_related("plan", "lead_agency", "lead_officer")
+        .order_by("completed_on", "id")
+    )
+    requests = (
+        TargetDateChange.objects.visible_to(user)
+        .filter(decision=TargetDateChange.Decision.PENDING)
+        .select_related("action", "action__lead_agency", "requested_by")
+        .order_by("requested_at", "id")
+    )
+    return {"awaiting": awaiting, "requests": requests}
+
+
+def calendar_actions_for(user) -> QuerySet[Action]:
+    """The deadlines in a person's calendar feed: unfinished actions they lead, and for an
+    agency lead also their agency's. Within what they may see."""
+    mine = Q(lead_officer_id=user.pk)
+    if user.is_agency_lead:
+        mine |= Q(lead_agency_id=user.agency_id)
+    return (
+        Action.objects.visible_to(user).filter(mine).exclude(status__in=FINISHED_STATUSES)
+        .select_related("plan", "lead_agency").order_by("target_date", "id")
+    )
+
+
+def has_pending_change(qs: QuerySet[Action]) -> QuerySet[Action]:
+    """Annotate ``pending_date_change`` (a request waiting for a decision)."""
+    return qs.annotate(pending_date_change=Exists(
+        TargetDateChange.objects.filter(action=OuterRef("pk"),
+                                        decision=TargetDateChange.Decision.PENDING)
+    ))

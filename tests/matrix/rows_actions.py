@@ -1,0 +1,82 @@
+"""Action plans in the persona x URL matrix.
+
+The world: a plan shared by WMP and SWBNHS (each leads an action), and a plan only SWBNHS
+leads. So WMP gets 404 on the SWBNHS plan and its evidence; the health officer reads the shared
+plan but gets 403 on changing WMP's action in it; the chair and scrutineer read everything and
+change nothing; only the co-ordinator creates, decides and signs off."""
+
+from actions.models import ActionStatus
+from tests.actions.factories import (
+    ActionFactory,
+    EvidenceFactory,
+    PlanFactory,
+    TargetDateChangeFactory,
+)
+from tests.matrix import PUBLIC, Row, only, statuses
+
+BU = ("coordinator", "chair", "scrutineer")
+PARTNERS = ("wmp_lead", "wmp_officer", "health_officer")
+
+
+def build_world(world, personas):
+    coordinator = personas["coordinator"]
+    wmp_officer, health_officer = personas["wmp_officer"], personas["health_officer"]
+    wmp, swbnhs = wmp_officer.agency, health_officer.agency
+    shared = PlanFactory(reference="AP-2026-101", owner=coordinator)
+    world["shared_plan"] = shared
+    world["wmp_action"] = ActionFactory(plan=shared, number=1, lead_agency=wmp,
+                                        lead_officer=wmp_officer)
+    ActionFactory(plan=shared, number=2, lead_agency=swbnhs, lead_officer=health_officer)
+    world["wmp_awaiting"] = ActionFactory(plan=shared, number=3, lead_agency=wmp,
+                                          lead_officer=wmp_officer,
+                                          status=ActionStatus.AWAITING_SIGN_OFF)
+    world["wmp_signed_off"] = ActionFactory(plan=shared, number=4, lead_agency=wmp,
+                                            lead_officer=wmp_officer,
+                                            status=ActionStatus.SIGNED_OFF,
+                                            signed_off_by=coordinator)
+    world["date_change"] = TargetDateChangeFactory(action=world["wmp_action"])
+    health_plan = PlanFactory(reference="AP-2026-102", owner=coordinator)
+    world["health_plan"] = health_plan
+    health_only = ActionFactory(plan=health_plan, number=1, lead_agency=swbnhs,
+                                lead_officer=health_officer)
+    world["health_evidence"] = EvidenceFactory(action=health_only,
+                                               uploaded_by=health_officer)
+    world["calendar_token"] = wmp_officer.calendar_token
+
+
+def pk(name):
+    return lambda w: {"pk": w[name].pk}
+
+
+ROWS = [
+    Row("actions:index", statuses(302), note="sends each role to its own action list"),
+    Row("actions:my_actions", statuses()),
+    Row("actions:agency_actions", only(*PARTNERS)),
+    Row("actions:all_actions", only(*BU)),
+    Row("actions:decisions", only("coordinator")),
+    Row("actions:plan_list", statuses()),
+    Row("actions:plan_create", only("coordinator")),
+    Row("actions:plan_detail", statuses(wmp_lead=404, wmp_officer=404), kwargs=pk("health_plan"),
+        note="WMP leads no action in this plan: 404"),
+    Row("actions:plan_update", {**only("coordinator"), "wmp_lead": 404, "wmp_officer": 404},
+        kwargs=pk("health_plan")),
+    Row("actions:recommendation_create", only("coordinator"), kwargs=pk("shared_plan")),
+    Row("actions:action_create", only("coordinator"), kwargs=pk("shared_plan")),
+    Row("actions:action_detail", statuses(), kwargs=pk("wmp_action"),
+        note="the health officer reads WMP's action in a plan SWBNHS shares"),
+    Row("actions:action_update", only("coordinator"), kwargs=pk("wmp_action")),
+    Row("actions:action_progress", only("coordinator", "wmp_lead", "wmp_officer"),
+        kwargs=pk("wmp_action"), note="the health officer may read it but not update it: 403"),
+    Row("actions:action_impact", only("coordinator", "wmp_lead", "wmp_officer"),
+        kwargs=pk("wmp_signed_off")),
+    Row("actions:date_change_request", only("coordinator", "wmp_lead", "wmp_officer"),
+        kwargs=pk("wmp_awaiting")),
+    Row("actions:date_change_decide", only("coordinator"), kwargs=pk("date_change")),
+    Row("actions:action_sign_off", only("coordinator"), kwargs=pk("wmp_awaiting")),
+    Row("actions:action_close", only("coordinator"), kwargs=pk("wmp_action")),
+    Row("actions:evidence_download", statuses(wmp_lead=404, wmp_officer=404),
+        kwargs=pk("health_evidence"), note="evidence of a plan WMP has no part in: 404"),
+    Row("actions:calendar", statuses()),
+    Row("actions:calendar_feed", PUBLIC, kwargs=lambda w: {"token": w["calendar_token"]},
+        note="found by its secret token alone; calendar apps cannot sign in"),
+]
