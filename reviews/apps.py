@@ -1,5 +1,37 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
+    verbose_name = _("Reviews")
+
+    def ready(self):
+        from reviews import checks  # noqa: F401 - registers the settings check
+        from scsp.navigation import Entry, register
+
+        def signed_in(user):
+            return user.is_authenticated
+
+        def coordinator(user):
+            return user.is_coordinator
+
+        def refers(user):
+            return user.is_coordinator or user.is_agency_lead
+
+        group = _("Reviews")
+        register(Entry(_("Cases"), "reviews:case_list",
+                       _("Serious incident notifications and partner referrals, with their "
+                         "notification and Rapid Review clocks."),
+                       signed_in, order=10, group=group))
+        register(Entry(_("Practice reviews"), "reviews:review_list",
+                       _("LCSPRs, Spotlight and Tabletop Reviews and learning briefings: stages, "
+                         "deadlines and outcomes."),
+                       signed_in, order=11, group=group))
+        register(Entry(_("Log a notification"), "reviews:case_notify",
+                       _("Record a serious incident notification and start its Rapid Review "
+                         "clock."),
+                       coordinator, order=12, group=group))
+        register(Entry(_("Refer a case"), "reviews:case_refer",
+                       _("Refer a case with possible learning to the SLPR subgroup."),
+                       refers, order=13, group=group))

@@ -1,5 +1,49 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reviews import views
 
 app_name = "reviews"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("cases/", views.CaseListView.as_view(), name="case_list"),
+    path("cases/export.csv", views.CaseExportView.as_view(), name="case_export"),
+    path("cases/notify/", views.CaseCreateView.as_view(), name="case_notify"),
+    path("cases/refer/", views.ReferralCreateView.as_view(), name="case_refer"),
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
+    path("cases/<int:pk>/edit/", views.CaseUpdateView.as_view(), name="case_update"),
+    path("cases/<int:pk>/children/", views.ChildrenUpdateView.as_view(), name="case_children"),
+    path("cases/<int:pk>/decision/", views.ReferralDecisionView.as_view(),
+         name="referral_decide"),
+    path("rapid-reviews/<int:pk>/", views.RapidReviewDetailView.as_view(), name="rr_detail"),
+    path("rapid-reviews/<int:pk>/edit/", views.RapidReviewUpdateView.as_view(),
+         name="rr_update"),
+    path("rapid-reviews/<int:pk>/attendees/", views.AttendeesView.as_view(),
+         name="rr_attendees"),
+    path("rapid-reviews/<int:pk>/agency-summaries/", views.AgencySummariesView.as_view(),
+         name="rr_summaries"),
+    path("rapid-reviews/<int:pk>/decision/", views.DecisionView.as_view(), name="rr_decide"),
+    path("rapid-reviews/<int:pk>/sign-off/", views.SignOffView.as_view(), name="rr_sign_off"),
+    path("rapid-reviews/<int:pk>/panel/", views.PanelView.as_view(), name="rr_panel"),
+    path("rapid-reviews/<int:pk>/actions/new/", views.ActionCreateView.as_view(),
+         name="rr_action_create"),
+    path("rapid-reviews/<int:pk>/minutes/", views.MinutesView.as_view(), name="rr_minutes"),
+    path("rapid-reviews/<int:pk>/minutes.pdf", views.MinutesView.as_view(pdf=True),
+         name="rr_minutes_pdf"),
+    path("practice-reviews/", views.ReviewListView.as_view(), name="review_list"),
+    path("practice-reviews/export.csv", views.ReviewExportView.as_view(), name="review_export"),
+    path("practice-reviews/new/", views.ReviewCreateView.as_view(), name="review_create"),
+    path("practice-reviews/<int:pk>/", views.ReviewDetailView.as_view(), name="review_detail"),
+    path("practice-reviews/<int:pk>/edit/", views.ReviewUpdateView.as_view(),
+         name="review_update"),
+    path("practice-reviews/<int:pk>/stages/", views.StagesView.as_view(), name="review_stages"),
+    path("practice-reviews/<int:pk>/progress-checks/new/",
+         views.ProgressCheckCreateView.as_view(), name="review_check_create"),
+    path("practice-reviews/<int:pk>/recommendations/new/",
+         views.RecommendationCreateView.as_view(), name="review_recommendation_create"),
+    path("practice-reviews/<int:pk>/outcome/", views.OutcomeView.as_view(),
+         name="review_outcome"),
+    path("practice-reviews/<int:pk>/briefings/new/", views.BriefingUploadView.as_view(),
+         name="review_briefing_upload"),
+    path("practice-reviews/<int:pk>/briefings/<int:file_pk>/", views.BriefingDownloadView.as_view(),
+         name="review_briefing_download"),
+]

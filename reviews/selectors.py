@@ -1,0 +1,291 @@
+"""What the review pages, exports and the minutes need: always starting from the records the
+person may see, with the related rows fetched in a fixed number of queries, never one per row.
+Clocks come from :mod:`reviews.clocks`, with the calendar and ``today`` passed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from actions.models import Action
+from reviews import clocks
+from reviews.models import (
+    Attendance,
+    Case,
+    Child,
+    PracticeReview,
+    PublicationOutcome,
+    RapidReview,
+    ReviewStage,
+    SpotlightReferral,
+)
+from scsp.permissions import scoped
+from scsp.workdays import WorkingCalendar
+
+
+def rapid_review_of(case) -> RapidReview | None:
+    try:
+        return case.rapid_review
+    except RapidReview.DoesNotExist:
+        return None
+
+
+def referral_decision_of(case) -> SpotlightReferral | None:
+    try:
+        return case.referral_decision
+    except SpotlightReferral.DoesNotExist:
+        return None
+
+
+# --- Cases --------------------------------------------------------------------------------------
+
+
+def case_list_for(user):
+    """The cases ``user`` may see, with what the list and export show."""
+    return (
+        scoped(Case, user)
+        .select_related("rapid_review", "referring_agency", "referral_decision")
+        .prefetch_related(
+            "children", "agencies_involved", "themes",
+            Prefetch("practice_reviews",
+                     queryset=PracticeReview.objects.only("id", "kind", "reference", "status")),
+        )
+        .order_by("-referral_received_on", "-reference_year", "-reference_number")
+    )
+
+
+@dataclass
+class CaseRow:
+    """One case with its clocks worked out for ``today``."""
+
+    case: Case
+    rapid_review: RapidReview | None
+    notification: dict | None
+    rr_clock: dict | None
+    meeting_day: int | None
+    decision: str
+    reviews: list = field(default_factory=list)
+
+
+def case_row(case, *, cal: WorkingCalendar, today: dt.date) -> CaseRow:
+    rr = rapid_review_of(case)
+    notification = clocks.notification_clock(case, cal)
+    rr_clock = clocks.rapid_review_clock(case, rr, cal) if rr else None
+    decision = ""
+    if rr and rr.decision:
+        decision = rr.decision_label()
+    elif not case.is_notification:
+        referral = referral_decision_of(case)
+        decision = referral.get_decision_display() if referral else ""
+    return CaseRow(
+        case=case, rapid_review=rr,
+        notification=notification.describe(today) if notification else None,
+        rr_clock=rr_clock.describe(today) if rr_clock else None,
+        meeting_day=clocks.rapid_review_day(case, rr.meeting_date, cal) if rr else None,
+        decision=str(decision), reviews=list(case.practice_reviews.all()),
+    )
+
+
+def case_rows(cases, *, cal: WorkingCalendar, today: dt.date) -> list[CaseRow]:
+    return [case_row(case, cal=cal, today=today) for case in cases]
+
+
+def case_clock_status(case, *, cal: WorkingCalendar, today: dt.date) -> str | None:
+    """The status of the case's Rapid Review clock (``None`` when it has no Rapid Review)."""
+    rr = rapid_review_of(case)
+    if rr is None:
+        return None
+    return clocks.rapid_review_clock(case, rr, cal).status(today)
+
+
+def case_detail_queryset():
+    return Case.objects.select_related(
+        "rapid_review", "referring_agency", "referral_decision", "created_by",
+        "referral_decision__recorded_by",
+    ).prefetch_related(
+        "agencies_involved", "themes", "harms",
+        Prefetch("children", queryset=Child.objects.prefetch_related("agencies_known_to")),
+        Prefetch("practice_reviews", queryset=PracticeReview.objects.prefetch_related("stages")),
+    )
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated entry on a timeline."""
+
+    date: dt.date
+    label: str
+    detail: str = ""
+    planned: bool = False
+
+
+def case_timeline(case, *, rr, user, cal: WorkingCalendar) -> list[Event]:
+    """What happened when, oldest first: the case's dates, the Rapid Review, the referral
+    decision and the practice reviews' stages. Planned (future) items are marked. Embargo
+    details appear only for partnership-wide roles."""
+    events: list[Event] = []
+
+    def add(day, label, detail="", planned=False):
+        if day:
+            events.append(Event(day, str(label), str(detail), planned))
+
+    add(case.incident_date, _("Incident"), case.get_incident_type_display())
+    add(case.became_aware_on, _("Local authority became aware"))
+    add(case.referral_received_on, _("Referral received by the business unit"),
+        case.referring_agency.name if case.referring_agency else "")
+    if case.notification_submitted_on:
+        late = clocks.notification_is_late(case.became_aware_on, case.notification_submitted_on,
+                                           cal)
+        add(case.notification_submitted_on, _("Notification submitted to the National Panel"),
+            _("late") if late else _("within 5 working days"))
+    if rr is not None:
+        for summary in rr.agency_summaries.all():
+            add(summary.requested_on, _("Agency summary requested"), summary.agency.name)
+            add(summary.received_on, _("Agency summary received"), summary.agency.name)
+        if rr.meeting_date:
+            day = clocks.rapid_review_day(case, rr.meeting_date, cal)
+            add(rr.meeting_date, _("Rapid Review panel meeting"),
+                _("day %(n)s of 15") % {"n": day} if day is not None else "",
+                planned=not rr.decision)
+        add(rr.decided_on, _("Rapid Review decision"), rr.decision_label())
+        for sign_off in rr.sign_offs.all():
+            add(sign_off.signed_on, _("Signed off"),
+                f"{sign_off.agency.short_name}: {sign_off.signed_by_name}")
+        add(rr.sent_to_panel_on, _("Rapid Review sent to the National Panel"))
+        add(rr.panel_response_on, _("The Panel's response"), rr.get_panel_response_display())
+    referral = referral_decision_of(case)
+    if referral is not None:
+        add(referral.decided_on, _("Subgroup decision"), referral.get_decision_display())
+    sees_embargo = getattr(user, "sees_everything", False)
+    for review in case.practice_reviews.all():
+        add(review.decision_date, _("%(ref)s started") % {"ref": review.reference},
+            review.get_kind_display())
+        for stage in review.stages.all():
+            if stage.actual_date:
+                add(stage.actual_date, f"{review.reference}: {stage.name}")
+            elif stage.planned_date and not stage.not_needed:
+                add(stage.planned_date, f"{review.reference}: {stage.name}", _("planned"),
+                    planned=True)
+        if review.outcome == PublicationOutcome.EMBARGOED and sees_embargo:
+            add(review.embargo_next_review, f"{review.reference}: {_('embargo to be reviewed')}",
+                review.get_embargo_proceeding_display(), planned=True)
+    events.sort(key=lambda e: (e.planned, e.date))
+    return events
+
+
+# --- Rapid Reviews ------------------------------------------------------------------------------
+
+
+def rapid_review_queryset():
+    return RapidReview.objects.select_related(
+        "case", "case__referring_agency", "action_plan",
+    ).prefetch_related(
+        "case__children", "case__agencies_involved", "case__harms",
+        "attendees__agency", "agency_summaries__agency", "sign_offs__agency",
+        "practice_reviews",
+    )
+
+
+def plan_actions(plan, user=None, *, today: dt.date | None = None):
+    """The actions of a plan that ``user`` may see (all when ``user`` is ``None``), with their
+    agency and officer, in one query; ``current_rag`` is set when ``today`` is given."""
+    if plan is None:
+        return []
+    actions = Action.objects.filter(plan=plan)
+    if user is not None:
+        actions = actions.visible_to(user)
+    actions = list(actions.select_related("lead_agency", "lead_officer").order_by("number"))
+    if today is not None:
+        for action in actions:
+            action.current_rag = action.rag(today)
+    return actions
+
+
+def minutes_context(rr, *, cal: WorkingCalendar, today: dt.date, partners) -> dict:
+    """Everything the Rapid Review minutes show (HTML and PDF)."""
+    case = rr.case
+    attendees = list(rr.attendees.all())
+    clock = clocks.rapid_review_clock(case, rr, cal)
+    signed = {s.agency_id: s for s in rr.sign_offs.all()}
+    sign_off_rows = [(p, signed.get(p.pk)) for p in partners]
+    sign_off_rows += [(s.agency, s) for s in rr.sign_offs.all()
+                      if s.agency_id not in {p.pk for p in partners}]
+    return {
+        "rr": rr,
+        "case": case,
+        "children": list(case.children.all()),
+        "attended": [a for a in attendees if a.attendance == Attendance.ATTENDED],
+        "apologies": [a for a in attendees if a.attendance == Attendance.APOLOGIES],
+        "summaries": list(rr.agency_summaries.all()),
+        "clock": clock.describe(today),
+        "anchor_label": clock.start_label,
+        "meeting_day": clocks.rapid_review_day(case, rr.meeting_date, cal),
+        "actions": plan_actions(rr.action_plan, today=today),
+        "sign_off_rows": sign_off_rows,
+        "reviews": list(rr.practice_reviews.all()),
+        "title": _("Rapid Review minutes: %(ref)s") % {"ref": case.reference},
+        "today": today,
+    }
+
+
+# --- Practice reviews ---------------------------------------------------------------------------
+
+
+def review_list_for(user):
+    return (
+        scoped(PracticeReview, user)
+        .prefetch_related(
+            Prefetch("stages", queryset=ReviewStage.objects.order_by("order", "id")),
+            Prefetch("cases", queryset=Case.objects.only("id", "reference")),
+            "themes",
+        )
+        .order_by("-decision_date", "-id")
+    )
+
+
+@dataclass
+class ReviewRow:
+    review: PracticeReview
+    status_label: str
+    clock: dict | None
+    next_stage: ReviewStage | None
+    show_embargo: bool
+
+
+def review_row(review, *, user, cal: WorkingCalendar, today: dt.date) -> ReviewRow:
+    clock = clocks.lcspr_clock(review, cal)
+    next_stage = next((s for s in review.stages.all() if not s.actual_date and not s.not_needed),
+                      None)
+    return ReviewRow(
+        review=review, status_label=review.status_for(user),
+        clock=clock.describe(today) if clock else None, next_stage=next_stage,
+        show_embargo=getattr(user, "sees_everything", False),
+    )
+
+
+def review_rows(reviews, *, user, cal, today) -> list[ReviewRow]:
+    return [review_row(r, user=user, cal=cal, today=today) for r in reviews]
+
+
+def review_clock_status(review, *, cal, today) -> str | None:
+    clock = clocks.lcspr_clock(review, cal)
+    return clock.status(today) if clock else None
+
+
+def review_detail_queryset():
+    return PracticeReview.objects.select_related(
+        "rapid_review", "rapid_review__case", "referral", "action_plan", "created_by",
+    ).prefetch_related(
+        Prefetch("stages", queryset=ReviewStage.objects.order_by("order", "id")),
+        Prefetch("cases", queryset=Case.objects.prefetch_related("children")),
+        "themes", "progress_checks__recorded_by", "briefings__uploaded_by",
+    )
+
+
+def recommendations_of(review):
+    if review.action_plan_id is None:
+        return []
+    return list(review.action_plan.recommendations.prefetch_related("themes").order_by("number"))

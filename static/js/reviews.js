@@ -1,0 +1,42 @@
+// Reviews pages: progressive enhancement only; every form works without this file.
+document.addEventListener("DOMContentLoaded", () => {
+  // Children: show one empty child block at a time behind "Add another child".
+  const optional = Array.from(document.querySelectorAll("[data-optional-child]"));
+  const wrapper = document.querySelector("[data-add-child-wrapper]");
+  const button = document.querySelector("[data-add-child]");
+  if (optional.length && wrapper && button && !document.querySelector("[data-error-summary]")) {
+    optional.forEach((row) => row.classList.add("d-none"));
+    wrapper.classList.remove("d-none");
+    button.addEventListener("click", () => {
+      const next = optional.find((row) => row.classList.contains("d-none"));
+      if (next) {
+        next.classList.remove("d-none");
+        const input = next.querySelector("input[type=text]");
+        if (input) { input.focus(); }
+      }
+      if (!optional.some((row) => row.classList.contains("d-none"))) {
+        wrapper.classList.add("d-none");
+      }
+    });
+  }
+
+  // Actions: narrow the lead officer list to the chosen lead agency.
+  const agency = document.querySelector("[data-agency-select]");
+  const officer = document.querySelector("[data-officer-select]");
+  if (agency && officer) {
+    const narrow = () => {
+      const chosen = agency.selectedOptions[0] ? agency.selectedOptions[0].text : "";
+      officer.querySelectorAll("optgroup").forEach((group) => {
+        const show = !agency.value || group.label === chosen;
+        group.hidden = !show;
+        group.disabled = !show;
+      });
+      const selected = officer.selectedOptions[0];
+      if (selected && selected.parentElement.tagName === "OPTGROUP" && selected.parentElement.disabled) {
+        officer.value = "";
+      }
+    };
+    agency.addEventListener("change", narrow);
+    narrow();
+  }
+});
