@@ -12,11 +12,12 @@ class AuditsConfig(AppConfig):
         def signed_in(user):
             return user.is_authenticated
 
-        register(Entry(_("Audits"), "audits:audit_list",
+        group = _("Audits")
+        register(Entry(_("MACFAs and self-assessments"), "audits:audit_list",
                        _("Multi-agency case file audits and Section 11 and 175 self-assessments: "
                          "complete your agency's return, see results and findings."),
-                       signed_in, order=40))
+                       signed_in, order=40, group=group))
         register(Entry(_("Audit rota"), "audits:rota",
                        _("The single-agency audit rota: who presents to QPPA when, and which "
                          "slots are late."),
-                       signed_in, order=41))
+                       signed_in, order=41, group=group))

@@ -7,7 +7,7 @@ import datetime as dt
 
 import django_filters
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Div, Layout, Submit
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -15,11 +15,16 @@ from audits.models import Audit, AuditKind, AuditStatus, first_of_month
 from scsp.models import Agency
 
 
-def _get_helper(label):
+def _get_helper(label, columns: dict[str, str]):
+    """A one-line filter bar: each field in a column, the button at the end."""
     helper = FormHelper()
     helper.form_method = "get"
-    helper.form_class = "row g-2 align-items-end mb-3 audit-filters"
-    helper.add_input(Submit("filter", label, css_class="btn-secondary"))
+    helper.form_class = "audit-filters mb-3"
+    helper.layout = Layout(Div(
+        *[Div(name, css_class=css) for name, css in columns.items()],
+        Div(Submit("filter", label, css_class="btn-secondary mb-3"), css_class="col-md-2"),
+        css_class="row g-2 align-items-end",
+    ))
     return helper
 
 
@@ -45,7 +50,8 @@ class AuditFilter(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
-        form.helper = _get_helper(_("Filter"))
+        form.helper = _get_helper(_("Filter"), {"q": "col-md-5", "kind": "col-md-3",
+                                                 "status": "col-md-2"})
         return form
 
 
@@ -89,5 +95,6 @@ class RotaFilter(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
-        form.helper = _get_helper(_("Show"))
+        form.helper = _get_helper(_("Show"), {"agency": "col-md-5", "state": "col-md-3",
+                                               "year": "col-md-2"})
         return form

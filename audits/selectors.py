@@ -193,19 +193,22 @@ class MacfaResults:
     def submitted(self) -> list:
         return [r for r in self.returns if r.is_submitted]
 
-    def matrix_rows(self) -> list[dict]:
-        rows = []
-        for r in self.returns:
-            rows.append({
-                "agency_return": r, "agency": r.agency, "submitted": r.is_submitted,
-                "cells": [self.cells.get((r.agency_id, q.pk), GradeCell())
-                          for q in self.questions],
-                "total": self.by_agency.get(r.agency_id, GradeCell()),
-            })
-        return rows
+    @property
+    def not_submitted(self) -> list:
+        return [r for r in self.returns if not r.is_submitted]
 
-    def question_totals(self) -> list[GradeCell]:
-        return [self.by_question.get(q.pk, GradeCell()) for q in self.questions]
+    def matrix_rows(self) -> list[dict]:
+        """One row per question, one cell per agency that submitted, and the question's
+        total over those agencies."""
+        submitted = self.submitted
+        return [{"question": q,
+                 "cells": [self.cells.get((r.agency_id, q.pk), GradeCell()) for r in submitted],
+                 "total": self.by_question.get(q.pk, GradeCell())}
+                for q in self.questions]
+
+    def agency_totals(self) -> list[GradeCell]:
+        """Each submitting agency's grades over every question and case."""
+        return [self.by_agency.get(r.agency_id, GradeCell()) for r in self.submitted]
 
     def case_tables(self, links: dict[str, str] | None = None) -> list[dict]:
         links = links or {}

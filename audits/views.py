@@ -706,7 +706,7 @@ def results_context(user, audit: Audit) -> dict:
     if audit.is_macfa:
         results = selectors.macfa_results(audit)
         return {"results": results, "matrix_rows": results.matrix_rows(),
-                "question_totals": results.question_totals(),
+                "agency_totals": results.agency_totals(),
                 "case_tables": results.case_tables(
                     selectors.case_links(user, [c.reference for c in results.cases]))}
     results = selectors.standards_results(audit)

@@ -115,9 +115,22 @@ def test_per_case_tables_and_rows(hand_made):
     q2 = case_b["rows"][1]
     assert [cell["answer"]["grade_label"] for cell in q2["cells"]] == [
         "Requires improvement", "Inadequate"]
+    # the table: a row per question, a column per agency that submitted (SCT did not)
+    assert [r.agency.short_name for r in results.submitted] == ["SWBNHS", "WMP"]
+    assert [r.agency.short_name for r in results.not_submitted] == ["SCT"]
     rows = results.matrix_rows()
-    assert [(r["agency"].short_name, r["submitted"]) for r in rows] == [
-        ("SCT", False), ("SWBNHS", True), ("WMP", True)]
+    assert [row["question"].number for row in rows] == [1, 2, 3]
+    assert [[cell.as_text() for cell in row["cells"]] for row in rows] == [
+        ["Good 2", "Outstanding 1, Good 1"],
+        ["Requires improvement 2", "Requires improvement 1, Inadequate 1"],
+        ["Good 1, Requires improvement 1", "Good 1, not applicable 1"],
+    ]
+    assert [row["total"].as_text() for row in rows] == [
+        "Outstanding 1, Good 3", "Requires improvement 3, Inadequate 1",
+        "Good 2, Requires improvement 1, not applicable 1"]
+    assert [cell.as_text() for cell in results.agency_totals()] == [
+        "Good 3, Requires improvement 3",
+        "Outstanding 1, Good 2, Requires improvement 1, Inadequate 1, not applicable 1"]
 
 
 def test_cell_text_says_the_counts_in_words(hand_made):

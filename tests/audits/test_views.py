@@ -244,11 +244,12 @@ def test_lists_stay_in_scope(client_for, coordinator, live_macfa, wmp, sct, wmp_
 def test_results_page_shows_both_agencies_in_the_matrix(client_for, coordinator, in_moderation):
     page = text(client_for(coordinator).get(reverse("audits:results", args=[in_moderation.pk])))
     assert "Sandwell and West Birmingham NHS Trust" in page and "West Midlands Police" in page
-    # 2 cases: each WMP cell is "Good 2", each SWBNHS cell "Requires improvement 2"
-    # ... and each question's total over both agencies "Good 2, Requires improvement 2"
+    # 2 cases: each WMP cell is "Good 2", each SWBNHS cell "Requires improvement 2", and each
+    # question's total over both agencies "Good 2, Requires improvement 2"
     assert page.count("Good 2") == 14 and page.count("Requires improvement 2") == 14
     assert "Good 14" in page and "Requires improvement 14" in page  # the agencies' totals
     assert "Good 14, Requires improvement 14" in page  # every agency, every question
+    assert "Grades by question (rows) and agency (columns)" in page
     assert "Case MACFA-T-01" in page
 
 
