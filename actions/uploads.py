@@ -80,6 +80,7 @@ def clean_filename(name: str) -> str:
     control or direction-changing characters, at most 200 characters."""
     name = PureWindowsPath(PurePosixPath(name or "").name).name
     name = unicodedata.normalize("NFC", name)
+    name = re.sub(r"[\t\n\r\f\v]+", " ", name)
     name = "".join(ch for ch in name if unicodedata.category(ch) not in _FORMAT_CHARS)
     name = " ".join(name.split()).strip(" .")
     if len(name) > 200:
@@ -281,5 +282,5 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
     @staticmethod
     def message(name: str, size: int) -> str:
-        return _("“%(name)s” is more than %(limit)s; files can be at most %(limit)s.") % {
+        return _("“%(name)s” is too big: files can be at most %(limit)s.") % {
             "name": name, "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}

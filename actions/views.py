@@ -737,8 +737,9 @@ class CalendarView(FormView):
 @never_cache
 def calendar_feed(request, token):
     """The ICS feed, found by its secret token alone (calendar apps cannot sign in)."""
-    user = User.objects.filter(calendar_token=token, is_active=True).first()
-    if user is None or len(token) < 20:
+    user = (User.objects.filter(calendar_token=token, is_active=True).first()
+            if len(token) >= 32 else None)
+    if user is None:
         raise Http404("No such calendar.")
     now = timezone.now()
     today = timezone.localdate(now)

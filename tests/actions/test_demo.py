@@ -1,0 +1,58 @@
+"""The demo plans: idempotent, live-looking (relative dates), every status, and no rule broken
+(they are made through the services)."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from actions.demo import PLANS
+from actions.models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    Evidence,
+    OriginKind,
+    ProgressUpdate,
+    Rag,
+    TargetDateChange,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (ActionPlan.objects.count(), Action.objects.count(), ProgressUpdate.objects.count(),
+            Evidence.objects.count(), TargetDateChange.objects.count())
+
+
+def test_seed_twice_creates_no_duplicates():
+    call_command("seed_demo", stdout=StringIO())
+    first = snapshot()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert snapshot() == first
+    assert "(0 new)" in out.getvalue()
+
+
+def test_demo_covers_every_state():
+    call_command("seed_demo", stdout=StringIO())
+    today = timezone.localdate()
+    # Only this app's demo plans: reviews and audits seed plans of their own.
+    mine = Action.objects.filter(plan__reference__in=[p.reference for p in PLANS])
+    actions = list(mine.with_rag(today).select_related("lead_agency"))
+    assert len(actions) == sum(len(p.actions) for p in PLANS)
+    assert {a.status for a in actions} == set(ActionStatus.values)
+    assert {a.current_rag for a in actions} == set(Rag.values)
+    assert any(a.is_overdue(today) for a in actions)
+    assert any(a.slippage_days() > 0 for a in actions)
+    assert any(a.impact_evidence for a in actions if a.status == ActionStatus.SIGNED_OFF)
+    assert TargetDateChange.objects.filter(action__in=mine, decision="pending").exists()
+    assert Evidence.objects.filter(action__in=mine).exists()
+    assert len({a.lead_agency.short_name for a in actions}) >= 8
+    assert {OriginKind.OFSTED, OriginKind.SCRUTINY, OriginKind.YOUNG_PEOPLE} <= set(
+        ActionPlan.objects.values_list("origin_kind", flat=True))
+    assert mine.filter(themes__isnull=False).distinct().count() == len(actions)
+    # Demo WMP people have something to do in two plans.
+    assert mine.filter(lead_agency__short_name="WMP").values("plan").distinct().count() >= 2

@@ -1,0 +1,124 @@
+"""The action list's FilterSet, tested directly: each filter narrows the scoped list, and no
+filter can reach outside it."""
+
+import datetime as dt
+
+import pytest
+from django.test import RequestFactory
+
+from actions import selectors
+from actions.filters import ActionFilter
+from actions.models import ActionStatus, OriginKind
+from tests.actions.factories import ActionFactory, PlanFactory
+from tests.factories import ThemeFactory
+
+S = ActionStatus
+TODAY = dt.date(2026, 11, 16)
+pytestmark = pytest.mark.django_db
+
+
+def day(n):
+    return TODAY + dt.timedelta(days=n)
+
+
+def run(user, data=None, scope="all"):
+    request = RequestFactory().get("/actions/all/", data or {})
+    request.user = user
+    base = selectors.actions_for(user, scope=scope, today=TODAY)
+    fs = ActionFilter(data or None, base, request=request, today=TODAY)
+    assert fs.form.is_valid() or not data, fs.form.errors
+    return list(fs.qs)
+
+
+@pytest.fixture
+def data(coordinator, wmp_officer, health_officer, sct_officer):
+    neglect, exploitation = ThemeFactory(name="Neglect"), ThemeFactory(name="Exploitation")
+    ofsted = PlanFactory(reference="AP-OFSTED", title="Ofsted ILACS", origin_kind=OriginKind.OFSTED,
+                         owner=coordinator)
+    pledge = PlanFactory(reference="AP-SHAPE", title="SHAPE pledges",
+                         origin_kind=OriginKind.YOUNG_PEOPLE, owner=coordinator)
+    wmp, health, sct = wmp_officer.agency, health_officer.agency, sct_officer.agency
+    return {
+        "overdue": ActionFactory(plan=ofsted, number=1, lead_agency=wmp, lead_officer=wmp_officer,
+                                 target_date=day(-3), themes=[neglect],
+                                 description="Pre-screen domestic abuse notifications"),
+        "soon": ActionFactory(plan=ofsted, number=2, lead_agency=health,
+                              lead_officer=health_officer, target_date=day(10),
+                              last_update_at=None, themes=[exploitation]),
+        "done": ActionFactory(plan=pledge, number=1, lead_agency=wmp, lead_officer=wmp_officer,
+                              status=S.SIGNED_OFF, target_date=day(-40)),
+        "later": ActionFactory(plan=pledge, number=2, lead_agency=sct, lead_officer=sct_officer,
+                               target_date=day(90), status=S.NOT_STARTED,
+                               description="Anti-bullying roadshow in every school"),
+    }
+
+
+def refs(actions):
+    return {a.reference for a in actions}
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({}, {"overdue", "soon", "done", "later"}),
+    ({"agency": "wmp"}, {"overdue", "done"}),
+    ({"plan": "ofsted"}, {"overdue", "soon"}),
+    ({"origin": OriginKind.YOUNG_PEOPLE}, {"done", "later"}),
+    ({"status": "open"}, {"overdue", "soon", "later"}),
+    ({"status": S.SIGNED_OFF}, {"done"}),
+    ({"rag": "red"}, {"overdue"}),
+    ({"rag": "amber"}, {"soon"}),
+    ({"rag": "blue"}, {"done"}),
+    ({"rag": "green"}, {"later"}),
+    ({"theme": "neglect"}, {"overdue"}),
+    ({"due_from": day(0).isoformat()}, {"soon", "later"}),
+    ({"due_to": day(0).isoformat()}, {"overdue", "done"}),
+    ({"due_from": day(-5).isoformat(), "due_to": day(20).isoformat()}, {"overdue", "soon"}),
+    ({"overdue": "on"}, {"overdue"}),
+    ({"q": "domestic abuse"}, {"overdue"}),
+    ({"q": "AP-SHAPE"}, {"done", "later"}),
+    ({"q": "shape pledges"}, {"done", "later"}),
+    ({"q": "Tia Trust"}, {"later"}),
+    ({"agency": "wmp", "status": "open"}, {"overdue"}),
+])
+def test_each_filter(coordinator, data, params, expected):
+    params = dict(params)
+    lookups = {"wmp": data["overdue"].lead_agency_id, "ofsted": data["overdue"].plan_id,
+               "neglect": data["overdue"].themes.get().pk}
+    for key in ("agency", "plan", "theme"):
+        if key in params:
+            params[key] = lookups[params[key]]
+    assert refs(run(coordinator, params)) == {data[k].reference for k in expected}
+
+
+def test_filters_never_leave_the_scope(wmp_officer, data):
+    # The SCT action is in a plan WMP has a part in; the SWBNHS one too. Searching, or
+    # filtering by another agency, finds only what WMP may see.
+    visible = refs(run(wmp_officer))
+    assert visible == {data[k].reference for k in ("overdue", "soon", "done", "later")}
+    outsider = ActionFactory(description="Secret SCT-only plan action")
+    assert outsider.reference not in refs(run(wmp_officer, {"q": "Secret"}))
+    assert run(wmp_officer, {"q": outsider.reference}) == []
+    assert refs(run(wmp_officer, scope="agency")) == {data["overdue"].reference,
+                                                       data["done"].reference}
+
+
+def test_plan_choices_are_only_visible_plans(wmp_officer, data):
+    hidden = PlanFactory(reference="AP-HIDDEN")
+    request = RequestFactory().get("/")
+    request.user = wmp_officer
+    fs = ActionFilter(None, selectors.actions_for(wmp_officer, today=TODAY), request=request,
+                      today=TODAY)
+    choices = {p.reference for p in fs.form.fields["plan"].queryset}
+    assert "AP-HIDDEN" not in choices and {"AP-OFSTED", "AP-SHAPE"} <= choices
+    bad = ActionFilter({"plan": hidden.pk}, selectors.actions_for(wmp_officer, today=TODAY),
+                       request=request, today=TODAY)
+    assert not bad.form.is_valid()
+
+
+def test_sorting(coordinator, data):
+    by_rag = run(coordinator, {"sort": "rag"})
+    assert [a.current_rag for a in by_rag] == ["red", "amber", "green", "blue"]
+    by_date_desc = run(coordinator, {"sort": "-target_date"})
+    assert [a.target_date for a in by_date_desc] == sorted(
+        (a.target_date for a in by_date_desc), reverse=True)
+    assert [a.reference for a in run(coordinator, {"sort": "reference"})] == sorted(
+        a.reference for a in by_rag)
