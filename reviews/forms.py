@@ -9,7 +9,7 @@ once, with one message.
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -207,8 +207,26 @@ class CaseForm(IdentifierGuardMixin, ParseOnlyModelForm):
                                  "police_investigation", "immediate_safeguarding_actions"]),
             (_("Agencies and learning themes"), ["agencies_involved", "themes"]),
         ]
-        parts = [Fieldset(legend, *[f for f in names if f in self.fields])
-                 for legend, names in sections if any(f in self.fields for f in names)]
+        multi = {"harm_categories", "agencies_involved", "themes"}
+        dates = [f for f in CASE_DATE_FIELDS if f in self.fields]
+
+        def item(name):
+            if name in multi:
+                return Field(name, wrapper_class="checkbox-columns")
+            return name
+
+        parts = []
+        for legend, names in sections:
+            present = [f for f in names if f in self.fields]
+            if not present:
+                continue
+            if legend == sections[0][0]:
+                rows = [Row(*[Column(f, css_class="col-md-6") for f in dates[i:i + 2]])
+                        for i in range(0, len(dates), 2)]
+                rest = [f for f in present if f not in dates]
+                parts.append(Fieldset(legend, *rows, *rest))
+            else:
+                parts.append(Fieldset(legend, *[item(f) for f in present]))
         self.helper.layout = Layout(*parts, "confirm_no_identifiers")
 
     def clean(self):

@@ -234,10 +234,13 @@ class CaseCreateView(DayMixin, TemplateView):
         form = forms.CaseForm(request.POST, mode=self.mode)
         children = forms.child_formset(data=request.POST)
         if form.is_valid() and children.is_valid():
+            kwargs = form.service_kwargs()
+            # A partner's referral is received the day it is sent.
+            kwargs.setdefault("referral_received_on", self.today)
             try:
                 case = services.case_create(
                     by=request.user, route=self.route, today=self.today, cal=self.cal,
-                    children=children.rows(), **form.service_kwargs(),
+                    children=children.rows(), **kwargs,
                 )
             except ValidationError as exc:
                 forms.apply_service_errors(form, exc)
