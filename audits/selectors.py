@@ -129,7 +129,7 @@ def findings_for(user, audit: Audit, *, today: dt.date) -> list[dict]:
         by_recommendation[row["action"].recommendation_id].append(row)
     return [{"finding": finding, "actions": by_recommendation.get(finding.recommendation_id, [])}
             for finding in audit.findings.select_related("agency", "question", "standard",
-                                                         "recommendation").order_by("kind", "id")]
+                                                         "recommendation").order_by("id")]
 
 
 # --- results ---------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actions import services as action_services
 from audits import defaults
 from audits.models import (
     REFERENCE_PREFIX,
@@ -46,13 +47,6 @@ from scsp.models import Agency
 
 #: A pseudonymised case reference: letters, digits, spaces, hyphens and slashes.
 CASE_REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /\-]{0,39}$")
-
-
-def _actions():
-    """The actions app's services (imported late: it is being built alongside this app)."""
-    from actions import services
-
-    return services
 
 
 # --- who may ---------------------------------------------------------------------------------
@@ -501,11 +495,11 @@ def return_save_case(
                                         "Inadequate.")
         if answer == AnswerChoice.NOT_APPLICABLE and grade:
             errors[f"q{qid}_grade"] = _(
-                "Question %(n)s: you answered “Not applicable”, so leave the grade blank."
+                "You answered “Not applicable” to question %(n)s, so leave its grade blank."
             ) % {"n": number}
         if grade and not answer:
-            errors[f"q{qid}_answer"] = _("Question %(n)s: give an answer as well as a grade.") % {
-                "n": number}
+            errors[f"q{qid}_answer"] = _("Give an answer to question %(n)s as well as a "
+                                         "grade.") % {"n": number}
         cleaned[qid] = (answer, grade, narrative)
     if errors:
         raise ValidationError(errors)
@@ -726,7 +720,7 @@ def rota_record_presented(*, by, audit: Audit, date_presented: dt.date, today: d
 def _ensure_plan(by, audit: Audit):
     if audit.action_plan_id:
         return audit.action_plan
-    plan = _actions().plan_create(
+    plan = action_services.plan_create(
         by=by, title=f"{audit.title} ({audit.get_kind_display()})"[:200],
         origin_kind=audit.kind, origin_reference=audit.reference, owner=audit.lead,
     )
@@ -775,7 +769,7 @@ def finding_add(
     finding = Finding(audit=audit, kind=kind, text=text, agency=agency, question=question,
                       standard=standard, created_by=by)
     plan = _ensure_plan(by, audit)
-    finding.recommendation = _actions().recommendation_add(
+    finding.recommendation = action_services.recommendation_add(
         by=by, plan=plan, text=finding.recommendation_text,
         themes=list(audit.themes.filter(active=True)),
     )
@@ -806,7 +800,7 @@ def finding_action_create(
         "“%(status)s”.") % {"status": audit.get_status_display()})
     if finding.recommendation_id is None:
         raise ValidationError(_("This finding is not in the action plan."))
-    return _actions().action_create(
+    return action_services.action_create(
         by=by, plan=audit.action_plan, description=description,
         success_measure=success_measure, lead_agency=lead_agency, lead_officer=lead_officer,
         target_date=target_date, today=today, recommendation=finding.recommendation,

@@ -846,9 +846,10 @@ def report_context(request, audit: Audit) -> dict:
            "themes": list(audit.themes.all()),
            "returns": list(selectors.returns_for(audit)) if audit.has_returns else [],
            "findings": selectors.findings_for(request.user, audit, today=today)}
-    ctx["strengths_count"] = sum(1 for r in ctx["findings"]
-                                 if r["finding"].kind == Finding.Kind.STRENGTH)
-    ctx["improvements_count"] = len(ctx["findings"]) - ctx["strengths_count"]
+    ctx["strengths"] = [r["finding"] for r in ctx["findings"]
+                        if r["finding"].kind == Finding.Kind.STRENGTH]
+    ctx["improvements"] = [r["finding"] for r in ctx["findings"]
+                           if r["finding"].kind == Finding.Kind.IMPROVEMENT]
     ctx["actions"] = selectors.plan_action_rows(request.user, audit, today=today)
     if audit.has_returns:
         ctx.update(results_context(request.user, audit))

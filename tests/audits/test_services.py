@@ -274,8 +274,8 @@ def test_graded_answers_need_a_grade_and_a_narrative_to_submit(macfa, wmp, wmp_o
 
 
 @pytest.mark.parametrize(("data", "field", "words"), [
-    ({"answer": "na", "grade": "good"}, "grade", "leave the grade blank"),
-    ({"answer": "", "grade": "good"}, "answer", "give an answer as well"),
+    ({"answer": "na", "grade": "good"}, "grade", "so leave its grade blank"),
+    ({"answer": "", "grade": "good"}, "answer", "as well as a grade"),
     ({"answer": "maybe"}, "answer", "Choose Yes, Partly, No"),
     ({"answer": "yes", "grade": "excellent"}, "grade", "Choose Outstanding"),
 ])

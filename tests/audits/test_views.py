@@ -138,7 +138,7 @@ def test_an_officer_completes_and_submits_their_return_in_the_browser_forms(
     bad = {f"q{questions[0].pk}_answer": "na", f"q{questions[0].pk}_grade": "good"}
     response = client.post(url, bad)
     assert response.status_code == 200
-    assert "you answered “Not applicable”, so leave the grade blank" in text(response)
+    assert "You answered “Not applicable” to question 1, so leave its grade blank." in text(response)
     assert not Answer.objects.exists()
     for case in cases:
         data = {}
