@@ -28,6 +28,7 @@ from tests.audits.factories import (
     submit,
 )
 from tests.factories import AgencyFactory, UserFactory
+from tests.reviews.factories import notification
 
 pytestmark = pytest.mark.django_db
 
@@ -523,3 +524,30 @@ def test_report_web_page_is_the_same_template_and_logged(client_for, scrutineer,
     assert response.status_code == 200
     assert "Download this report as a PDF" in page and "By agency and question" in page
     assert AccessEvent.objects.filter(action="view", object_type="audits.Audit").count() == 1
+
+
+# --- links to review cases -------------------------------------------------------------------
+
+def test_sampled_references_link_to_review_cases_the_reader_may_see(
+        client_for, coordinator, wmp, swbnhs, sct, wmp_officer, health_officer):
+    """A MACFA stores only the pseudonymised reference; where a review case has it, the page
+    links to it, and only for people who may see that case (WMP is involved, SWBNHS is not)."""
+    case = notification(by=coordinator, agencies=[wmp, sct])
+    audit = make_macfa(coordinator, [wmp, swbnhs], cases=[case.reference, "MACFA-X-01"],
+                       today=today())
+    link = f'href="{case.get_absolute_url()}"'
+    assert link in client_for(coordinator).get(audit.get_absolute_url()).content.decode()
+    assert link in client_for(wmp_officer).get(audit.get_absolute_url()).content.decode()
+    page = client_for(health_officer).get(audit.get_absolute_url()).content.decode()
+    assert case.reference in page and link not in page
+    assert "MACFA-X-01" in page
+
+
+def test_reading_a_return_is_in_the_access_log_without_its_content(client_for, live_macfa, wmp,
+                                                                   wmp_officer):
+    r = answer_all(wmp_officer, return_of(live_macfa, wmp), Grade.GOOD, narrative="Private")
+    client_for(wmp_officer).get(r.get_absolute_url())
+    event = AccessEvent.objects.get(action="view", object_type="audits.AgencyReturn")
+    assert event.user == wmp_officer and event.object_id == str(r.pk)
+    assert event.label == f"{live_macfa.reference} WMP"
+    assert "Private" not in event.label
