@@ -49,6 +49,9 @@ REFERENCE_PREFIX = {
     AuditKind.SECTION_175: "S175",
 }
 
+#: How often a self-assessment round recurs, in years (DOMAIN.md section 5: Section 11 every
+#: two years in Sandwell, Section 175 every year).
+ROUND_YEARS = {AuditKind.SECTION_11: 2, AuditKind.SECTION_175: 1}
 #: Kinds in which several agencies each complete a return.
 MULTI_AGENCY_KINDS = (AuditKind.MACFA, AuditKind.SECTION_11, AuditKind.SECTION_175)
 #: Kinds that are self-assessments against a list of standards.
@@ -282,6 +285,18 @@ class Audit(models.Model):
         """Whether ``user`` may see the results matrix and report: partnership-wide roles
         always; participating agencies from moderation on. Assumes the audit is visible."""
         return bool(getattr(user, "sees_everything", False)) or self.is_shared
+
+    def next_round_due(self) -> dt.date | None:
+        """For a Section 11 or 175 round: when the next round should start (two years or one
+        after this one started). ``None`` for other kinds or before a start date is known."""
+        years = ROUND_YEARS.get(self.kind)
+        start = self.actual_start or self.planned_start
+        if not years or start is None:
+            return None
+        try:
+            return start.replace(year=start.year + years)
+        except ValueError:  # 29 February
+            return start.replace(year=start.year + years, day=28)
 
     def rota_state(self, today: dt.date) -> str:
         """For a rota slot: ``"presented"``, ``"late"`` (its month ended without a

@@ -53,6 +53,7 @@ TRANSITION_LABELS = {
     AuditStatus.CLOSED: gettext_lazy("Close the audit"),
 }
 REOPEN_LABEL = gettext_lazy("Reopen returns for correction")
+BACK_TO_PROGRESS_LABEL = gettext_lazy("Move back to in progress")
 PLAN_HEADINGS = {
     AuditKind.MACFA: gettext_lazy("Plan a multi-agency case file audit (MACFA)"),
     AuditKind.SECTION_11: gettext_lazy("Plan a Section 11 audit round"),
@@ -214,13 +215,16 @@ class AuditDetailView(AuditMixin, TemplateView):
             for status in TRANSITIONS[audit.status]:
                 if audit.is_rota and status == AuditStatus.MODERATION:
                     continue  # recorded with the presentation date instead
-                label = (REOPEN_LABEL if status == AuditStatus.IN_PROGRESS
-                         and audit.status == AuditStatus.MODERATION
-                         else TRANSITION_LABELS[status])
+                going_back = (status == AuditStatus.IN_PROGRESS
+                              and audit.status == AuditStatus.MODERATION)
+                label = TRANSITION_LABELS[status]
+                if going_back:
+                    label = BACK_TO_PROGRESS_LABEL if audit.is_rota else REOPEN_LABEL
                 moves.append({"status": status, "label": label})
         ctx.update(
             moves=moves, today=today,
             results_open=audit.results_open_to(user) and audit.has_returns,
+            report_open=audit.results_open_to(user),
             rota_state=audit.rota_state(today) if audit.is_rota else "",
             months_late=audit.months_late(today) if audit.is_rota else 0,
             can_present=(services.can_manage(user) and audit.is_rota and audit.status in (

@@ -177,3 +177,13 @@ def test_an_audit_with_a_plan_cannot_lose_it(coordinator):
                                      owner=coordinator)
     AuditFactory(lead=coordinator, action_plan=plan)
     _fails(plan.delete)
+
+
+@pytest.mark.parametrize(("kind", "start", "due"), [
+    ("section_11", D(2026, 1, 31), D(2028, 1, 31)),
+    ("section_175", D(2024, 2, 29), D(2025, 2, 28)),
+    ("macfa", D(2026, 1, 31), None),
+])
+def test_self_assessment_rounds_recur(coordinator, kind, start, due):
+    audit = AuditFactory(lead=coordinator, kind=kind, planned_start=start)
+    assert audit.next_round_due() == due
