@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from audits import services
 from audits.models import (
-    AgencyReturn,
     AnswerChoice,
     Audit,
     AuditKind,
@@ -118,9 +117,9 @@ def _themes(*names) -> list[Theme]:
     return list(Theme.objects.filter(name__in=names))
 
 
-def _backdate(agency_return: AgencyReturn, day: dt.date) -> None:
-    at = timezone.make_aware(dt.datetime.combine(day, dt.time(15, 30)))
-    AgencyReturn.objects.filter(pk=agency_return.pk).update(submitted_at=at, updated_at=at)
+def _at(day: dt.date) -> dt.datetime:
+    """Mid-afternoon on ``day``: when a demo return was saved or submitted."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(15, 30)))
 
 
 def _exists(kind, title) -> bool:
@@ -142,10 +141,10 @@ def _fill_macfa_return(audit, agency, by_case, *, submit_on=None):
                     "grade": grade,
                     "narrative": NARRATIVE[grade].format(what=WHAT[min(i, len(WHAT) - 1)]),
                 }
-        services.return_save_case(by=person, agency_return=r, case=case, answers=answers)
+        services.return_save_case(by=person, agency_return=r, case=case, answers=answers,
+                                  now=_at(submit_on) if submit_on else None)
     if submit_on:
-        services.return_submit(by=person, agency_return=r)
-        _backdate(r, submit_on)
+        services.return_submit(by=person, agency_return=r, now=_at(submit_on))
     return r
 
 
@@ -382,9 +381,9 @@ def _section_11(coordinator, agencies, today):
                 "Action plan agreed by the senior leadership team, reviewed quarterly.",
             }
         r = audit.returns.get(agency=agencies[short])
-        services.return_save_ratings(by=person, agency_return=r, ratings=ratings)
-        services.return_submit(by=person, agency_return=r)
-        _backdate(r, start + dt.timedelta(days=40 + n))
+        when = _at(start + dt.timedelta(days=40 + n))
+        services.return_save_ratings(by=person, agency_return=r, ratings=ratings, now=when)
+        services.return_submit(by=person, agency_return=r, now=when)
     meeting = start + dt.timedelta(days=110)
     audit = services.audit_transition(by=coordinator, audit=audit,
                                       to_status=AuditStatus.MODERATION, today=meeting)
@@ -447,9 +446,9 @@ def _section_175(coordinator, agencies, today):
                 "Governors to receive a termly safeguarding report and visit the DSL.",
             }
         r = audit.returns.get(agency=schools[short])
-        services.return_save_ratings(by=person, agency_return=r, ratings=ratings)
-        services.return_submit(by=person, agency_return=r)
-        _backdate(r, start + dt.timedelta(days=20 + n))
+        when = _at(start + dt.timedelta(days=20 + n))
+        services.return_save_ratings(by=person, agency_return=r, ratings=ratings, now=when)
+        services.return_submit(by=person, agency_return=r, now=when)
     audit = services.audit_transition(by=coordinator, audit=audit,
                                       to_status=AuditStatus.MODERATION,
                                       today=today - dt.timedelta(days=7))

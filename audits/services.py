@@ -456,9 +456,9 @@ def _require_own_open_return(by, agency_return: AgencyReturn) -> AgencyReturn:
     return agency_return
 
 
-def _touch(agency_return: AgencyReturn, by) -> None:
+def _touch(agency_return: AgencyReturn, by, now: dt.datetime | None) -> None:
     agency_return.status = AgencyReturn.Status.DRAFT
-    agency_return.updated_at = timezone.now()
+    agency_return.updated_at = now or timezone.now()
     agency_return.updated_by = by
     agency_return.save()
 
@@ -470,10 +470,12 @@ def return_save_case(
     agency_return: AgencyReturn,
     case: AuditCase,
     answers: Mapping[int, Mapping[str, str]],
+    now: dt.datetime | None = None,
 ) -> AgencyReturn:
     """Save an agency's answers about one case. ``answers`` maps question id to
     ``{"answer", "grade", "narrative"}``; blanks are allowed in a draft. Errors are keyed
-    ``q<id>_<field>``. Returns the return."""
+    ``q<id>_<field>``. ``now`` (default: the current time) stamps the save. Returns the
+    return."""
     agency_return = _require_own_open_return(by, agency_return)
     audit = agency_return.audit
     if case.audit_id != audit.pk:
@@ -515,7 +517,7 @@ def return_save_case(
         elif (row.answer, row.grade, row.narrative) != (answer, grade, narrative):
             row.answer, row.grade, row.narrative = answer, grade, narrative
             row.save()
-    _touch(agency_return, by)
+    _touch(agency_return, by, now)
     return agency_return
 
 
@@ -525,6 +527,7 @@ def return_save_ratings(
     by,
     agency_return: AgencyReturn,
     ratings: Mapping[int, Mapping[str, str]],
+    now: dt.datetime | None = None,
 ) -> AgencyReturn:
     """Save a Section 11 / 175 self-assessment. ``ratings`` maps standard id to
     ``{"rag", "evidence", "improvement"}``; errors are keyed ``s<id>_<field>``. Returns the
@@ -554,7 +557,7 @@ def return_save_ratings(
         elif (row.rag, row.evidence, row.improvement) != (rag, evidence, improvement):
             row.rag, row.evidence, row.improvement = rag, evidence, improvement
             row.save()
-    _touch(agency_return, by)
+    _touch(agency_return, by, now)
     return agency_return
 
 
@@ -600,7 +603,8 @@ def return_gaps(agency_return: AgencyReturn) -> list[str]:
 
 
 @transaction.atomic
-def return_submit(*, by, agency_return: AgencyReturn) -> AgencyReturn:
+def return_submit(*, by, agency_return: AgencyReturn,
+                  now: dt.datetime | None = None) -> AgencyReturn:
     """Submit a complete return. Every question about every case needs an answer, and every
     graded answer a grade and a narrative (the annual report asks for consistent narrative);
     every standard needs a rating and evidence, and an improvement when not green.
@@ -610,7 +614,7 @@ def return_submit(*, by, agency_return: AgencyReturn) -> AgencyReturn:
     if gaps:
         raise ValidationError(gaps)
     agency_return.status = AgencyReturn.Status.SUBMITTED
-    agency_return.submitted_at = timezone.now()
+    agency_return.submitted_at = now or timezone.now()
     agency_return.submitted_by = by
     agency_return.save()
     return agency_return

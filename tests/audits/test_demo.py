@@ -41,6 +41,7 @@ def test_demo_is_idempotent_and_tells_its_story():
     assert "Arthur Labinjo-Hughes and Star Hobson" in macfa.description
     assert macfa.returns.filter(status="submitted").count() == 4
     assert macfa.cases.count() == 4 and macfa.questions.count() == 8
+    assert all(r.submitted_at.date() < timezone.localdate() for r in macfa.returns.all())
     assert macfa.findings.filter(kind="strength").exists()
     assert macfa.findings.filter(kind="improvement").count() == 3
     sct = Agency.objects.get(short_name="SCT")
