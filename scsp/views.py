@@ -19,6 +19,7 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 
 from scsp.forms import AccessLogFilterForm, SignInForm, ThemeForm
 from scsp.models import AccessEvent, Agency, Reminder, Theme, User
+from scsp.dashboard import panels_for
 from scsp.navigation import entries_for
 from scsp.permissions import RoleRequiredMixin, get_object_for_user, scoped
 
@@ -33,6 +34,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["capabilities"] = entries_for(self.request.user)
+        ctx["panels"] = panels_for(self.request)
         return ctx
 
 

@@ -1,0 +1,26 @@
+"""Home-page panels contributed by higher apps (reports adds each role's dashboard).
+
+A provider takes the request and returns ``(template_name, context)`` or ``None``; the home
+page renders each panel above the list of what the person can do. The core never imports the
+apps that register here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Provider = Callable[[object], tuple[str, dict] | None]
+_providers: list[Provider] = []
+
+
+def register(provider: Provider) -> None:
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def panels_for(request) -> list[tuple[str, dict]]:
+    panels = []
+    for provider in _providers:
+        panel = provider(request)
+        if panel is not None:
+            panels.append(panel)
+    return panels
