@@ -120,7 +120,7 @@ class ServiceFormView(DayMixin, TemplateView):
                 if self.success_message:
                     messages.success(request, self.success_message)
                 return redirect(self.get_success_url(result))
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        return self.render_to_response(self.get_context_data(form=form))
 
     def perform(self, form):  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
@@ -252,7 +252,7 @@ class CaseCreateView(DayMixin, TemplateView):
                     messages.success(request, _("%(ref)s logged.") % {"ref": case.reference})
                 return redirect(case)
         return self.render_to_response(
-            self.get_context_data(form=form, children=children), status=400)
+            self.get_context_data(form=form, children=children))
 
 
 class ReferralCreateView(CaseCreateView):
@@ -332,7 +332,7 @@ class ChildrenUpdateView(ServiceFormView):
                 return redirect(self.object)
         ctx = self.get_context_data(form=formset)
         ctx["service_errors"] = errors
-        return self.render_to_response(ctx, status=400)
+        return self.render_to_response(ctx)
 
 
 class ReferralDecisionView(ServiceFormView):
@@ -404,7 +404,9 @@ class RapidReviewDetailView(DayMixin, TemplateView):
         ctx["can_sign_off"] = services.can_sign_off(user) and bool(rr.decision)
         ctx["chair_signed"] = any(s.signed_by_id == user.pk for s in rr.sign_offs.all())
         if user.is_coordinator:
-            ctx["action_form"] = forms.ActionForm(initial={"target_date": None})
+            form = forms.ActionForm()
+            form.helper.form_action = reverse("reviews:rr_action_create", args=[rr.pk])
+            ctx["action_form"] = form
         return ctx
 
 
@@ -454,7 +456,7 @@ class RowsView(RapidReviewMixin, ServiceFormView):
                 return redirect(self.object)
         ctx = self.get_context_data(form=formset)
         ctx["service_errors"] = errors
-        return self.render_to_response(ctx, status=400)
+        return self.render_to_response(ctx)
 
 
 class AttendeesView(RowsView):
@@ -693,7 +695,7 @@ class ReviewCreateView(CoordinatorOnly, DayMixin, TemplateView):
             else:
                 messages.success(request, _("%(ref)s started.") % {"ref": review.reference})
                 return redirect(review)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class ReviewDetailView(DayMixin, TemplateView):
@@ -780,7 +782,7 @@ class StagesView(PracticeReviewMixin, ServiceFormView):
                 return redirect(self.object)
         ctx = self.get_context_data(form=formset)
         ctx["service_errors"] = errors
-        return self.render_to_response(ctx, status=400)
+        return self.render_to_response(ctx)
 
 
 class ProgressCheckCreateView(PracticeReviewMixin, ServiceFormView):

@@ -62,7 +62,7 @@ def test_form_errors_come_back_with_the_services_messages(client_for, coordinato
     client = client_for(coordinator)
     response = client.post(reverse("reviews:case_notify"), notification_post(
         agencies=[wmp], became_aware_on="2022-04-09", notification_submitted_on="2022-04-13"))
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "cannot have become aware (9 April 2022) before the incident (10 April 2022)" in (
         response.content.decode())
     response = client.post(reverse("reviews:case_notify"), notification_post(
@@ -76,7 +76,7 @@ def test_identifiers_in_free_text_must_be_removed_or_confirmed(client_for, coord
     data = notification_post(agencies=[wmp], case_outline="Lives at B70 6HX; NHS 450 557 7104.")
     response = client.post(reverse("reviews:case_notify"), data)
     page = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "looks like it contains an NHS number and a postcode" in page
     assert 'type="checkbox" name="confirm_no_identifiers"' in page
     response = client.post(reverse("reviews:case_notify"), {**data,
@@ -249,11 +249,12 @@ def test_the_rapid_review_page_adds_actions_for_two_agencies(client_for, coordin
         assert response.status_code == 302
     assert Action.objects.filter(plan=rr.action_plan).count() == 2
     page = client.get(rr.get_absolute_url()).content.decode()
+    assert f'action="{url}"' in page  # the form on the Rapid Review page posts here
     assert "Brief WMP staff." in page and "Brief SWBNHS staff." in page
     response = client.post(url, {"description": "x", "success_measure": "y",
                                  "lead_agency": wmp.pk, "lead_officer": health_officer.pk,
                                  "target_date": target})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "The lead officer must belong to the lead agency" in response.content.decode()
 
 
@@ -291,7 +292,7 @@ def test_attendees_formset(client_for, coordinator, wmp):
             "people-1-name": "Helen Carter", "people-1-role": "", "people-1-agency": wmp.pk,
             "people-1-attendance": "apologies"}
     response = client_for(coordinator).post(url, data)
-    assert response.status_code == 400 and "name, role and agency" in response.content.decode()
+    assert response.status_code == 200 and "name, role and agency" in response.content.decode()
     data["people-1-role"] = "Safeguarding lead"
     assert client_for(coordinator).post(url, data).status_code == 302
     assert sorted(rr.attendees.values_list("name", "attendance")) == [
@@ -311,7 +312,7 @@ def test_stage_skipping_is_refused_on_the_page(client_for, coordinator, wmp):
     data[f"stages-{len(stages) - 1}-actual_date"] = "2022-10-28"  # published, nothing else done
     response = client_for(coordinator).post(reverse("reviews:review_stages", args=[review.pk]),
                                             data)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "“Published” cannot be done before" in response.content.decode()
     assert not review.stages.filter(actual_date__isnull=False).exists()
 
