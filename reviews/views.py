@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from actions.models import ActionPlan
 from reviews import clocks, forms, selectors, services
 from reviews.filters import CaseFilter, ReviewFilter
 from reviews.models import (
@@ -720,6 +721,9 @@ class ReviewDetailView(DayMixin, TemplateView):
             recommendations=selectors.recommendations_of(review),
             actions=selectors.plan_actions(review.action_plan, user, today=self.today),
             briefings=list(review.briefings.all()),
+            timeline=selectors.review_timeline(review, user=user),
+            plan_visible=review.action_plan_id is not None and ActionPlan.objects.visible_to(
+                user).filter(pk=review.action_plan_id).exists(),
             show_embargo=user.sees_everything, can_edit=user.is_coordinator, today=self.today,
         )
         return ctx
