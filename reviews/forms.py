@@ -188,6 +188,10 @@ class CaseForm(IdentifierGuardMixin, ParseOnlyModelForm):
             drop |= {"route", "referring_agency", "became_aware_on", "notification_submitted_on",
                      "late_notification_reason", "referral_received_on"}
             self.fields["referral_reason"].required = True
+            # The referrer's own agency is always involved; others are optional.
+            self.fields["agencies_involved"].required = False
+            self.fields["agencies_involved"].help_text = _(
+                "Your own agency is included. Tick the others that know the family.")
         elif mode == "referral_bu":
             drop |= {"route", "became_aware_on", "notification_submitted_on",
                      "late_notification_reason"}
@@ -234,11 +238,19 @@ class CaseForm(IdentifierGuardMixin, ParseOnlyModelForm):
         self.check_identifiers(data)
         return data
 
+    KEPT_WHEN_HIDDEN = ("referring_agency", "referral_reason", "became_aware_on",
+                        "notification_submitted_on", "late_notification_reason")
+
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("confirm_no_identifiers", None)
         data["agencies_involved"] = list(data.get("agencies_involved") or [])
         data["themes"] = list(data.get("themes") or [])
+        if self.instance.pk:
+            # Fields this form does not show keep their values.
+            for name in self.KEPT_WHEN_HIDDEN:
+                if name not in self.fields:
+                    data[name] = getattr(self.instance, name)
         return data
 
 

@@ -229,3 +229,12 @@ def test_financial_years(day, year, label):
     assert clocks.financial_year_label(year) == label
     start, end = clocks.financial_year_bounds(year)
     assert start <= day <= end
+
+
+def test_the_system_check_names_a_bad_anchor(settings):
+    from reviews.checks import rapid_review_anchor
+
+    assert rapid_review_anchor() == []
+    settings.REVIEWS_RR_ANCHOR = "incident"
+    (error,) = rapid_review_anchor()
+    assert error.id == "reviews.E001" and "referral_received" in error.hint

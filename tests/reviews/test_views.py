@@ -423,3 +423,24 @@ def test_briefing_downloads_are_attachments_in_a_sandbox(client_for, coordinator
                                    decision_date=D(2022, 6, 1), cases=[case], today=D(2022, 6, 30))
     wrong = reverse("reviews:review_briefing_download", args=[other.pk, record.pk])
     assert client_for(coordinator).get(wrong).status_code == 404
+
+
+def test_editing_a_notification_keeps_what_the_form_does_not_show(client_for, coordinator,
+                                                                   wmp, swbnhs):
+    case = f.referral(by=coordinator, agencies=[swbnhs], referring_agency=swbnhs,
+                      referral_reason="Kept reason.")
+    services.case_update(
+        by=coordinator, case=case, today=D(2022, 6, 30), route=Route.NOTIFICATION,
+        referral_received_on=case.referral_received_on, incident_date=case.incident_date,
+        became_aware_on=D(2022, 6, 1), notification_submitted_on=D(2022, 6, 2),
+        incident_type=case.incident_type, case_outline=case.case_outline,
+        agencies_involved=[swbnhs], referring_agency=swbnhs, referral_reason="Kept reason.")
+    data = notification_post(agencies=[swbnhs, wmp], incident_date="2022-05-20",
+                             became_aware_on="2022-06-01", notification_submitted_on="2022-06-02",
+                             referral_received_on="2022-06-01", case_outline="Edited outline.")
+    response = client_for(coordinator).post(reverse("reviews:case_update", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.case_outline == "Edited outline."
+    assert case.referring_agency == swbnhs and case.referral_reason == "Kept reason."
+    assert set(case.agencies_involved.all()) == {swbnhs, wmp}
