@@ -335,6 +335,30 @@ SHAPE = PlanSpec(
 
 PLANS = [OFSTED, SCRUTINY, SHAPE]
 
+#: Short titles: what reminders and calendar feeds show (never the description).
+TITLES = {
+    "AP-OFSTED-22-01": "Threshold workshops for partner agencies",
+    "AP-OFSTED-22-02": "Threshold briefings for school DSL networks",
+    "AP-OFSTED-22-03": "Quarterly audit of MASH contacts",
+    "AP-OFSTED-22-04": "Pre-screen domestic abuse notifications",
+    "AP-OFSTED-22-05": "Health pathway for domestic abuse in pregnancy",
+    "AP-OFSTED-22-06": "MASH health KPIs in provider contracts",
+    "AP-OFSTED-22-07": "Re-launch the MARF across police teams",
+    "AP-SCRUTINY-23-01": "Action plan section in the Rapid Review template",
+    "AP-SCRUTINY-23-02": "Early Help Strategy action plan with lead professionals",
+    "AP-SCRUTINY-23-03": "Early help training for voluntary sector leads",
+    "AP-SCRUTINY-23-04": "Review GCP2 use for disabled children",
+    "AP-SCRUTINY-23-05": "Disability neglect indicators in health supervision",
+    "AP-SCRUTINY-23-06": "Housing officer in the MASH",
+    "AP-SHAPE-22-01": "Report social worker changes to the SHAPE board",
+    "AP-SHAPE-22-02": "Review CAMHS discharge and step-down",
+    "AP-SHAPE-22-03": "Anti-bullying roadshow in every secondary school",
+    "AP-SHAPE-22-04": "Anti-bullying policies in the Section 175 audit",
+    "AP-SHAPE-22-05": "Online bullying sessions by police schools officers",
+    "AP-SHAPE-22-06": "Care leavers' offer for further and higher education",
+    "AP-SHAPE-22-07": "Volunteer mentors for care leavers at college",
+}
+
 
 def _pdf(title: str) -> bytes:
     """A small, valid one-page PDF standing in for a real evidence document."""
@@ -432,7 +456,8 @@ def seed(command) -> None:
             owner = _person(agency, a.who, coordinator)
             created = today - dt.timedelta(days=a.created_days_ago)
             action = services.action_create(
-                by=coordinator, plan=plan, description=a.description, success_measure=a.measure,
+                by=coordinator, plan=plan, title=TITLES.get(f"{plan.reference}-{number:02d}", ""),
+                description=a.description, success_measure=a.measure,
                 lead_agency=agency, lead_officer=owner,
                 target_date=today + dt.timedelta(days=a.target_in), today=created,
                 recommendation=recs.get(a.rec), themes=[themes[n] for n in a.themes],

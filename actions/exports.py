@@ -31,6 +31,7 @@ def _when(value: dt.datetime | None):
 #: (heading, value of one action). Dates stay dates so Excel can sort and filter them.
 COLUMNS: list[tuple[str, Callable[[Action], object]]] = [
     ("Reference", lambda a: a.reference),
+    ("Title", lambda a: a.title),
     ("Plan reference", lambda a: a.plan.reference),
     ("Plan", lambda a: a.plan.title),
     ("Plan origin", lambda a: a.plan.get_origin_kind_display()),
@@ -104,7 +105,7 @@ def csv_response(actions, filename: str) -> StreamingHttpResponse:
 def xlsx_bytes(actions, *, title: str) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or _("Actions"))
-    widths = [14, 14, 30, 18, 16, 40, 50, 40, 12, 20, 24, 12, 12, 10, 24, 8, 8, 8, 16, 40, 12,
+    widths = [14, 30, 14, 30, 18, 16, 40, 50, 40, 12, 20, 24, 12, 12, 10, 24, 8, 8, 8, 16, 40, 12,
               20, 16, 40, 30]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width

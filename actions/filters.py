@@ -8,11 +8,12 @@ import datetime as dt
 
 import django_filters
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from actions.forms import Button
 from actions.models import OPEN_STATUSES, Action, ActionPlan, ActionStatus, OriginKind, Rag
 from scsp.models import Agency, Theme
 
@@ -32,7 +33,7 @@ SORTS = {
     "officer": ("lead_officer__full_name", "target_date", "id"),
     "plan": ("plan__reference", "number"),
 }
-DEFAULT_SORT = "target_date"
+DEFAULT_SORT = "rag"  # the most worrying first, then by date
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -96,6 +97,7 @@ class ActionFilter(django_filters.FilterSet):
         if not hasattr(form, "helper"):
             form.fields["plan"].label_from_instance = lambda p: f"{p.reference}: {p.title[:60]}"
             helper = FormHelper()
+            helper.template = "actions/includes/crispy_form.html"
             helper.form_method = "get"
             helper.form_tag = True
             helper.layout = Layout(
@@ -111,14 +113,15 @@ class ActionFilter(django_filters.FilterSet):
                     Column("overdue", css_class="col-md-4 col-xl-3 align-self-center")),
                 "sort",
             )
-            helper.add_input(Submit("filter", _("Apply filters"), css_class="btn-secondary"))
+            helper.add_input(Button("filter", _("Apply filters"), css_class="btn-secondary"))
             form.helper = helper
         return form
 
     def search(self, queryset, name, value):
         for word in value.split()[:8]:
             queryset = queryset.filter(
-                Q(reference__icontains=word) | Q(description__icontains=word)
+                Q(reference__icontains=word) | Q(title__icontains=word)
+                | Q(description__icontains=word)
                 | Q(success_measure__icontains=word) | Q(plan__title__icontains=word)
                 | Q(plan__reference__icontains=word) | Q(plan__origin_reference__icontains=word)
                 | Q(lead_officer__full_name__icontains=word)

@@ -15,17 +15,32 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionPlan, ActionStatus, OriginKind, TargetDateChange
-from actions.services import OWNER_TRANSITIONS
+from actions.services import OWNER_TRANSITIONS, action_errors
 from actions.uploads import ACCEPT_ATTRIBUTE, ALLOWED_DESCRIPTION
 from scsp.models import Agency, Theme, User
 
 DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
+#: crispy's form template without its second copy of the non-field errors.
+FORM_TEMPLATE = "actions/includes/crispy_form.html"
+
+
+class Button(Submit):
+    """A submit button whose colour is given whole (crispy's Submit is always btn-primary,
+    which an outline class cannot override)."""
+
+    field_classes = "btn"
+
+
 def _helper(submit_label, *, css_class="btn-primary") -> FormHelper:
     helper = FormHelper()
+    helper.template = FORM_TEMPLATE
     helper.form_method = "post"
-    helper.add_input(Submit("submit", submit_label, css_class=css_class))
+    # The server's error summary explains every problem at once, in our words; the browser's
+    # own pop-up checks would show them one at a time, differently in each browser.
+    helper.attrs = {"novalidate": ""}
+    helper.add_input(Button("submit", submit_label, css_class=css_class))
     return helper
 
 
@@ -139,13 +154,22 @@ class ActionForm(forms.Form):
         label=_("Recommendation or learning point"), required=False, queryset=None,
         empty_label=_("(none)"),
     )
+    title = forms.CharField(
+        label=_("Short title"), max_length=120,
+        help_text=_("A few words for lists, reminders and calendars, for example “Brief "
+                    "response teams on threshold guidance”. No names or case details."),
+        error_messages={"required": _("Give the action a short title.")},
+    )
     description = forms.CharField(
         label=_("Action"), widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What will be done: be specific."),
+        error_messages={"required": _("Say what will be done.")},
     )
     success_measure = forms.CharField(
-        label=_("Success measure"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Success measure"), widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("How we will know it has worked: something measurable."),
+        error_messages={"required": _(
+            "Say how you will know the action has worked: a success measure is required.")},
     )
     lead_agency = forms.ModelChoiceField(
         label=_("Lead agency"), queryset=Agency.objects.active().order_by("name"),
@@ -154,12 +178,14 @@ class ActionForm(forms.Form):
         label=_("Lead officer"), queryset=User.objects.active(),
         help_text=_("Must work for the lead agency."),
     )
-    target_date = forms.DateField(label=_("Target date"), **DATE_WIDGET)
+    target_date = forms.DateField(label=_("Target date"), **DATE_WIDGET,
+                                  error_messages={"required": _("Give a target date.")})
     themes = _themes_field()
     version = VersionField(required=False)
 
-    def __init__(self, *args, plan, creating: bool = True, **kwargs):
+    def __init__(self, *args, plan, creating: bool = True, today=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.plan, self.creating, self.today = plan, creating, today
         self.fields["recommendation"].queryset = plan.recommendations.order_by("number")
         self.fields["recommendation"].label_from_instance = (
             lambda r: f"{r.number}. {r.text[:90]}")
@@ -174,12 +200,31 @@ class ActionForm(forms.Form):
             self.fields["version"].required = True
             self.helper = _helper(_("Save the action"))
 
+    def clean(self):
+        """Ask the service's rules about everything at once, so the person sees every problem
+        in one go (the service checks again when it saves)."""
+        data = super().clean()
+        if self.creating and self.today is not None:
+            problems = action_errors(
+                plan=self.plan, description=data.get("description", "x"),
+                success_measure=data.get("success_measure", "x"),
+                lead_agency=data.get("lead_agency"), lead_officer=data.get("lead_officer"),
+                target_date=data.get("target_date", self.today), today=self.today,
+                recommendation=data.get("recommendation"), themes=data.get("themes", ()))
+            for field, message in problems.items():
+                name = None if field == "__all__" else field
+                if name is None or (name in self.fields and name not in self.errors):
+                    self.add_error(name, message)
+        return data
+
 
 class ProgressForm(forms.Form):
     """An owner's progress update: a note, optionally a new status, flags and files."""
 
     note = forms.CharField(label=_("What has happened since the last update"),
-                           widget=forms.Textarea(attrs={"rows": 4}))
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"required": _(
+                               "Write what has happened since the last update.")})
     status = forms.ChoiceField(label=_("Status"), required=False)
     completion_evidence = forms.CharField(
         label=_("Evidence of completion"), required=False,
@@ -255,16 +300,10 @@ class DateChangeDecisionForm(forms.Form):
 
 
 class SignOffForm(forms.Form):
-    SIGN_OFF, RETURN = "sign_off", "return"
-
-    decision = forms.ChoiceField(
-        label=_("Decision"), widget=forms.RadioSelect,
-        choices=[("sign_off", _("Sign off: the evidence shows the action is complete")),
-                 ("return", _("Return for more evidence"))],
-    )
     note = forms.CharField(
-        label=_("Note to the owner"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when you return the action: say what more evidence is needed."),
+        label=_("Note for the record (optional)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example what in the evidence satisfied you."),
     )
     version = VersionField()
 
@@ -272,7 +311,22 @@ class SignOffForm(forms.Form):
         kwargs.setdefault("initial", {})
         kwargs["initial"]["version"] = action.version
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Record the decision"))
+        self.helper = _helper(_("Sign off the action"))
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What more evidence is needed"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The owner sees this on the action and in their notice."),
+        error_messages={"required": _("Say what more evidence is needed.")},
+    )
+    version = VersionField()
+
+    def __init__(self, *args, action, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"]["version"] = action.version
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Return for more evidence"), css_class="btn-warning")
 
 
 class CloseForm(forms.Form):

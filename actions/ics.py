@@ -2,8 +2,8 @@
 that Outlook, Google and Apple calendars subscribe to.
 
 A feed leaves the building (it sits in someone's phone), so it carries no case narrative:
-only the action's reference, its plan's reference, the lead agency, the status words and a
-link that needs a sign-in."""
+only the action's reference and short title (never its description), its plan's reference,
+the lead agency, the status words and a link that needs a sign-in."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def build_feed(user, actions, *, today: dt.date, now: dt.datetime) -> bytes:
         event.add("dtend", action.target_date + dt.timedelta(days=1))
         overdue = action.is_overdue(today)
         state = "OVERDUE" if overdue else action.get_status_display()
-        event.add("summary", f"Action {action.reference} due ({action.lead_agency.short_name})")
+        label = f"{action.reference}: {action.title}" if action.title else action.reference
+        event.add("summary", f"Due: {label} ({action.lead_agency.short_name})")
         url = settings.SITE_URL + action.get_absolute_url()
         event.add("description", (
             f"Action {action.reference} in plan {action.plan.reference}. "

@@ -293,6 +293,10 @@ class Action(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     reference = models.CharField(_("reference"), max_length=50, unique=True)
+    title = models.CharField(
+        _("short title"), max_length=120, blank=True,
+        help_text=_("A few words for lists, reminders and calendars. No case details."),
+    )
     description = models.TextField(_("action"), help_text=_("What will be done: be specific."))
     success_measure = models.TextField(
         _("success measure"), help_text=_("How we will know it has worked: something measurable.")
@@ -377,7 +381,7 @@ class Action(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference}: {self.description[:80]}"
+        return f"{self.reference}: {self.title or self.description[:80]}"
 
     def save(self, *args, **kwargs):
         """Save with optimistic locking: an existing row is written only if it is still at the
@@ -440,10 +444,30 @@ class Action(models.Model):
         ``today`` is the date the RAG is computed for; ``now`` defaults to the end of that day.
         Returns a :class:`Rag` value.
         """
+        return self.rag_explained(today, now)[0]
+
+    def rag_explained(self, today: dt.date, now: dt.datetime | None = None) -> tuple[str, str]:
+        """The RAG (by the rule in :meth:`rag`, which reads it from here) and the plain-English
+        reason for it, for the pages. Returns ``(Rag value, reason)``."""
         if self.status == ActionStatus.SIGNED_OFF:
-            return Rag.BLUE
+            return Rag.BLUE, _("Signed off")
         if self.status == ActionStatus.CLOSED_NOT_COMPLETED:
-            return Rag.GREEN
+            return Rag.GREEN, _("Closed without completion")
+        if self.blocked:
+            return Rag.RED, _("Blocked")
+        if self.is_overdue(today):
+            return Rag.RED, _("Overdue")
+        if self.status == ActionStatus.AWAITING_SIGN_OFF:
+            return Rag.GREEN, _("Awaiting sign-off")
+        if self.at_risk:
+            return Rag.AMBER, _("At risk")
+        if now is None:
+            now = end_of_day(today)
+        due_soon = self.target_date <= today + RAG_DUE_SOON
+        stale = self.last_update_at is None or self.last_update_at < now - RAG_STALE_AFTER
+        if due_soon and stale:
+            return Rag.AMBER, _("Due soon, no update for 4 weeks")
+        return Rag.GREEN, _("On track")
         if self.blocked or self.is_overdue(today):
             return Rag.RED
         if self.status == ActionStatus.AWAITING_SIGN_OFF:

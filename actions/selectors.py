@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from actions.models import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
+    RAG_RANK,
     Action,
     ActionPlan,
     ActionStatus,
@@ -28,6 +29,9 @@ from actions.models import (
     TargetDateChange,
 )
 from scsp.models import Agency, User
+
+#: RAG values, the most worrying first.
+RAG_ORDER = sorted(Rag.values, key=lambda r: RAG_RANK[r])
 
 #: The three action lists: whose actions each shows (always within ``visible_to``).
 SCOPES = ("mine", "agency", "all")
@@ -119,7 +123,7 @@ def plan_detail(plan: ActionPlan, *, today: dt.date) -> dict:
     return {
         "blocks": blocks,
         "actions": actions,
-        "rag_totals": [(rag, totals.get(rag.value, 0)) for rag in Rag],
+        "rag_totals": [(rag, totals.get(rag, 0)) for rag in RAG_ORDER],
         "agencies": sorted({a.lead_agency.short_name for a in actions}),
     }
 
@@ -161,7 +165,8 @@ def action_detail(action: Action, *, today: dt.date) -> dict:
         "date_changes": changes,
         "pending_change": pending,
         "agreed_changes": [c for c in changes if c.decision == TargetDateChange.Decision.AGREED],
-        "rag": action.rag(today),
+        "rag": action.rag_explained(today)[0],
+        "rag_reason": action.rag_explained(today)[1],
         "overdue": action.is_overdue(today),
         "days_overdue": (today - action.target_date).days if action.is_overdue(today) else 0,
     }
@@ -171,7 +176,7 @@ def action_detail(action: Action, *, today: dt.date) -> dict:
 
 #: Fields a person cares about when their save is refused; the rest is bookkeeping.
 CONFLICT_FIELDS = (
-    "status", "description", "success_measure", "lead_agency", "lead_officer",
+    "status", "title", "description", "success_measure", "lead_agency", "lead_officer",
     "recommendation", "target_date", "at_risk", "blocked", "completion_evidence",
     "impact_evidence", "closed_reason", "completed_on", "signed_off_by",
 )
@@ -179,9 +184,16 @@ CONFLICT_FIELDS = (
 
 @dataclass
 class FieldChange:
+    """One field that changed: its label and values for display, and the raw values (ids for
+    related records) so a form can tell whether the person changed it too."""
+
+    name: str
     label: str
     before: str
     after: str
+    before_raw: object = None
+    after_raw: object = None
+    outcome: str = ""  # set by the page: "updated" (form now shows it) or "yours" (kept)
 
 
 @dataclass
@@ -248,12 +260,14 @@ def action_changes_since(action: Action, seen_version: int) -> ChangesSince:
         for change in sorted(delta.changes, key=lambda c: CONFLICT_FIELDS.index(c.field)):
             model_field = by_name[change.field]
             old, new = change.old, change.new
+            shown_old, shown_new = old, new
             if change.field in fk_names:
                 names = fk_names[change.field]({v for v in (old, new) if v})
-                old, new = names.get(old, old), names.get(new, new)
+                shown_old, shown_new = names.get(old, old), names.get(new, new)
             result.fields.append(FieldChange(
-                label=str(model_field.verbose_name).capitalize(),
-                before=_display(model_field, old), after=_display(model_field, new),
+                name=change.field, label=str(model_field.verbose_name).capitalize(),
+                before=_display(model_field, shown_old), after=_display(model_field, shown_new),
+                before_raw=old, after_raw=new,
             ))
         result.updates = list(
             action.updates.filter(created_at__gt=before.history_date)

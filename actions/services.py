@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actions import rules
+from actions import rules, signals
 from actions.models import (
     FINISHED_STATUSES,
     Action,
@@ -298,24 +298,14 @@ def recommendation_add(*, by, plan, text, themes=()) -> Recommendation:
 # --- actions ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def action_create(*, by, plan, description, success_measure, lead_agency, lead_officer,
-                  target_date, today, recommendation=None, themes=(), now=None) -> Action:
-    """Add a SMART action to ``plan``, numbered next (reference ``<plan ref>-01``), with its
-    original target date kept. Returns the action.
-
-    Raises ``PermissionDenied`` unless ``by`` is the co-ordinator, and ``ValidationError``
-    keyed by field for an empty action or success measure, a lead officer from another
-    agency, a target date before ``today``, a recommendation from another plan or a retired
-    theme."""
-    _require(rules.can_edit_plan(by, plan), _("Only the co-ordinator adds actions."))
-    now = _now(now)
-    themes = list(themes)
+def action_errors(*, plan, description, success_measure, lead_agency, lead_officer,
+                  target_date, today, recommendation=None, themes=()) -> dict:
+    """What is wrong with a new action, by field (empty when nothing is). The rules of
+    :func:`action_create`; forms call it too, so every problem shows at once."""
     errors = {}
-    description, success_measure = _text(description), _text(success_measure)
-    if not description:
+    if not _text(description):
         errors["description"] = _("Say what will be done.")
-    if not success_measure:
+    if not _text(success_measure):
         errors["success_measure"] = _(
             "Say how you will know the action has worked: a success measure is required."
         )
@@ -326,15 +316,39 @@ def action_create(*, by, plan, description, success_measure, lead_agency, lead_o
         errors["target_date"] = _("The target date cannot be in the past.")
     if recommendation is not None and recommendation.plan_id != plan.pk:
         errors["recommendation"] = _("That recommendation belongs to another plan.")
-    errors.update(_validate_themes(themes))
+    errors.update(_validate_themes(list(themes)))
     if plan.status == ActionPlan.Status.CLOSED:
-        errors.setdefault("__all__", []).append(_("This plan is closed; reopen it first."))
-    _raise_if(errors)
+        errors["__all__"] = [_("This plan is closed; reopen it first.")]
+    return errors
+
+
+@transaction.atomic
+def action_create(*, by, plan, description, success_measure, lead_agency, lead_officer,
+                  target_date, today, recommendation=None, themes=(), title="",
+                  now=None) -> Action:
+    """Add a SMART action to ``plan``, numbered next (reference ``<plan ref>-01``), with its
+    original target date kept. ``title`` is an optional short label with no case detail
+    (reminders and calendar feeds show it; they never show the description). Returns the
+    action.
+
+    Raises ``PermissionDenied`` unless ``by`` is the co-ordinator, and ``ValidationError``
+    keyed by field for an empty action or success measure, a lead officer from another
+    agency, a target date before ``today``, a recommendation from another plan or a retired
+    theme."""
+    _require(rules.can_edit_plan(by, plan), _("Only the co-ordinator adds actions."))
+    now = _now(now)
+    themes = list(themes)
+    description, success_measure = _text(description), _text(success_measure)
+    _raise_if(action_errors(
+        plan=plan, description=description, success_measure=success_measure,
+        lead_agency=lead_agency, lead_officer=lead_officer, target_date=target_date,
+        today=today, recommendation=recommendation, themes=themes))
     locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     number = (locked.actions.aggregate(n=Max("number"))["n"] or 0) + 1
     action = Action(
         plan=locked, recommendation=recommendation, number=number,
-        reference=f"{locked.reference}-{number:02d}", description=description,
+        reference=f"{locked.reference}-{number:02d}", title=_text(title)[:120],
+        description=description,
         success_measure=success_measure, lead_agency=lead_agency, lead_officer=lead_officer,
         target_date=target_date, original_target_date=target_date, created_by=by,
         created_at=now,
@@ -343,12 +357,13 @@ def action_create(*, by, plan, description, success_measure, lead_agency, lead_o
     action.save()
     if themes:
         action.themes.set(themes)
+    signals.send("created", action=action, by=by)
     return action
 
 
 @transaction.atomic
 def action_update(*, by, action, description, success_measure, lead_agency, lead_officer,
-                  recommendation=None, themes=(), version=None) -> Action:
+                  recommendation=None, themes=(), title=None, version=None) -> Action:
     """Change an action's SMART details (not its dates or status: those have their own
     steps). Co-ordinator only. Returns the action; raises ``EditConflict`` if it changed
     since ``version``."""
@@ -371,10 +386,13 @@ def action_update(*, by, action, description, success_measure, lead_agency, lead
     errors.update(_validate_themes([t for t in themes if t not in set(action.themes.all())]))
     _raise_if(errors)
     action.description, action.success_measure = description, success_measure
+    if title is not None:
+        action.title = _text(title)[:120]
     action.lead_agency, action.lead_officer = lead_agency, lead_officer
     action.recommendation = recommendation
     _save_action(action, by=by, seen_version=seen)
     action.themes.set(themes)
+    signals.send("updated", action=action, by=by)
     return action
 
 
@@ -446,6 +464,8 @@ def action_record_progress(*, by, action, note, today, version=None, status="", 
     try:
         _store_files(action=action, update=update, checked=checked, by=by, now=now,
                      stored=stored)
+        signals.send("completed" if completing else "progress", action=action, by=by,
+                     update=update)
     except BaseException:
         _remove_stored(stored)
         raise
@@ -486,10 +506,15 @@ def action_record_impact(*, by, action, impact_evidence, version=None, files=(),
     try:
         _store_files(action=action, update=update, checked=checked, by=by, now=now,
                      stored=stored)
+        signals.send("impact", action=action, by=by, update=update)
     except BaseException:
         _remove_stored(stored)
         raise
     return update
+
+
+DECISION_EVENTS = {ActionStatus.SIGNED_OFF: "signed_off", ActionStatus.RETURNED: "returned",
+                   ActionStatus.CLOSED_NOT_COMPLETED: "closed"}
 
 
 def _decision(*, by, action, seen, new_status, note, now, **fields) -> ProgressUpdate:
@@ -498,10 +523,12 @@ def _decision(*, by, action, seen, new_status, note, now, **fields) -> ProgressU
     for name, value in fields.items():
         setattr(action, name, value)
     _save_action(action, by=by, seen_version=seen)
-    return ProgressUpdate.objects.create(
+    update = ProgressUpdate.objects.create(
         action=action, author=by, created_at=now, note=note, kind=ProgressUpdate.Kind.DECISION,
         status_from=old_status, status_to=new_status,
     )
+    signals.send(DECISION_EVENTS[new_status], action=action, by=by, update=update)
+    return update
 
 
 @transaction.atomic
@@ -586,12 +613,14 @@ def action_request_date_change(*, by, action, new_date, reason, today,
     _raise_if(errors)
     try:
         with transaction.atomic():
-            return TargetDateChange.objects.create(
+            change = TargetDateChange.objects.create(
                 action=action, requested_by=by, requested_at=_now(now),
                 old_date=action.target_date, new_date=new_date, reason=reason,
             )
     except IntegrityError:
         raise ValidationError(_("Another request for this action has just been made.")) from None
+    signals.send("date_requested", action=action, by=by, change=change)
+    return change
 
 
 @transaction.atomic
@@ -628,6 +657,8 @@ def action_decide_date_change(*, by, change, agree, today, note="",
         _save_action(action, by=by, seen_version=action.version,
                      update_fields=["target_date"])
     change.refresh_from_db()
+    signals.send("date_agreed" if agree else "date_refused", action=action, by=by,
+                 change=change)
     return change
 
 

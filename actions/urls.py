@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/target-date/", views.DateChangeRequestView.as_view(),
          name="date_change_request"),
     path("<int:pk>/sign-off/", views.ActionSignOffView.as_view(), name="action_sign_off"),
+    path("<int:pk>/return/", views.ActionReturnView.as_view(), name="action_return"),
     path("<int:pk>/close/", views.ActionCloseView.as_view(), name="action_close"),
     path("target-date-requests/<int:pk>/", views.DateChangeDecideView.as_view(),
          name="date_change_decide"),

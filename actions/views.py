@@ -3,7 +3,7 @@
 * Objects come from ``get_object_for_user`` (404 outside scope, 403 read-only); lists start
   from ``visible_to`` through the selectors.
 * Forms that change an action carry its ``version``; a refused save (``EditConflict``) comes
-  back with status 409 and what changed meanwhile.
+  back as a form error showing what changed meanwhile.
 * Only these views read the clock (``timezone.localdate()``)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -39,9 +40,10 @@ from actions.forms import (
     PlanForm,
     ProgressForm,
     RecommendationForm,
+    ReturnForm,
     SignOffForm,
 )
-from actions.models import Action, ActionPlan, ActionStatus, Evidence, Rag, TargetDateChange
+from actions.models import Action, ActionPlan, ActionStatus, Evidence, TargetDateChange
 from actions.uploads import SizeLimitUploadHandler
 from scsp.audit import record_access
 from scsp.models import User
@@ -59,6 +61,42 @@ def apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def _raw(value):
+    value = getattr(value, "pk", value)
+    if isinstance(value, str):
+        value = value.strip()
+    return None if value in ("", None) else value
+
+
+def merge_newer_values(form, changes) -> None:
+    """After a refused save, bring the other person's changes into the form wherever this
+    person left the field as they found it, so a second submit cannot quietly undo them;
+    where both changed a field, keep this person's value and say so. The hidden version moves
+    to the current one, so the second submit is a deliberate choice."""
+    data = form.data.copy()
+    cleaned = getattr(form, "cleaned_data", {})
+    for change in changes.fields:
+        field = form.fields.get(change.name)
+        if field is None or change.name not in cleaned:
+            continue
+        if _raw(cleaned[change.name]) == _raw(change.after_raw):
+            change.outcome = "same"
+        elif _raw(cleaned[change.name]) == _raw(change.before_raw):
+            if isinstance(field.widget, forms.CheckboxInput):
+                if change.after_raw:
+                    data[change.name] = "on"
+                else:
+                    data.pop(change.name, None)
+            else:
+                data[change.name] = "" if change.after_raw is None else str(change.after_raw)
+            change.outcome = "updated"
+        else:
+            change.outcome = "yours"
+    if "version" in form.fields:
+        data["version"] = str(changes.current_version)
+    form.data = data
 
 
 def default_list_url(user) -> str:
@@ -100,7 +138,8 @@ class ActionListView(TemplateView):
 
     def title(self) -> str:
         if self.scope == "agency":
-            return _("%(agency)s's actions") % {"agency": self.request.user.agency.short_name}
+            return _("My agency's actions (%(agency)s)") % {
+                "agency": self.request.user.agency.short_name}
         return str(self.TITLES[self.scope])
 
     def get_filterset(self, today):
@@ -185,7 +224,7 @@ class PlanListView(TemplateView):
         counts = selectors.rag_counts([p.pk for p in page.object_list], today=today)
         for plan in page.object_list:
             mine = counts.get(plan.pk, {})
-            plan.rags = [(rag.value, mine[rag.value]) for rag in Rag if mine.get(rag.value)]
+            plan.rags = [(rag, mine[rag]) for rag in selectors.RAG_ORDER if mine.get(rag)]
         ctx.update(page_obj=page, plans=page.object_list, query="",
                    can_manage=rules.can_manage_plans(self.request.user))
         return ctx
@@ -200,7 +239,8 @@ class PlanDetailView(TemplateView):
         plan = get_object_for_user(ActionPlan.objects.select_related("owner", "owner__agency"),
                                    user, pk=self.kwargs["pk"])
         record_access(user=user, action="view", obj=plan, request=self.request)
-        ctx.update(plan=plan, **selectors.plan_detail(plan, today=timezone.localdate()),
+        today = timezone.localdate()
+        ctx.update(plan=plan, today=today, **selectors.plan_detail(plan, today=today),
                    can_manage=rules.can_edit_plan(user, plan))
         return ctx
 
@@ -333,7 +373,7 @@ class ActionCreateView(PlanObjectMixin, CoordinatorFormView):
     form_class = ActionForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "plan": self.plan}
+        return {**super().get_form_kwargs(), "plan": self.plan, "today": timezone.localdate()}
 
     def get_initial(self):
         rec = self.request.GET.get("recommendation")
@@ -349,7 +389,8 @@ class ActionCreateView(PlanObjectMixin, CoordinatorFormView):
     def perform(self, form):
         d = form.cleaned_data
         return services.action_create(
-            by=self.request.user, plan=self.plan, description=d["description"],
+            by=self.request.user, plan=self.plan, title=d["title"],
+            description=d["description"],
             success_measure=d["success_measure"], lead_agency=d["lead_agency"],
             lead_officer=d["lead_officer"], target_date=d["target_date"],
             today=timezone.localdate(), recommendation=d["recommendation"], themes=d["themes"],
@@ -451,15 +492,14 @@ class ActionStepView(FormView):
         return redirect(self.action)
 
     def conflict(self, form, conflict):
-        """Refuse the save (409): show what changed meanwhile and let the person resubmit
-        against the current version, keeping what they typed."""
-        form.add_error(None, conflict.message)
+        """Refuse the save: show what changed meanwhile and let the person resubmit against
+        the current version, keeping what they typed. Answered as a form error (200), like
+        any other refusal on a form: browsers report a 409 page as a failed resource load."""
         self.action = conflict.action
-        if "version" in form.fields:
-            form.data = form.data.copy()
-            form.data["version"] = str(conflict.action.version)
+        merge_newer_values(form, conflict.changes)
+        form.add_error(None, conflict.message)
         ctx = self.get_context_data(form=form, conflict=conflict.changes)
-        return self.render_to_response(ctx, status=409)
+        return self.render_to_response(ctx)
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -548,7 +588,8 @@ class ActionEditView(ActionStepView):
 
     def get_initial(self):
         a = self.action
-        return {"recommendation": a.recommendation, "description": a.description,
+        return {"recommendation": a.recommendation, "title": a.title,
+                "description": a.description,
                 "success_measure": a.success_measure, "lead_agency": a.lead_agency,
                 "lead_officer": a.lead_officer, "themes": list(a.themes.all()),
                 "version": a.version}
@@ -556,7 +597,8 @@ class ActionEditView(ActionStepView):
     def perform(self, form, d):
         services.action_update(
             by=self.request.user, action=self.action, version=d["version"],
-            description=d["description"], success_measure=d["success_measure"],
+            title=d["title"], description=d["description"],
+            success_measure=d["success_measure"],
             lead_agency=d["lead_agency"], lead_officer=d["lead_officer"],
             recommendation=d["recommendation"], themes=d["themes"],
         )
@@ -616,7 +658,9 @@ class DateChangeDecideView(ActionStepView):
         return _("Decide the new target date for %(ref)s") % {"ref": self.action.reference}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(change=self.change, **kwargs)
+        slip = (self.change.new_date - self.action.original_target_date).days
+        return super().get_context_data(change=self.change, slip_if_agreed=max(slip, 0),
+                                        **kwargs)
 
     def perform(self, form, d):
         services.action_decide_date_change(
@@ -626,8 +670,10 @@ class DateChangeDecideView(ActionStepView):
         )
 
 
-class ActionSignOffView(ActionStepView):
-    form_class = SignOffForm
+class CompletedActionStepView(ActionStepView):
+    """Sign-off and return: the co-ordinator's decisions on a completed action, made on its
+    evidence (shown on the page), never on an action they lead."""
+
     not_possible_text = _("Only an action marked complete can be signed off or returned.")
 
     def allowed(self, user, action):
@@ -636,24 +682,44 @@ class ActionSignOffView(ActionStepView):
     def possible(self, action):
         return action.status == ActionStatus.AWAITING_SIGN_OFF
 
-    def get_title(self):
-        return _("Sign off or return %(ref)s") % {"ref": self.action.reference}
-
     def get_context_data(self, **kwargs):
         evidence = list(self.action.evidence.select_related("uploaded_by"))
         return super().get_context_data(evidence=evidence, show_evidence=True, **kwargs)
 
+
+class ActionSignOffView(CompletedActionStepView):
+    form_class = SignOffForm
+
+    def get_title(self):
+        return _("Sign off %(ref)s") % {"ref": self.action.reference}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            other_step=(reverse("actions:action_return", args=[self.action.pk]),
+                        _("Not enough evidence? Return it for more")), **kwargs)
+
     def perform(self, form, d):
-        if d["decision"] == SignOffForm.SIGN_OFF:
-            services.action_sign_off(by=self.request.user, action=self.action,
-                                     version=d["version"], note=d["note"])
-            self.success_text = _("Action %(ref)s is signed off.") % {
-                "ref": self.action.reference}
-        else:
-            services.action_return(by=self.request.user, action=self.action,
-                                   version=d["version"], reason=d["note"])
-            self.success_text = _("Action %(ref)s has been returned for more evidence.") % {
-                "ref": self.action.reference}
+        services.action_sign_off(by=self.request.user, action=self.action,
+                                 version=d["version"], note=d["note"])
+        self.success_text = _("Action %(ref)s is signed off.") % {"ref": self.action.reference}
+
+
+class ActionReturnView(CompletedActionStepView):
+    form_class = ReturnForm
+
+    def get_title(self):
+        return _("Return %(ref)s for more evidence") % {"ref": self.action.reference}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            other_step=(reverse("actions:action_sign_off", args=[self.action.pk]),
+                        _("The evidence is enough? Sign it off")), **kwargs)
+
+    def perform(self, form, d):
+        services.action_return(by=self.request.user, action=self.action,
+                               version=d["version"], reason=d["reason"])
+        self.success_text = _("Action %(ref)s has been returned for more evidence.") % {
+            "ref": self.action.reference}
 
 
 class ActionCloseView(ActionStepView):

@@ -43,3 +43,9 @@ def status_label(status):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def rag_reason(action, today):
+    """Why an action has its RAG ("Overdue", "Blocked", "At risk"...), by the one rule."""
+    return action.rag_explained(today)[1]

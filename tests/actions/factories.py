@@ -51,6 +51,7 @@ class ActionFactory(DjangoModelFactory):
     plan = factory.SubFactory(PlanFactory)
     number = factory.Sequence(lambda n: n + 1)
     reference = factory.LazyAttribute(lambda a: f"{a.plan.reference}-{a.number:02d}")
+    title = factory.Sequence(lambda n: f"Brief teams on the learning ({n})")
     description = factory.Sequence(lambda n: f"Brief every team on the learning ({n}).")
     success_measure = "90% of staff briefed; dip sample of 20 records shows the change."
     lead_agency = factory.SubFactory(AgencyFactory)

@@ -99,13 +99,16 @@ def test_two_people_in_two_browsers(client_for, django_user_model, wmp_officer, 
                       ).status_code == 302
     refused = bob.post(target, {"note": "Bob's careful note.", "status": "", "at_risk": "on",
                                 "version": 1})
-    assert refused.status_code == 409
+    assert refused.status_code == 200
     html = refused.content.decode()
     assert "Your changes were not saved: Olive Officer changed this action" in html
     assert "This action changed while you were working on it" in html
     assert "Completed, awaiting sign-off" in html and "All teams briefed." in html
     assert "Bob&#x27;s careful note." in html  # what Bob typed is kept
     assert 'name="version" value="2"' in html  # resubmitting is a deliberate second step
+    # Alice's evidence, which Bob never touched, is now in Bob's form: a second submit
+    # cannot blank it.
+    assert refused.context["form"]["completion_evidence"].value() == "Register."
     wmp_action.refresh_from_db()
     assert not wmp_action.at_risk and wmp_action.updates.count() == 1
     again = bob.post(target, {"note": "Bob's careful note.", "status": "", "at_risk": "on",
@@ -117,16 +120,57 @@ def test_two_people_in_two_browsers(client_for, django_user_model, wmp_officer, 
 
 
 @pytest.mark.django_db
+def test_resubmitting_does_not_undo_untouched_fields(client_for, wmp_officer, wmp_lead,
+                                                     wmp_action):
+    """Bob's form had "blocked" unticked because it was; Alice then ticked it. Bob's
+    resubmission must not silently untick it. Where both changed a field, Bob's value stays."""
+    target = reverse("actions:action_progress", args=[wmp_action.pk])
+    services.action_record_progress(by=wmp_officer, action=wmp_action, note="Blocked.",
+                                    blocked=True, at_risk=True, today=TODAY)
+    bob = client_for(wmp_lead)
+    refused = bob.post(target, {"note": "Trainer booked.", "status": "", "version": 1,
+                                "at_risk": ""})  # Bob touches neither flag
+    form = refused.context["form"]
+    assert form["blocked"].value() is True  # updated to Alice's value
+    outcomes = {f.name: f.outcome for f in refused.context["conflict"].fields}
+    assert outcomes["blocked"] == "updated"
+    assert "Now shows the new value" in refused.content.decode()
+    bob.post(target, {**form.data.dict(), "note": "Trainer booked."})
+    wmp_action.refresh_from_db()
+    assert wmp_action.blocked and wmp_action.updates.count() == 2
+
+
+@pytest.mark.django_db
+def test_both_changed_the_same_field(client_for, coordinator, wmp_officer, wmp_action):
+    target = reverse("actions:action_update", args=[wmp_action.pk])
+    services.action_update(by=coordinator, action=Action.objects.get(pk=wmp_action.pk),
+                           version=1, description="Alice's wording", success_measure="m",
+                           lead_agency=wmp_action.lead_agency,
+                           lead_officer=wmp_action.lead_officer)
+    refused = client_for(coordinator).post(target, {
+        "title": wmp_action.title, "description": "Bob's wording",
+        "success_measure": wmp_action.success_measure,
+        "version": 1,
+        "lead_agency": wmp_action.lead_agency_id, "lead_officer": wmp_action.lead_officer_id})
+    outcomes = {f.name: f.outcome for f in refused.context["conflict"].fields}
+    assert outcomes == {"description": "yours", "success_measure": "updated"}
+    assert refused.context["form"]["description"].value() == "Bob's wording"
+    assert refused.context["form"]["success_measure"].value() == "m"
+    assert "You changed this too: your value is kept" in refused.content.decode()
+    assert Action.objects.get(pk=wmp_action.pk).description == "Alice's wording"
+
+
+@pytest.mark.django_db
 def test_the_coordinators_edit_form_is_guarded_too(client_for, coordinator, wmp_officer,
                                                    wmp_action):
     target = reverse("actions:action_update", args=[wmp_action.pk])
-    data = {"description": "New words", "success_measure": "m",
+    data = {"title": "Brief teams", "description": "New words", "success_measure": "m",
             "lead_agency": wmp_action.lead_agency_id, "lead_officer": wmp_action.lead_officer_id,
             "version": 1}
     services.action_record_progress(by=wmp_officer, action=wmp_action, note="x", blocked=True,
                                     today=TODAY)
     response = client_for(coordinator).post(target, data)
-    assert response.status_code == 409
+    assert response.status_code == 200
     assert "Blocked" in response.content.decode()
     assert Action.objects.get(pk=wmp_action.pk).description != "New words"
 

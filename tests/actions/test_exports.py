@@ -102,7 +102,7 @@ def test_csv_matches_the_list_and_keeps_types_readable(client_for, coordinator, 
 def test_the_scope_holds_for_exports(client_for, wmp_officer, many):
     response = client_for(wmp_officer).get(reverse("actions:my_actions"), {"export": "xlsx"})
     _, rows = xlsx_rows(response)
-    assert {r[8] for r in rows} == {"WMP"}
+    assert {r[HEADINGS.index("Lead agency")] for r in rows} == {"WMP"}
     assert client_for(wmp_officer).get(reverse("actions:all_actions"),
                                        {"export": "csv"}).status_code == 403
 

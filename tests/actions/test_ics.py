@@ -27,7 +27,8 @@ def deadlines(coordinator, wmp_officer, wmp_lead, health_officer):
     agency = wmp_officer.agency
     return {
         "mine": ActionFactory(plan=plan, number=1, lead_agency=agency, lead_officer=wmp_officer,
-                              description=SECRET, success_measure=SECRET),
+                              title="Refresh the fathers briefing", description=SECRET,
+                              success_measure=SECRET, completion_evidence=SECRET),
         "colleague": ActionFactory(plan=plan, number=2, lead_agency=agency,
                                    lead_officer=wmp_lead),
         "done": ActionFactory(plan=plan, number=3, lead_agency=agency, lead_officer=wmp_officer,
@@ -58,7 +59,7 @@ def test_feed_is_valid_icalendar_that_outlook_accepts(client, wmp_officer, deadl
     assert b"DTSTART;VALUE=DATE:" in body
     assert event.decoded("DTEND") == action.target_date + dt.timedelta(days=1)
     assert event.decoded("DTSTAMP").tzinfo is not None
-    assert action.reference in str(event["SUMMARY"])
+    assert str(event["SUMMARY"]) == f"Due: {action.reference}: {action.title} (WMP)"
     assert str(event["URL"]).endswith(f"/actions/{action.pk}/")
 
 

@@ -447,3 +447,56 @@ def test_calendar_token_regenerate(wmp_officer):
     new = services.calendar_token_regenerate(user=wmp_officer)
     wmp_officer.refresh_from_db()
     assert new == wmp_officer.calendar_token != old
+
+
+# --- the change signal -----------------------------------------------------------------------
+
+
+class TestSignal:
+    @pytest.fixture
+    def heard(self):
+        from actions.signals import action_changed
+
+        events = []
+
+        def listen(sender, action, event, by, signal, **extra):
+            events.append((event, action.reference, by.full_name, sorted(extra)))
+
+        action_changed.connect(listen)
+        yield events
+        action_changed.disconnect(listen)
+
+    def test_every_step_is_announced(self, heard, coordinator, wmp_officer, wmp_action):
+        services.action_record_progress(by=wmp_officer, action=wmp_action, note="a",
+                                        today=TODAY)
+        services.action_record_progress(by=wmp_officer, action=wmp_action, note="b",
+                                        status=S.AWAITING_SIGN_OFF, completion_evidence="c",
+                                        today=TODAY)
+        services.action_return(by=coordinator, action=wmp_action, reason="more")
+        ask = services.action_request_date_change(by=wmp_officer, action=wmp_action,
+                                                  new_date=later(90), reason="r", today=TODAY)
+        services.action_decide_date_change(by=coordinator, change=ask, agree=False, note="n",
+                                           today=TODAY)
+        assert [h[0] for h in heard] == ["progress", "completed", "returned", "date_requested",
+                                         "date_refused"]
+        assert heard[2] == ("returned", wmp_action.reference, "Carol Coordinator", ["update"])
+        assert heard[3][3] == ["change"]
+
+    def test_a_failing_listener_undoes_the_change(self, coordinator, wmp_action):
+        """SECURITY.md check 36: nothing of a multi-step save survives a failure in it."""
+        from django.db import transaction
+
+        from actions.signals import action_changed
+
+        def boom(**kwargs):
+            raise RuntimeError("outbox unavailable")
+
+        action_changed.connect(boom)
+        try:
+            with pytest.raises(RuntimeError), transaction.atomic():
+                services.action_close(by=coordinator, action=wmp_action, reason="Superseded")
+        finally:
+            action_changed.disconnect(boom)
+        fresh = Action.objects.get(pk=wmp_action.pk)
+        assert (fresh.status, fresh.version) == (S.IN_PROGRESS, 1)
+        assert not ProgressUpdate.objects.exists()

@@ -43,7 +43,7 @@ def test_my_agencys_actions_are_only_my_agencys(client_for, world, wmp_officer, 
         html = page(client_for(who).get(url("agency_actions")))
         assert world["wmp_action"].reference in html and other_wmp.reference in html
         assert world["health_action"].reference not in html  # visible, but not WMP's
-        assert "WMP&#x27;s actions" in html
+        assert "My agency&#x27;s actions (WMP)" in html
 
 
 def test_all_actions_is_for_the_business_unit(client_for, world, chair, wmp_lead):
@@ -122,13 +122,15 @@ def test_coordinator_creates_a_plan_then_an_action(client_for, coordinator, wmp_
     assert plan.reference.startswith("AP-")
     theme = ThemeFactory(name="Early help")
     response = client.post(url("action_create", plan.pk), {
-        "description": "Run threshold workshops.", "success_measure": "80% attend.",
+        "title": "Threshold workshops", "description": "Run threshold workshops.",
+        "success_measure": "80% attend.",
         "lead_agency": wmp_officer.agency.pk, "lead_officer": wmp_officer.pk,
         "target_date": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
         "themes": [theme.pk]})
     action = Action.objects.get()
     assert response.status_code == 302 and response["Location"] == action.get_absolute_url()
     assert action.reference == f"{plan.reference}-01" and list(action.themes.all()) == [theme]
+    assert action.title == "Threshold workshops"
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -140,7 +142,7 @@ def test_bad_action_input_is_explained_and_changes_nothing(client_for, coordinat
                                                            wmp_officer, health_officer,
                                                            change, message):
     plan = PlanFactory()
-    data = {"description": "Run workshops.", "success_measure": "80% attend.",
+    data = {"title": "Workshops", "description": "Run workshops.", "success_measure": "80% attend.",
             "lead_agency": wmp_officer.agency.pk, "lead_officer": wmp_officer.pk,
             "target_date": (timezone.localdate() + dt.timedelta(days=30)).isoformat()}
     data.update(change)
@@ -155,7 +157,7 @@ def test_bad_action_input_is_explained_and_changes_nothing(client_for, coordinat
 
 
 CONTROLS = ["Add a progress update", "Ask for a new target date", "Edit details",
-            "Close without completion", "Sign off or return"]
+            "Close without completion", "Sign off", "Return for more evidence"]
 
 
 @pytest.mark.parametrize(("persona", "shown"), [
@@ -171,7 +173,7 @@ def test_action_page_shows_exactly_the_allowed_controls(client_for, request, wor
                                                         shown):
     html = page(client_for(request.getfixturevalue(persona)).get(
         url("action_detail", world["wmp_action"].pk)))
-    assert {c for c in CONTROLS if c in html} == shown
+    assert {c for c in CONTROLS if f">{c}</a>" in html} == shown
     if persona == "health_officer":
         assert "This action belongs to West Midlands Police. You can read it" in html
 
@@ -185,7 +187,8 @@ def test_health_officer_post_to_edit_urls_is_refused(client_for, world, health_o
         ("action_update", {"description": "Hijack", "version": action.version}),
         ("date_change_request", {"new_date": "2030-01-01", "reason": "x"}),
         ("action_close", {"reason": "x", "version": action.version}),
-        ("action_sign_off", {"decision": "sign_off", "version": action.version}),
+        ("action_sign_off", {"version": action.version}),
+        ("action_return", {"reason": "x", "version": action.version}),
         ("action_impact", {"impact_evidence": "x", "version": action.version}),
     ]:
         assert client.post(url(name, action.pk), data).status_code == 403, name
@@ -222,9 +225,10 @@ def test_coordinator_cannot_sign_off_their_own_action(client_for, coordinator, s
                         lead_officer=coordinator, status=S.AWAITING_SIGN_OFF)
     client = client_for(coordinator)
     html = page(client.get(url("action_detail", own.pk)))
-    assert "Sign off or return" not in html and "another co-ordinator must sign it off" in html
-    assert client.post(url("action_sign_off", own.pk),
-                       {"decision": "sign_off", "version": own.version}).status_code == 403
+    assert ">Sign off</a>" not in html and "another co-ordinator must sign it off" in html
+    assert client.post(url("action_sign_off", own.pk), {"version": own.version}).status_code == 403
+    assert client.post(url("action_return", own.pk),
+                       {"reason": "x", "version": own.version}).status_code == 403
 
 
 def test_whole_flow_through_the_pages(client_for, coordinator, wmp_officer, world):
@@ -236,11 +240,10 @@ def test_whole_flow_through_the_pages(client_for, coordinator, wmp_officer, worl
     assert response.status_code == 302
     boss = client_for(coordinator)
     assert "AP-2026-001-01" in page(boss.get(url("decisions")))
-    html = page(boss.post(url("action_sign_off", action.pk),
-                          {"decision": "return", "note": "", "version": 2}))
+    html = page(boss.post(url("action_return", action.pk), {"reason": "", "version": 2}))
     assert "Say what more evidence is needed." in html
-    response = boss.post(url("action_sign_off", action.pk),
-                         {"decision": "return", "note": "Attach the register.", "version": 2})
+    response = boss.post(url("action_return", action.pk),
+                         {"reason": "Attach the register.", "version": 2})
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == S.RETURNED
@@ -249,7 +252,7 @@ def test_whole_flow_through_the_pages(client_for, coordinator, wmp_officer, worl
         "note": "Register attached.", "status": S.AWAITING_SIGN_OFF,
         "completion_evidence": "Register of 120 staff.", "version": 3})
     boss = client_for(coordinator)
-    boss.post(url("action_sign_off", action.pk), {"decision": "sign_off", "version": 4})
+    boss.post(url("action_sign_off", action.pk), {"version": 4})
     action.refresh_from_db()
     assert action.status == S.SIGNED_OFF and action.signed_off_by == coordinator
     officer = client_for(wmp_officer)

@@ -73,6 +73,7 @@ ROWS = [
         kwargs=pk("wmp_awaiting")),
     Row("actions:date_change_decide", only("coordinator"), kwargs=pk("date_change")),
     Row("actions:action_sign_off", only("coordinator"), kwargs=pk("wmp_awaiting")),
+    Row("actions:action_return", only("coordinator"), kwargs=pk("wmp_awaiting")),
     Row("actions:action_close", only("coordinator"), kwargs=pk("wmp_action")),
     Row("actions:evidence_download", statuses(wmp_lead=404, wmp_officer=404),
         kwargs=pk("health_evidence"), note="evidence of a plan WMP has no part in: 404"),

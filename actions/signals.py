@@ -1,0 +1,27 @@
+"""What other code can listen to when an action changes (reminders send notices on some).
+
+:data:`action_changed` is sent by the services **inside their transaction**, after the change
+is written, with ``sender=Action`` and the keyword arguments ``action``, ``event`` (one of
+:data:`EVENTS`), ``by`` (who did it) and, where there is one, ``update`` (the
+``ProgressUpdate``) or ``change`` (the ``TargetDateChange``).
+
+A receiver that records something (an outbox row) does it in the same transaction, so it is
+kept or rolled back with the change; anything that talks to the outside world (a Celery task,
+an e-mail) must wait for ``transaction.on_commit``. A receiver that raises undoes the change.
+"""
+
+from django.dispatch import Signal
+
+EVENTS = (
+    "created", "updated", "progress", "completed", "signed_off", "returned", "closed",
+    "impact", "date_requested", "date_agreed", "date_refused",
+)
+
+action_changed = Signal()
+
+
+def send(event: str, *, action, by, **extra) -> None:
+    assert event in EVENTS, event
+    from actions.models import Action
+
+    action_changed.send(sender=Action, action=action, event=event, by=by, **extra)
