@@ -267,9 +267,7 @@ class CaseDetailView(DayMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         case = get_object_for_user(selectors.case_detail_queryset(), user, pk=self.kwargs["pk"])
-        rr = selectors.rapid_review_of(case)
-        if rr is not None:
-            rr = selectors.rapid_review_queryset().get(pk=rr.pk)
+        rr = selectors.rapid_review_queryset().filter(case=case).first()
         row = selectors.case_row(case, cal=self.cal, today=self.today)
         reviews = [selectors.review_row(r, user=user, cal=self.cal, today=self.today)
                    for r in case.practice_reviews.all()]

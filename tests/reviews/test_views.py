@@ -444,3 +444,19 @@ def test_editing_a_notification_keeps_what_the_form_does_not_show(client_for, co
     assert case.case_outline == "Edited outline."
     assert case.referring_agency == swbnhs and case.referral_reason == "Kept reason."
     assert set(case.agencies_involved.all()) == {swbnhs, wmp}
+
+
+def test_extra_fields_in_a_referral_are_ignored(client_for, wmp_lead, wmp, swbnhs):
+    """SECURITY.md check 22: a referrer cannot set the route, the referring agency, the
+    received date or the notification dates by adding fields to the form."""
+    data = notification_post(agencies=[swbnhs], referral_reason="Learning.",
+                             route="notification", referring_agency=swbnhs.pk,
+                             referral_received_on="2020-01-01", status="closed",
+                             reference="SLPR-2020-999")
+    assert client_for(wmp_lead).post(reverse("reviews:case_refer"), data).status_code == 302
+    case = Case.objects.get()
+    assert case.route == Route.REFERRAL and case.referring_agency == wmp
+    assert case.referral_received_on == today() and case.became_aware_on is None
+    assert case.notification_submitted_on is None
+    assert case.status == CaseStatus.AWAITING_DECISION
+    assert case.reference == f"SLPR-{today().year}-001"
