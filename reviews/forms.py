@@ -276,6 +276,11 @@ class ChildForm(ParseOnlyModelForm):
 
 
 class BaseChildFormSet(forms.BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this child from the case")
+
     def rows(self) -> list[dict]:
         """The children to keep, in order, as dicts for ``case_set_children``."""
         rows = []
@@ -378,6 +383,12 @@ class BaseRowsFormSet(forms.BaseModelFormSet):
     """A table of rows saved in one go by a service; blank extra rows are ignored."""
 
     row_fields: tuple[str, ...] = ()
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
 
     def rows(self) -> list[dict]:
         rows = []
@@ -601,6 +612,9 @@ class ReviewForm(IdentifierGuardMixin, ParseOnlyModelForm):
             del self.fields["summary"]
         self.add_identifier_guard()
         self.helper = helper(_("Save the review") if instance else _("Start the review"))
+        self.helper.layout = Layout(*[
+            Field(name, wrapper_class="checkbox-columns") if name in ("cases", "themes")
+            else name for name in self.fields])
 
     def clean(self):
         data = super().clean()
@@ -628,6 +642,12 @@ class StageForm(ParseOnlyModelForm):
 
 
 class BaseStageFormSet(forms.BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
     def rows(self) -> list[dict]:
         rows = []
         for form in self.forms:
@@ -715,6 +735,18 @@ class OutcomeForm(IdentifierGuardMixin, ParseOnlyModelForm):
             self.initial.setdefault("published_on", self.instance.published_on)
         self.add_identifier_guard()
         self.helper = helper(_("Record the outcome"))
+        # reviews.js shows only the part that matches the chosen outcome.
+        self.helper.layout = Layout(
+            "outcome",
+            Fieldset(_("If published"), "published_on", "published_url",
+                     css_class="outcome-part", data_outcome="published"),
+            Fieldset(_("If embargoed"), "embargo_reason", "embargo_proceeding",
+                     "embargo_proceeding_detail", "embargo_expected_end", "embargo_next_review",
+                     css_class="outcome-part", data_outcome="embargoed"),
+            Fieldset(_("If not published"), "not_published_reason", "published_instead",
+                     css_class="outcome-part", data_outcome="not_published"),
+            "confirm_no_identifiers",
+        )
 
     def clean_published_url(self):
         url = (self.cleaned_data.get("published_url") or "").strip()

@@ -461,7 +461,7 @@ class RowsView(RapidReviewMixin, ServiceFormView):
 class AttendeesView(RowsView):
     heading = _("Who attended the Rapid Review for %(ref)s")
     intro = _("List everyone who attended and everyone who sent apologies. Leave spare rows "
-              "empty; tick “Delete” to remove someone.")
+              "empty; tick “Remove” to take someone off.")
     success_message = _("Attendees saved.")
 
     def get_form(self, data=None, files=None):
@@ -839,6 +839,9 @@ class OutcomeView(PracticeReviewMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         if self.object.is_lcspr:
+            if not self.object.ratified_on:
+                ctx["warning"] = _("This review has not been ratified yet. Record the date the "
+                                   "partnership ratified it on the stages page first.")
             ctx["heading"] = _("Publication of %(ref)s") % {"ref": self.object.reference}
             ctx["intro"] = _("Once ratified, an LCSPR is published, embargoed (publication "
                              "delayed by parallel proceedings) or, exceptionally, not "

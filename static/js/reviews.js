@@ -40,3 +40,18 @@ document.addEventListener("DOMContentLoaded", () => {
     narrow();
   }
 });
+
+// LCSPR outcome: show only the questions for the chosen outcome (all show without script).
+document.addEventListener("DOMContentLoaded", () => {
+  const parts = document.querySelectorAll(".outcome-part");
+  const radios = document.querySelectorAll("input[name=outcome]");
+  if (!parts.length || !radios.length) { return; }
+  const show = () => {
+    const chosen = document.querySelector("input[name=outcome]:checked");
+    parts.forEach((part) => {
+      part.hidden = !chosen || part.dataset.outcome !== chosen.value;
+    });
+  };
+  radios.forEach((radio) => radio.addEventListener("change", show));
+  show();
+});
