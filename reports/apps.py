@@ -1,5 +1,27 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
+    verbose_name = _("Reports")
+
+    def ready(self):
+        from reports.dashboards import home_panel
+        from reports.models import may_export_reports, may_read_reports
+        from scsp.dashboard import register as register_panel
+        from scsp.navigation import Entry, register
+
+        register_panel(home_panel)
+        group = _("Reports")
+        register(Entry(_("Quarterly progress report"), "reports:index",
+                       _("The chair's report to the partnership board: reviews, timeliness, "
+                         "action plans and agencies, as they stood at the quarter's end."),
+                       may_read_reports, order=40, group=group))
+        register(Entry(_("Annual figures"), "reports:annual_index",
+                       _("The annual report's SLPR figures and the children in notifications "
+                         "and referrals, by ethnicity, sex, age and disability."),
+                       may_read_reports, order=41, group=group))
+        register(Entry(_("Your report downloads"), "reports:export_list",
+                       _("PDF and Excel reports you have made, ready to download again."),
+                       may_export_reports, order=42, group=group))

@@ -1,0 +1,222 @@
+"""Actions as they stood at a moment: the rows every action figure in a report is counted from.
+
+**The method** (printed, in short, as the report's footnote):
+
+* A report for a period that is still running reads the actions as they are now.
+* A report for a finished period reads each action **as it stood at the end of the period's
+  last day** (23:59:59 UK time), from two sources, so that nothing done later changes it:
+
+  1. *The change history.* Every save of an action is kept (django-simple-history). For each
+     action we take the last version saved on or before that moment: its status, target date,
+     flags, completion date, sign-off and lead agency are the ones it had then. An action
+     whose last version by then is a deletion is left out.
+  2. *The dated records*, for an action entered after that moment with earlier dates (one
+     brought in from a partnership's old tracker, or the demo), which has no version that
+     early. It counts if it was created, or had a progress update, by then. Its status is
+     read from its progress updates (each status change is one, with its date); its target
+     date from the agreed date changes (a change agreed later gives back the date it
+     replaced); its last update from the updates' dates; the at-risk and blocked flags, which
+     carry no date, as they are now unless something has been recorded on it since.
+
+Both sources expose the same names (``a_status``, ``a_target``, ...), so one set of aggregate
+expressions counts them; the counts are added. The RAG status is the partnership's one rule,
+:func:`actions.models.rag_expression`, pointed at these names (:func:`rag_at`).
+
+Nothing here reads the clock: callers pass an :class:`AsAt`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+
+from actions.models import Action, ProgressUpdate, TargetDateChange, end_of_day, rag_expression
+
+HistoricalAction = Action.history.model
+
+#: The action fields the RAG rule reads, and the as-at names the report's rows carry instead.
+RAG_FIELDS = {
+    "status": "a_status",
+    "blocked": "a_blocked",
+    "at_risk": "a_at_risk",
+    "target_date": "a_target",
+    "last_update_at": "a_last_update",
+}
+
+
+@dataclass(frozen=True)
+class AsAt:
+    """The moment a report describes: ``day`` (overdue and RAG are judged on it), ``at`` (the
+    instant; later changes are ignored) and ``live`` (the period is still running, so the
+    records are read as they are now)."""
+
+    day: dt.date
+    at: dt.datetime
+    live: bool
+
+    @classmethod
+    def for_period(cls, period, *, today: dt.date, now: dt.datetime) -> AsAt:
+        """The end of a finished period, or now for one still running."""
+        if period.is_complete(today):
+            return cls(period.end, period.end_moment(), live=False)
+        return cls(today, now, live=True)
+
+    @property
+    def rag_now(self) -> dt.datetime:
+        """The ``now`` of the RAG rule: the end of ``day``, as the action lists use."""
+        return end_of_day(self.day)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One set of as-at rows: a queryset carrying the ``a_*`` names, and the name of the
+    action id in it (``pk`` for actions, ``id`` for historical versions)."""
+
+    queryset: QuerySet
+    action_key: str
+    kind: str  # "live", "history" or "dated"
+
+
+def _keys(qs: QuerySet, *, action_id: str, plan: str, agency: str) -> QuerySet:
+    """Selected grouping keys: ``a_plan`` and ``a_agency`` (``values()`` needs annotations,
+    not aliases)."""
+    return qs.annotate(a_plan=F(plan), a_agency=F(agency), a_action=F(action_id))
+
+
+def _stored_columns(qs: QuerySet) -> QuerySet:
+    """The ``a_*`` names for rows that hold the state in their own columns (the live table
+    and the historical versions)."""
+    return qs.annotate(
+        a_status=F("status"), a_target=F("target_date"), a_original=F("original_target_date"),
+        a_blocked=F("blocked"), a_at_risk=F("at_risk"), a_last_update=F("last_update_at"),
+        a_completed_on=F("completed_on"), a_signed_off_at=F("signed_off_at"),
+        a_has_impact=ExpressionWrapper(~Q(impact_evidence=""), output_field=BooleanField()),
+    )
+
+
+def live_source() -> Source:
+    """Every action as it is now."""
+    qs = _keys(Action.objects.all(), action_id="pk", plan="plan_id", agency="lead_agency_id")
+    return Source(_stored_columns(qs), "pk", "live")
+
+
+def history_source(at: dt.datetime) -> Source:
+    """The last saved version of each action on or before ``at`` (latest ``history_date``,
+    then ``history_id``, as django-simple-history orders them), leaving out actions whose
+    last version by then is their deletion.
+
+    The versions are ranked in one pass (``ROW_NUMBER() OVER (PARTITION BY id ...)``) rather
+    than with a subquery per version, which is several times faster on a large history."""
+    ranked = (
+        HistoricalAction.objects.filter(history_date__lte=at)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("id")],
+                              order_by=[F("history_date").desc(), F("history_id").desc()]))
+        .filter(rank=1).values("history_id")
+    )
+    qs = HistoricalAction.objects.filter(history_id__in=ranked).exclude(history_type="-")
+    qs = _keys(qs, action_id="id", plan="plan_id", agency="lead_agency_id")
+    return Source(_stored_columns(qs), "id", "history")
+
+
+def dated_source(at: dt.datetime, day: dt.date) -> Source:
+    """Actions with no saved version by ``at`` but known by then from their dates (created,
+    or updated, on or before it), reconstructed from their dated records."""
+    updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
+    updates_by_then = updates.filter(created_at__lte=at)
+    updates_since = updates.filter(created_at__gt=at)
+    status_then = Coalesce(
+        # The last status change by then says what it became ...
+        Subquery(updates_by_then.exclude(status_to="").order_by("-created_at", "-id")
+                 .values("status_to")[:1]),
+        # ... or, if none, the first change after says what it was before.
+        Subquery(updates_since.exclude(status_from="").order_by("created_at", "id")
+                 .values("status_from")[:1]),
+        F("status"),
+    )
+    target_then = Coalesce(
+        Subquery(TargetDateChange.objects.filter(
+            action=OuterRef("pk"), decision=TargetDateChange.Decision.AGREED, decided_at__gt=at,
+        ).order_by("decided_at", "id").values("old_date")[:1]),
+        F("target_date"),
+    )
+    changed_since = Exists(updates_since)
+    qs = (
+        # NOT IN over one list of ids, rather than NOT EXISTS per action (which SQLite plans
+        # through the history_date index, scanning most of the history for every action).
+        Action.objects.exclude(
+            pk__in=HistoricalAction.objects.filter(history_date__lte=at).values("id"))
+        .filter(Q(created_at__lte=at) | Exists(updates_by_then))
+    )
+    qs = _keys(qs, action_id="pk", plan="plan_id", agency="lead_agency_id").annotate(
+        a_status=status_then,
+        a_target=target_then,
+        a_original=F("original_target_date"),
+        a_blocked=Case(When(changed_since, then=Value(False)), default=F("blocked"),
+                       output_field=BooleanField()),
+        a_at_risk=Case(When(changed_since, then=Value(False)), default=F("at_risk"),
+                       output_field=BooleanField()),
+        a_last_update=Subquery(updates_by_then.order_by("-created_at").values("created_at")[:1],
+                               output_field=DateTimeField()),
+        a_completed_on=Case(When(completed_on__lte=day, then=F("completed_on")),
+                            default=Value(None, output_field=DateField())),
+        a_signed_off_at=Case(When(signed_off_at__lte=at, then=F("signed_off_at")),
+                             default=Value(None, output_field=DateTimeField())),
+        a_has_impact=ExpressionWrapper(Q(impact_recorded_at__lte=at),
+                                       output_field=BooleanField()),
+    )
+    return Source(qs, "pk", "dated")
+
+
+def sources(asat: AsAt) -> list[Source]:
+    """The sources that together hold every action as at ``asat``."""
+    if asat.live:
+        return [live_source()]
+    return [history_source(asat.at), dated_source(asat.at, asat.day)]
+
+
+def _rename_q(q: Q, names: dict[str, str]) -> Q:
+    q = copy.copy(q)
+    children = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_rename_q(child, names))
+            continue
+        lookup, value = child
+        field, sep, rest = lookup.partition("__")
+        if field not in names:
+            raise ImproperlyConfigured(
+                f"rag_expression reads {field!r}; add it to reports.asat.RAG_FIELDS")
+        children.append((names[field] + sep + rest, value))
+    q.children = children
+    return q
+
+
+def rag_at(asat: AsAt) -> Case:
+    """The partnership's RAG rule (:func:`actions.models.rag_expression`, unchanged) for
+    ``asat``, reading the as-at names instead of the action's own columns."""
+    expression = copy.deepcopy(rag_expression(asat.day, asat.rag_now))
+    for when in expression.cases:
+        if not isinstance(when.condition, Q):
+            raise ImproperlyConfigured("rag_expression's conditions must be Q objects")
+        when.condition = _rename_q(when.condition, RAG_FIELDS)
+    return expression
