@@ -204,6 +204,19 @@ class _ThroughActionQuerySet(models.QuerySet):
         return self.none()
 
 
+class AppendOnlyMixin:
+    """Rows that are history: written once, never changed or deleted through the ORM (the
+    database keeps them too: their foreign keys PROTECT them)."""
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} records are append-only.")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} records are append-only.")
+
+
 class VersionConflict(Exception):
     """Raised by :meth:`Action.save` when the row changed since the instance was read."""
 
@@ -483,7 +496,7 @@ class Action(models.Model):
         return Rag.GREEN
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(AppendOnlyMixin, models.Model):
     """A dated progress note on an action, by a named person. Append-only: never edited.
 
     Every change of an action's status is one of these (``status_from`` -> ``status_to``), so
@@ -536,7 +549,7 @@ def evidence_upload_to(instance, filename) -> str:
     return f"evidence/{today:%Y/%m}/{secrets.token_hex(16)}{suffix}"
 
 
-class Evidence(models.Model):
+class Evidence(AppendOnlyMixin, models.Model):
     """A file attached to an action as evidence, stored outside any public path."""
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="evidence")

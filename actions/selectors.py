@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -306,10 +306,3 @@ def calendar_actions_for(user) -> QuerySet[Action]:
         .select_related("plan", "lead_agency").order_by("target_date", "id")
     )
 
-
-def has_pending_change(qs: QuerySet[Action]) -> QuerySet[Action]:
-    """Annotate ``pending_date_change`` (a request waiting for a decision)."""
-    return qs.annotate(pending_date_change=Exists(
-        TargetDateChange.objects.filter(action=OuterRef("pk"),
-                                        decision=TargetDateChange.Decision.PENDING)
-    ))

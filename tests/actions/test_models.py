@@ -187,6 +187,16 @@ class TestConstraints:
         _breaks(lambda: TargetDateChangeFactory(action=other, new_date=other.target_date))
         _breaks(lambda: TargetDateChangeFactory(action=ActionFactory(), reason=""))
 
+    def test_updates_and_evidence_are_append_only(self, wmp_action):
+        update = ProgressUpdateFactory(action=wmp_action)
+        evidence = EvidenceFactory(action=wmp_action, update=update)
+        for record in (update, evidence):
+            with pytest.raises(TypeError, match="append-only"):
+                record.save()
+            with pytest.raises(TypeError, match="append-only"):
+                record.delete()
+        assert ProgressUpdate.objects.count() == Evidence.objects.count() == 1
+
     def test_history_and_evidence_are_protected(self, wmp_action):
         ProgressUpdateFactory(action=wmp_action)
         from django.db.models import ProtectedError
