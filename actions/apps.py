@@ -12,22 +12,24 @@ class ActionsConfig(AppConfig):
         def partner(user):
             return user.is_agency_lead or user.is_agency_officer
 
+        group = _("Actions")
+
         register(Entry(_("My actions"), "actions:my_actions",
                        _("The actions you lead: add progress, evidence and ask for new dates."),
-                       partner, order=10))
+                       partner, order=10, group=group))
         register(Entry(_("My agency's actions"), "actions:agency_actions",
                        _("Every action your agency leads, with its RAG status."),
-                       partner, order=11))
+                       partner, order=11, group=group))
         register(Entry(_("All actions"), "actions:all_actions",
                        _("Every action in the partnership: filter, sort and download."),
-                       lambda u: u.sees_everything, order=10))
+                       lambda u: u.sees_everything, order=10, group=group))
         register(Entry(_("Decisions waiting"), "actions:decisions",
                        _("Actions to sign off or return, and requests for new target dates."),
-                       lambda u: u.is_coordinator, order=12))
+                       lambda u: u.is_coordinator, order=12, group=group))
         register(Entry(_("Action plans"), "actions:plan_list",
                        _("Plans from reviews, audits, inspections, scrutiny and young people's "
                          "pledges."),
-                       lambda u: u.is_authenticated, order=15))
+                       lambda u: u.is_authenticated, order=15, group=group))
         register(Entry(_("Calendar feed"), "actions:calendar",
                        _("Your action deadlines in Outlook or another calendar."),
                        lambda u: u.is_authenticated, order=150, in_navbar=False))
