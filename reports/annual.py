@@ -200,26 +200,34 @@ def suppress(rows: list[list[Cell]], totals: list[Cell]) -> None:
     *Primary*: every count of 1 or 2 is hidden. *Secondary*: where a line (a row across
     notifications, referrals and their total, or a column down the categories to its
     published total) has exactly one hidden count, it could be worked out by subtraction, so
-    the next smallest count in that line is hidden too (a zero if nothing else is left);
-    repeated until no line gives one away. Published totals are never hidden."""
+    one more count in that line is hidden: preferably one whose other line already has a
+    hidden count (so no new line is left with just one), then the smallest (hiding a zero
+    loses least). Repeated until no line gives one away. Published totals are never hidden."""
     for row in rows:
         for cell in row:
             if 0 < cell.value <= SUPPRESS_AT_OR_BELOW:
                 cell.suppressed = True
     lines = [list(row) for row in rows]
     lines += [[row[c] for row in rows] + [totals[c]] for c in range(len(totals))]
+    lines_of: dict[int, list[list[Cell]]] = defaultdict(list)
+    for line in lines:
+        for cell in line:
+            lines_of[id(cell)].append(line)
+
+    def creates_lone_line(cell, line) -> bool:
+        return any(other is not line and not any(c.suppressed for c in other)
+                   for other in lines_of[id(cell)])
+
     changed = True
     while changed:
         changed = False
         for line in lines:
-            hidden = [c for c in line if c.suppressed]
-            if len(hidden) != 1:
+            if sum(c.suppressed for c in line) != 1:
                 continue
             candidates = [c for c in line if not c.suppressed and not c.fixed]
             if not candidates:
                 continue
-            # Prefer hiding another non-zero count; hide a zero only when nothing else is left.
-            candidates.sort(key=lambda c: (c.value == 0, c.value))
+            candidates.sort(key=lambda c: (creates_lone_line(c, line), c.value))
             candidates[0].suppressed = True
             changed = True
 
