@@ -333,3 +333,41 @@ def test_navigation_by_role(client_for, wmp_officer, coordinator, chair):
     assert "All actions" in boss_home and "Decisions waiting" in boss_home
     chair_home = page(client_for(chair).get("/"))
     assert "All actions" in chair_home and "Decisions waiting" not in chair_home
+
+
+def test_every_change_needs_the_csrf_token(world, coordinator, wmp_officer):
+    """SECURITY.md check 27, for every state-changing page of this app."""
+    from django.test import Client
+
+    action = world["wmp_action"]
+    change = TargetDateChangeFactory(action=action)
+    plan = world["shared_plan"]
+    posts = {
+        coordinator: [url("plan_create"), url("plan_update", plan.pk),
+                      url("recommendation_create", plan.pk), url("action_create", plan.pk),
+                      url("action_update", action.pk), url("action_close", action.pk),
+                      url("action_sign_off", action.pk), url("action_return", action.pk),
+                      url("date_change_decide", change.pk), url("calendar")],
+        wmp_officer: [url("action_progress", action.pk), url("action_impact", action.pk),
+                      url("date_change_request", action.pk), url("calendar")],
+    }
+    for user, targets in posts.items():
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        token = user.calendar_token
+        for target in targets:
+            assert client.post(target, {"note": "x", "reason": "x"}).status_code == 403, target
+        user.refresh_from_db()
+        assert user.calendar_token == token
+    assert ActionPlan.objects.count() == 3 and Action.objects.get(pk=action.pk).version == 1
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_no_page_changes_anything_on_get(client_for, world, coordinator):
+    action = world["wmp_action"]
+    client = client_for(coordinator)
+    for name in ("action_progress", "action_update", "action_close", "date_change_request"):
+        client.get(url(name, action.pk))
+    client.get(url("calendar"))
+    action.refresh_from_db()
+    assert action.version == 1 and not ProgressUpdate.objects.exists()

@@ -244,6 +244,17 @@ def test_demo_pages_tour(journey, tmp_path, settings):
     journey.screenshot("demo-decide-date")
     journey.goto(f"/actions/plans/{plan.pk}/actions/new/")
     journey.screenshot("demo-action-form")
+    # Every other form, as the co-ordinator sees it (axe runs on each).
+    open_action = Action.objects.get(reference="AP-SHAPE-22-03")
+    signed_off = Action.objects.get(reference="AP-OFSTED-22-01")
+    for path in ("/actions/plans/new/", f"/actions/plans/{plan.pk}/edit/",
+                 f"/actions/plans/{plan.pk}/recommendations/new/",
+                 f"/actions/{open_action.pk}/edit/", f"/actions/{open_action.pk}/close/",
+                 f"/actions/{open_action.pk}/target-date/",
+                 f"/actions/{open_action.pk}/progress/", f"/actions/{signed_off.pk}/impact/",
+                 "/actions/mine/", "/actions/all/?q=nothing-matches-this"):
+        journey.goto(path)
+    journey.screenshot("demo-empty-search")
     journey.sign_out()
     officer = User.objects.get(email=core_demo.demo_email("officer.wmp"))
     journey.sign_in(officer, password=core_demo.DEMO_PASSWORD)
