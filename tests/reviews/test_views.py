@@ -460,3 +460,12 @@ def test_extra_fields_in_a_referral_are_ignored(client_for, wmp_lead, wmp, swbnh
     assert case.notification_submitted_on is None
     assert case.status == CaseStatus.AWAITING_DECISION
     assert case.reference == f"SLPR-{today().year}-001"
+
+
+@pytest.mark.parametrize("query", ["year=abc", "clock=bogus", "agency=999999", "theme=x",
+                                   "page=999", "q=%27%22%3C", "route=notification&page=-1"])
+@pytest.mark.parametrize("name", ["reviews:case_list", "reviews:review_list",
+                                  "reviews:case_export", "reviews:review_export"])
+def test_odd_filter_input_never_breaks_a_list(client_for, two_cases, coordinator, name, query):
+    response = client_for(coordinator).get(reverse(name) + "?" + query)
+    assert response.status_code == 200
