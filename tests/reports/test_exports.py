@@ -1,0 +1,145 @@
+"""The report as PDF (read back with pypdf), Excel (opened with openpyxl) and CSV: the same
+figures as the page, one sheet or file per table."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from reports import exports, selectors, services
+from reports.models import ReportExport
+from reports.quarters import Quarter
+from scsp.models import AccessEvent
+from scsp.workdays import WorkingCalendar
+from tests.reports.factories import QUARTER
+
+pytestmark = pytest.mark.django_db
+
+
+def make(user, fmt, quarter=QUARTER, *, execute):
+    with execute(execute=True):
+        export = services.export_request(by=user, quarter=quarter, format=fmt,
+                                         today=timezone.localdate())
+    export.refresh_from_db()
+    assert export.status == ReportExport.Status.DONE, export.error
+    with export.file.open("rb") as handle:
+        return export, handle.read()
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def report(user, quarter=QUARTER):
+    return selectors.quarterly_report(user, quarter, today=timezone.localdate(),
+                                      now=timezone.now(), cal=WorkingCalendar())
+
+
+def test_the_pdf_carries_the_headline_figures(action_world, review_world, chair,
+                                              django_capture_on_commit_callbacks):
+    export, content = make(chair, "pdf", execute=django_capture_on_commit_callbacks)
+    assert content.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(content))
+    text = " ".join(pdf_text(content).split())
+    assert "Quarterly progress report: Q3 2025-26" in text
+    assert "OFFICIAL-SENSITIVE" in text and f"Page 1 of {len(reader.pages)}" in text
+    assert "Figures as they stood at the end of 31 December 2025" in text
+    # The headline, as counted by hand in factories.py.
+    assert "2 serious incident notifications were made to the National Panel in the quarter; " \
+           "1 within 5 working days" in text
+    assert "2 Rapid Review panels met in the quarter: 1 completed and sent to the Panel within " \
+           "15 working days, 1 late" in text
+    assert "6 actions: 4 open, 0 awaiting sign-off, 2 overdue; 1 completed and 1 signed off in " \
+           "the quarter" in text
+    assert "AP-T-1" in text and "AP-T-2" in text and "AP-T-3" not in text
+    # The charts are drawn (their labels are text in the PDF) and their numbers are in tables.
+    assert "Red (overdue or blocked)" in text and "Open Overdue" in text
+    assert "Actions by RAG status" in text
+    assert "How these figures were worked out" in text and "change history" in text
+
+
+def test_the_pdf_has_charts_drawn_as_svg(action_world, chair):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("reports/pdf/quarterly.html",
+                            {"report": report(chair), "title": "t", "pdf": True,
+                             "produced": timezone.now()})
+    assert html.count("<svg") == 2
+    assert 'role="img"' in html and "<title id=\"chart-rag-title\">" in html
+    assert "<desc id=\"chart-rag-desc\">Red (overdue or blocked): Actions 2;" in html
+    assert "<script" not in html and 'style="' not in html
+
+
+def test_the_workbook_has_a_sheet_per_table_matching_the_report(action_world, review_world,
+                                                                 coordinator,
+                                                                 django_capture_on_commit_callbacks):
+    export, content = make(coordinator, "xlsx", execute=django_capture_on_commit_callbacks)
+    book = load_workbook(io.BytesIO(content))
+    tables = exports.quarterly_tables(report(coordinator))
+    assert book.sheetnames == [t.sheet_title for t in tables] + ["Actions at the report date"]
+    plans = list(book["Action plans"].iter_rows(values_only=True))
+    assert plans[0][:6] == ("Plan", "Title", "Origin", "Origin reference", "Actions", "Open")
+    assert {row[0]: row[4] for row in plans[1:]} == {"AP-T-1": 3, "AP-T-2": 2}
+    agencies = {row[1]: row for row in book["Actions by agency"].iter_rows(values_only=True)}
+    assert agencies["WMP"][2:] == (4, 3, 1, 0, 0, 1, 1)
+    assert agencies["SWBNHS"][2:] == (2, 1, 1, 1, 1, 1, 0)
+    actions = list(book["Actions at the report date"].iter_rows(values_only=True))
+    assert len(actions) == 1 + 6
+    by_ref = {row[0]: row for row in actions[1:]}
+    a5 = next(row for ref, row in by_ref.items() if row[6] == 35)
+    assert a5[3] == "In progress" and a5[7] == "Amber" and a5[4].year == 2026
+    notifications = list(book["Notifications"].iter_rows(values_only=True))
+    assert [row[4] for row in notifications[1:]] == [2, 9, 5]  # N3: 5 working days so far
+
+
+def test_each_table_as_csv(action_world, client_for, coordinator):
+    client = client_for(coordinator)
+    url = reverse("reports:quarterly_csv", kwargs={**QUARTER.url_kwargs(), "table": "agencies"})
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="scsp-2025-26-q3-agencies.csv"' in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["Agency", "Short name", "Actions owned"]
+    assert {r[1]: r[2:] for r in rows[1:]} == {"WMP": ["4", "3", "1", "0", "0", "1", "1"],
+                                               "SWBNHS": ["2", "1", "1", "1", "1", "1", "0"]}
+    event = AccessEvent.objects.get(action="export")
+    assert event.label == "Q3 2025-26: Actions by agency" and event.user == coordinator
+    actions = client.get(reverse("reports:quarterly_csv",
+                                 kwargs={**QUARTER.url_kwargs(), "table": "actions"}))
+    lines = b"".join(actions.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 6
+    missing = client.get(reverse("reports:quarterly_csv",
+                                 kwargs={**QUARTER.url_kwargs(), "table": "nothing"}))
+    assert missing.status_code == 404
+
+
+def test_spreadsheet_formulas_are_neutralised(chair, coordinator, wmp_officer):
+    from tests.actions.factories import ActionFactory, PlanFactory
+
+    plan = PlanFactory(reference="AP-F-1", title="=HYPERLINK(\"http://x\")", owner=coordinator)
+    ActionFactory(plan=plan, lead_agency=wmp_officer.agency, lead_officer=wmp_officer)
+    tables = exports.quarterly_tables(report(chair, Quarter.containing(timezone.localdate())))
+    plans = next(t for t in tables if t.slug == "plans")
+    line = "".join(exports.csv_lines(plans))
+    assert "'=HYPERLINK" in line
+    book = load_workbook(io.BytesIO(exports.xlsx_bytes([plans], title="t")))
+    assert book.active["B2"].value.startswith("'=")
+
+
+def test_the_annual_figures_as_csv(review_world, client_for, chair):
+    response = client_for(chair).get(reverse("reports:annual_csv",
+                                             kwargs={"year": 2025, "table": "figures"}))
+    rows = list(csv.reader(io.StringIO(
+        b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == ["Figure", "Number", "Note"]
+    assert ["Notifications made to the National Panel", "3", ""] in rows
+    sex = client_for(chair).get(reverse("reports:annual_csv",
+                                        kwargs={"year": 2025, "table": "children-by-sex"}))
+    text = b"".join(sex.streaming_content).decode("utf-8-sig")
+    assert "[c]" in text and "All children" in text

@@ -1,0 +1,168 @@
+"""Query counts: every report page and dashboard runs a fixed number of queries, whatever the
+number of actions, plans, agencies, cases, reviews and audits (1 of each, then 25)."""
+
+import contextlib
+import datetime as dt
+import itertools
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions import services as action_services
+from actions.models import ActionStatus
+from audits.models import AuditKind, AuditStatus
+from reports.quarters import FinancialYear, Quarter
+from scsp.models import Role
+from scsp.workdays import WorkingCalendar
+from tests.actions.factories import ActionFactory, PlanFactory
+from tests.audits.factories import AuditFactory, RotaSlotFactory
+from tests.factories import AgencyFactory, ThemeFactory, UserFactory
+from tests.querycount import assert_flat
+from tests.reports.factories import fresh, travel
+from tests.reviews.factories import decided, notification, referral
+
+pytestmark = pytest.mark.django_db
+_counter = itertools.count(1)
+
+
+def grow(n, *, coordinator, day, lead=None, officer=None):
+    """``n`` more of everything a report counts, dated ``day`` (made then, when ``day`` is in
+    the past): an agency with an officer, a plan with an action that is updated, slipped and
+    (every other one) completed, a notification whose panel met and decided on an LCSPR, a
+    referral, a closed MACFA and a late rota slot, each with a learning theme."""
+    past = day < timezone.localdate()
+    with travel(day) if past else contextlib.nullcontext():
+        for _ in range(n):
+            i = next(_counter)
+            agency = lead.agency if lead else AgencyFactory()
+            person = officer or UserFactory(agency=agency, role=Role.AGENCY_OFFICER)
+            theme = ThemeFactory(name=f"Theme {i % 3}")
+            plan = PlanFactory(owner=coordinator)
+            action = ActionFactory(plan=plan, lead_agency=agency, lead_officer=person,
+                                   target_date=day + dt.timedelta(days=10 * (i % 5) - 20),
+                                   status=ActionStatus.IN_PROGRESS, themes=[theme])
+            action_services.action_record_progress(by=person, action=fresh(action),
+                                                   note="Update.", today=day)
+            if i % 2:
+                action_services.action_record_progress(
+                    by=person, action=fresh(action), note="Done.", today=day,
+                    status=ActionStatus.AWAITING_SIGN_OFF, completion_evidence="Evidence.")
+            else:
+                change = action_services.action_request_date_change(
+                    by=person, action=fresh(action), new_date=day + dt.timedelta(days=60),
+                    reason="Slipped.", today=day)
+                action_services.action_decide_date_change(by=coordinator, change=change,
+                                                          agree=True, today=day)
+            case = notification(by=coordinator, agencies=[agency], aware=day, received=day,
+                                notified=day, incident=day, today=day, themes=[theme])
+            rr = decided(case, by=coordinator, meeting=day, today=day)
+            rr.practice_reviews.get().themes.add(theme)
+            referral(by=coordinator, agencies=[agency], referring_agency=agency, received=day,
+                     incident=day, today=day)
+            audit = AuditFactory(kind=AuditKind.MACFA, status=AuditStatus.CLOSED, lead=coordinator,
+                                 actual_start=day, actual_end=day)
+            audit.themes.add(theme)
+            RotaSlotFactory(agency=agency, lead=coordinator,
+                            month_due=(day - dt.timedelta(days=40)).replace(day=1))
+
+
+def quarter_url(quarter):
+    return reverse("reports:quarterly", kwargs=quarter.url_kwargs())
+
+
+def test_the_running_quarters_report(client_for, chair, coordinator):
+    """Measured: 32 queries for the whole page, the same for 1 row of everything as for 25:
+    the quarter's reviews and audits, its actions (one source: the live table), the previous
+    quarter's headline (read from history), the themes, the commentary and your downloads."""
+    client = client_for(chair)
+    today = timezone.localdate()
+    first, second = assert_flat(
+        client, quarter_url(Quarter.containing(today)),
+        lambda n: grow(n, coordinator=coordinator, day=today), most=32)
+    assert second.context["report"].headline.actions.actions == 25
+    assert second.context["report"].headline.notifications == 25
+
+
+def test_a_finished_quarters_report_read_from_history(client_for, chair, coordinator):
+    """Measured: 35 queries (two as-at sources, the history and the dated records, for the
+    actions of this quarter and the previous one)."""
+    client = client_for(chair)
+    quarter = Quarter(2025, 3)
+    first, second = assert_flat(
+        client, quarter_url(quarter),
+        lambda n: grow(n, coordinator=coordinator, day=dt.date(2025, 11, 12)), most=35)
+    report = second.context["report"]
+    assert report.headline.actions.actions == 25
+    assert report.headline.rapid_reviews == 25
+
+
+def test_a_table_as_csv(client_for, coordinator):
+    client = client_for(coordinator)
+    quarter = Quarter(2025, 3)
+    url = reverse("reports:quarterly_csv", kwargs={**quarter.url_kwargs(), "table": "actions"})
+    assert_flat(client, url, lambda n: grow(n, coordinator=coordinator,
+                                             day=dt.date(2025, 11, 12)), most=36)
+
+
+def test_the_annual_figures(client_for, scrutineer, coordinator):
+    """Measured: 14 queries."""
+    client = client_for(scrutineer)
+    url = reverse("reports:annual", kwargs={"year": 2025})
+    first, second = assert_flat(client, url, lambda n: grow(n, coordinator=coordinator,
+                                                             day=dt.date(2025, 11, 12)), most=14)
+    assert second.context["figures"].as_dict()["notifications"] == 25
+    assert FinancialYear(2025).label == "2025-26"
+
+
+# --- Dashboards (the home page) ---------------------------------------------------------------------
+
+
+def test_the_coordinators_dashboard(client_for, coordinator, wmp_officer):
+    """Measured: 15 queries for the whole home page (the panel's own: calendar 1, clocks 4,
+    decisions 4, overdue by agency 1)."""
+    client = client_for(coordinator)
+    today = timezone.localdate()
+
+    def more(n):
+        grow(n, coordinator=coordinator, day=today)
+        aware = WorkingCalendar().add_working_days(today, -6)
+        for _ in range(n):  # running clocks: notifications not made in time
+            notification(by=coordinator, agencies=[wmp_officer.agency], aware=aware,
+                         received=aware, notified=None, incident=aware, today=today)
+
+    first, second = assert_flat(client, reverse("scsp:home"), more, most=15)
+    panel = dict(second.context["panels"])["reports/dashboards/coordinator.html"]
+    assert panel["awaiting_count"] == 13 and len(panel["awaiting"]) == 6
+    assert len(panel["clocks"]) >= 25
+
+
+def test_the_chairs_and_scrutineers_dashboard(client_for, chair, coordinator):
+    """Measured: 14 queries (this quarter's headline: its reviews, audits and actions)."""
+    client = client_for(chair)
+    today = timezone.localdate()
+    first, second = assert_flat(client, reverse("scsp:home"),
+                                lambda n: grow(n, coordinator=coordinator, day=today), most=14)
+    panel = dict(second.context["panels"])["reports/dashboards/board.html"]
+    assert panel["headline"].notifications == 25
+
+
+def test_the_agency_leads_dashboard(client_for, wmp_lead, wmp_officer, coordinator):
+    """Measured: 8 queries for the whole home page."""
+    client = client_for(wmp_lead)
+    today = timezone.localdate()
+    first, second = assert_flat(client, reverse("scsp:home"),
+                                lambda n: grow(n, coordinator=coordinator, day=today,
+                                               lead=wmp_lead, officer=wmp_officer), most=8)
+    panel = dict(second.context["panels"])["reports/dashboards/actions.html"]
+    assert panel["open"] + panel["awaiting"] == 25 and panel["whose"] == "agency"
+
+
+def test_the_officers_dashboard(client_for, wmp_lead, wmp_officer, coordinator):
+    client = client_for(wmp_officer)
+    today = timezone.localdate()
+    first, second = assert_flat(client, reverse("scsp:home"),
+                                lambda n: grow(n, coordinator=coordinator, day=today,
+                                               lead=wmp_lead, officer=wmp_officer), most=8)
+    panel = dict(second.context["panels"])["reports/dashboards/actions.html"]
+    assert panel["whose"] == "mine" and panel["open"] + panel["awaiting"] == 25
