@@ -1,0 +1,95 @@
+"""What the action pages share: turning a service's refusal into form errors, merging
+newer values into a refused form, where each role starts, and which controls to show."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from actions import rules
+from actions.models import ActionStatus
+
+PAGE_SIZE = 25
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the form: on a field when it names one of the
+    form's fields, otherwise at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _raw(value):
+    value = getattr(value, "pk", value)
+    if isinstance(value, str):
+        value = value.strip()
+    return None if value in ("", None) else value
+
+
+def merge_newer_values(form, changes) -> None:
+    """After a refused save, bring the other person's changes into the form wherever this
+    person left the field as they found it, so a second submit cannot quietly undo them;
+    where both changed a field, keep this person's value and say so. The hidden version moves
+    to the current one, so the second submit is a deliberate choice."""
+    data = form.data.copy()
+    cleaned = getattr(form, "cleaned_data", {})
+    for change in changes.fields:
+        field = form.fields.get(change.name)
+        if field is None or change.name not in cleaned:
+            continue
+        if _raw(cleaned[change.name]) == _raw(change.after_raw):
+            change.outcome = "same"
+        elif _raw(cleaned[change.name]) == _raw(change.before_raw):
+            if isinstance(field.widget, forms.CheckboxInput):
+                if change.after_raw:
+                    data[change.name] = "on"
+                else:
+                    data.pop(change.name, None)
+            else:
+                data[change.name] = "" if change.after_raw is None else str(change.after_raw)
+            change.outcome = "updated"
+        else:
+            change.outcome = "yours"
+    if "version" in form.fields:
+        data["version"] = str(changes.current_version)
+    form.data = data
+
+
+def default_list_url(user) -> str:
+    """An officer starts at "My actions", an agency lead at "My agency's actions", the
+    business unit at "All actions"."""
+    if user.sees_everything:
+        return reverse("actions:all_actions")
+    if user.is_agency_lead:
+        return reverse("actions:agency_actions")
+    return reverse("actions:my_actions")
+
+
+def actions_home(request):
+    return redirect(default_list_url(request.user))
+
+
+ACTION_RELATED = ("plan", "lead_agency", "lead_officer", "recommendation", "signed_off_by",
+                  "created_by")
+
+
+def action_permissions(user, action) -> dict:
+    """What the person may do on this action now: the page shows exactly these controls."""
+    return {
+        "progress": rules.can_add_progress(user, action),
+        "date_change": rules.can_request_date_change(user, action),
+        "impact": rules.can_record_impact(user, action),
+        "edit": rules.can_edit_details(user, action),
+        "sign_off": rules.can_sign_off(user, action)
+        and action.status == ActionStatus.AWAITING_SIGN_OFF,
+        "close": rules.can_close(user, action) and action.is_open,
+        "decide": rules.can_decide(user),
+        "own": rules.is_own_action(user, action),
+    }
+
+

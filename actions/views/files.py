@@ -1,0 +1,104 @@
+"""What leaves the site as a file: evidence downloads and the personal calendar feed."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView
+
+from actions import ics, selectors, services
+from actions.forms import (
+    CalendarResetForm,
+)
+from actions.models import Evidence
+from scsp.audit import record_access
+from scsp.models import User
+from scsp.permissions import get_object_for_user
+
+log = logging.getLogger(__name__)
+
+# --- evidence --------------------------------------------------------------------------------
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback and the exact name per RFC 6266 / RFC 5987."""
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\;' else "_" for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+class EvidenceDownloadView(View):
+    """Evidence leaves only through here: in scope, as an attachment, never rendered by the
+    browser, and logged."""
+
+    def get(self, request, pk):
+        evidence = get_object_for_user(Evidence.objects.select_related("action"), request.user,
+                                       pk=pk)
+        try:
+            handle = evidence.file.open("rb")
+        except (FileNotFoundError, OSError):
+            log.error("evidence file missing: evidence=%s", evidence.pk)
+            raise Http404(_("The file is missing.")) from None
+        record_access(user=request.user, action="download", obj=evidence,
+                      label=f"{evidence.action.reference}: evidence {evidence.pk}",
+                      request=request)
+        response = FileResponse(handle, content_type=evidence.content_type)
+        response["Content-Disposition"] = content_disposition(evidence.original_name)
+        response["Content-Length"] = str(evidence.size)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox"
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+
+# --- calendar feed ---------------------------------------------------------------------------
+
+
+class CalendarView(FormView):
+    """Show the person's secret feed address, and let them replace it (revoking the old)."""
+
+    template_name = "actions/calendar.html"
+    form_class = CalendarResetForm
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        url = settings.SITE_URL + reverse("actions:calendar_feed",
+                                          args=[user.calendar_token])
+        upcoming = list(selectors.calendar_actions_for(user)[:5])
+        return super().get_context_data(feed_url=url, upcoming=upcoming,
+                                        today=timezone.localdate(), **kwargs)
+
+    def form_valid(self, form):
+        services.calendar_token_regenerate(user=self.request.user)
+        messages.success(self.request, _("Your calendar address has been replaced. The old "
+                                         "address no longer works: subscribe again with the "
+                                         "new one."))
+        return redirect("actions:calendar")
+
+
+@login_not_required
+@never_cache
+def calendar_feed(request, token):
+    """The ICS feed, found by its secret token alone (calendar apps cannot sign in)."""
+    user = (User.objects.filter(calendar_token=token, is_active=True).first()
+            if len(token) >= 32 else None)
+    if user is None:
+        raise Http404("No such calendar.")
+    now = timezone.now()
+    today = timezone.localdate(now)
+    body = ics.build_feed(user, selectors.calendar_actions_for(user), today=today, now=now)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="scsp-actions.ics"'
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex"
+    return response

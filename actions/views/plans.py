@@ -1,0 +1,163 @@
+"""The co-ordinator's forms: new plan, edit plan, add a recommendation, add an action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView
+
+from actions import rules, services
+from actions.forms import (
+    ActionForm,
+    PlanForm,
+    RecommendationForm,
+)
+from actions.models import ActionPlan
+from actions.views.common import (
+    apply_errors,
+)
+from scsp.permissions import RoleRequiredMixin, get_object_for_user
+
+# --- plan forms ------------------------------------------------------------------------------
+
+
+class CoordinatorFormView(RoleRequiredMixin, FormView):
+    template_name = "actions/form.html"
+
+    def allowed(self, user):
+        return rules.can_manage_plans(user)
+
+    def form_valid(self, form):
+        try:
+            obj = self.perform(form)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message(obj))
+        return redirect(self.success_url_for(obj))
+
+    def success_url_for(self, obj):
+        return obj.get_absolute_url()
+
+
+class PlanCreateView(CoordinatorFormView):
+    form_class = PlanForm
+
+    def get_initial(self):
+        return {"owner": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("New action plan"),
+            intro=_("Plans from reviews and audits are made from those records; use this for "
+                    "plans from inspections, scrutiny challenges, pledges to young people and "
+                    "the like."),
+            back_url=reverse("actions:plan_list"), back_label=_("Back to action plans"),
+            **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.plan_create(
+            by=self.request.user, title=data["title"], origin_kind=data["origin_kind"],
+            origin_reference=data["origin_reference"], owner=data["owner"],
+            reference=data["reference"] or None,
+        )
+
+    def success_message(self, plan):
+        return _("Plan %(ref)s created. Now add its recommendations and actions.") % {
+            "ref": plan.reference}
+
+
+class PlanObjectMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.plan = get_object_for_user(ActionPlan, request.user, edit=True,
+                                            pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def back(self):
+        return {"back_url": self.plan.get_absolute_url(),
+                "back_label": _("Back to plan %(ref)s") % {"ref": self.plan.reference}}
+
+
+class PlanUpdateView(PlanObjectMixin, CoordinatorFormView):
+    form_class = PlanForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "creating": False}
+
+    def get_initial(self):
+        p = self.plan
+        return {"title": p.title, "origin_kind": p.origin_kind,
+                "origin_reference": p.origin_reference, "owner": p.owner, "status": p.status}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Edit plan %(ref)s") % {"ref": self.plan.reference}, **self.back(), **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.plan_update(
+            by=self.request.user, plan=self.plan, title=data["title"],
+            origin_kind=data["origin_kind"], origin_reference=data["origin_reference"],
+            owner=data["owner"], status=data["status"],
+        )
+
+    def success_message(self, plan):
+        return _("Plan %(ref)s saved.") % {"ref": plan.reference}
+
+
+class RecommendationCreateView(PlanObjectMixin, CoordinatorFormView):
+    form_class = RecommendationForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Add a recommendation to %(ref)s") % {"ref": self.plan.reference},
+            **self.back(), **kwargs)
+
+    def perform(self, form):
+        return services.recommendation_add(
+            by=self.request.user, plan=self.plan, text=form.cleaned_data["text"],
+            themes=form.cleaned_data["themes"],
+        )
+
+    def success_message(self, rec):
+        return _("Recommendation %(n)s added.") % {"n": rec.number}
+
+    def success_url_for(self, rec):
+        return self.plan.get_absolute_url()
+
+
+class ActionCreateView(PlanObjectMixin, CoordinatorFormView):
+    form_class = ActionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "plan": self.plan, "today": timezone.localdate()}
+
+    def get_initial(self):
+        rec = self.request.GET.get("recommendation")
+        return {"recommendation": rec} if rec and rec.isdigit() else {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("Add an action to %(ref)s") % {"ref": self.plan.reference},
+            intro=_("A SMART action: specific, measurable, with an accountable lead, relevant "
+                    "to a recommendation or theme, and time-bound."),
+            **self.back(), **kwargs)
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return services.action_create(
+            by=self.request.user, plan=self.plan, title=d["title"],
+            description=d["description"],
+            success_measure=d["success_measure"], lead_agency=d["lead_agency"],
+            lead_officer=d["lead_officer"], target_date=d["target_date"],
+            today=timezone.localdate(), recommendation=d["recommendation"], themes=d["themes"],
+        )
+
+    def success_message(self, action):
+        return _("Action %(ref)s added.") % {"ref": action.reference}
