@@ -1,0 +1,243 @@
+"""Rapid Reviews with their attendees, agency summaries and sign-offs, and the subgroup's
+decisions on partner referrals (the Spotlight process)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reviews.models.cases import Case, _signed_in
+from reviews.models.choices import (
+    Attendance,
+    LocalRoute,
+    PanelResponse,
+    RapidReviewDecision,
+    ReferralDecision,
+)
+from scsp.models import Agency
+
+
+class RapidReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The Rapid Reviews of the cases ``user`` can see. Agency staff see only the case
+        summary; the full record is for :meth:`readable_in_full_by`."""
+        if not _signed_in(user):
+            return self.none()
+        if user.sees_everything:
+            return self
+        return self.filter(case__in=Case.objects.visible_to(user))
+
+    def editable_by(self, user):
+        if getattr(user, "is_coordinator", False):
+            return self
+        return self.none()
+
+
+class RapidReview(models.Model):
+    """The Rapid Review after a serious incident notification: 15 working days from its
+    anchor date to completion (sent to the Panel)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="rapid_review")
+    meeting_date = models.DateField(_("panel meeting date"), null=True, blank=True)
+    facts_and_chronology = models.TextField(_("facts and chronology summary"), blank=True)
+    key_practice_episodes = models.TextField(_("key practice episodes"), blank=True)
+    good_practice = models.TextField(_("good practice"), blank=True)
+    immediate_safeguarding_actions = models.TextField(
+        _("immediate safeguarding actions"), blank=True
+    )
+    learning_single_agency = models.TextField(_("immediate learning: single-agency"), blank=True)
+    learning_multi_agency = models.TextField(_("immediate learning: multi-agency"), blank=True)
+    context = models.TextField(
+        _("context: race, racism, inequality and disability"), blank=True
+    )
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=RapidReviewDecision.choices, blank=True
+    )
+    local_route = models.CharField(
+        _("local learning route"), max_length=20, choices=LocalRoute.choices, blank=True
+    )
+    decision_rationale = models.TextField(_("rationale for the decision"), blank=True)
+    decided_on = models.DateField(_("date of the decision"), null=True, blank=True)
+    sent_to_panel_on = models.DateField(_("date sent to the National Panel"), null=True, blank=True)
+    panel_response_on = models.DateField(_("date of the Panel's response"), null=True, blank=True)
+    panel_response = models.CharField(
+        _("the Panel's response"), max_length=20, choices=PanelResponse.choices, blank=True
+    )
+    panel_comments = models.TextField(_("the Panel's comments"), blank=True)
+    action_plan = models.OneToOneField(
+        "actions.ActionPlan", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="rapid_review",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = RapidReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-case__reference_year", "-case__reference_number"]
+        verbose_name = _("Rapid Review")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(decision__in=RapidReviewDecision.values),
+                name="rr_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(decision=RapidReviewDecision.LOCAL_ROUTE)
+                           & Q(local_route__in=LocalRoute.values))
+                | (~Q(decision=RapidReviewDecision.LOCAL_ROUTE) & Q(local_route="")),
+                name="rr_local_route_only_with_local_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="")
+                | (Q(decided_on__isnull=False) & ~Q(decision_rationale="")),
+                name="rr_decision_needs_date_and_rationale",
+            ),
+            models.CheckConstraint(
+                condition=Q(panel_response_on__isnull=True)
+                | (Q(sent_to_panel_on__isnull=False)
+                   & Q(panel_response_on__gte=models.F("sent_to_panel_on"))),
+                name="rr_panel_response_after_sending",
+            ),
+            models.CheckConstraint(
+                condition=Q(panel_response="") | Q(panel_response_on__isnull=False),
+                name="rr_panel_response_needs_date",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Rapid Review %(ref)s") % {"ref": self.case.reference}
+
+    def get_absolute_url(self):
+        return reverse("reviews:rr_detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"{self.case.reference} RR"
+
+    def decision_label(self) -> str:
+        if self.decision == RapidReviewDecision.LOCAL_ROUTE and self.local_route:
+            return _("No CSPR: %(route)s") % {"route": self.get_local_route_display()}
+        return self.get_decision_display()
+
+
+class Attendee(models.Model):
+    """A professional at (or sending apologies to) a Rapid Review panel."""
+
+    rapid_review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="attendees")
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=120)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="rr_attendances", verbose_name=_("agency")
+    )
+    attendance = models.CharField(
+        _("attendance"), max_length=10, choices=Attendance.choices, default=Attendance.ATTENDED
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rapid_review", "attendance", "agency__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(attendance__in=Attendance.values), name="attendee_attendance_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.role})"
+
+
+class AgencySummary(models.Model):
+    """An individual agency summary requested for a Rapid Review, and when it came back."""
+
+    rapid_review = models.ForeignKey(
+        RapidReview, on_delete=models.CASCADE, related_name="agency_summaries"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="rr_summaries")
+    requested_on = models.DateField(_("requested on"))
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rapid_review", "agency__name"]
+        verbose_name_plural = _("agency summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rapid_review", "agency"], name="agency_summary_once_per_agency"
+            ),
+            models.CheckConstraint(
+                condition=Q(received_on__isnull=True)
+                | Q(received_on__gte=models.F("requested_on")),
+                name="agency_summary_received_after_request",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency.short_name}: {self.requested_on} -> {self.received_on or '…'}"
+
+
+class SignOff(models.Model):
+    """A safeguarding partner's (or the chair's) sign-off of a Rapid Review: who and when."""
+
+    rapid_review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="sign_offs")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="rr_sign_offs", verbose_name=_("partner")
+    )
+    signed_by_name = models.CharField(_("signed off by"), max_length=120)
+    signed_by_role = models.CharField(_("their role"), max_length=120)
+    signed_on = models.DateField(_("date signed off"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="rr_sign_offs", help_text=_("Set when the person signed off here themselves."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_sign_offs"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rapid_review", "signed_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rapid_review", "agency"], name="sign_off_once_per_partner"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency.short_name}: {self.signed_by_name} on {self.signed_on}"
+
+
+class SpotlightReferral(models.Model):
+    """The SLPR subgroup's decision on a partner referral: no further action, a learning
+    briefing or a Spotlight Review."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="referral_decision")
+    decision = models.CharField(_("decision"), max_length=20, choices=ReferralDecision.choices)
+    rationale = models.TextField(_("rationale"))
+    decided_on = models.DateField(_("date of the decision"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referral_decisions"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on"]
+        verbose_name = _("Spotlight referral decision")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=ReferralDecision.values), name="referral_decision_valid"
+            ),
+            models.CheckConstraint(condition=~Q(rationale=""), name="referral_needs_rationale"),
+        ]
+
+    def __str__(self):
+        return f"{self.case.reference}: {self.get_decision_display()}"

@@ -1,0 +1,258 @@
+"""Rapid Review pages: the record, its forms, actions and the minutes (web page and PDF)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from reviews import forms, selectors, services
+from reviews.models import (
+    RapidReview,
+)
+from reviews.views._base import (
+    DayMixin,
+    ServiceFormView,
+)
+from scsp.audit import record_access
+from scsp.pdf import pdf_response, render_pdf
+from scsp.permissions import get_object_for_user
+
+
+def require_full_record(user):
+    """The Rapid Review record and minutes are for partnership-wide roles; agency staff see
+    the case summary (and their actions) instead."""
+    if not user.sees_everything:
+        raise PermissionDenied(_("The full Rapid Review is for the business unit, the chair and "
+                                 "the scrutineer. The case page shows its summary."))
+
+
+class RapidReviewMixin:
+    model = RapidReview
+
+    def get_queryset(self):
+        return selectors.rapid_review_queryset()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["rr"] = self.object
+        ctx["case"] = self.object.case
+        ctx["back"] = self.object.get_absolute_url()
+        return ctx
+
+
+class RapidReviewDetailView(DayMixin, TemplateView):
+    template_name = "reviews/rr_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        rr = get_object_for_user(selectors.rapid_review_queryset(), user, pk=self.kwargs["pk"])
+        require_full_record(user)
+        record_access(user=user, action="view", obj=rr, request=self.request)
+        ctx.update(selectors.minutes_context(rr, cal=self.cal, today=self.today,
+                                             partners=list(services.statutory_partners())))
+        ctx["can_edit"] = user.is_coordinator
+        ctx["can_sign_off"] = services.can_sign_off(user) and bool(rr.decision)
+        ctx["chair_signed"] = any(s.signed_by_id == user.pk for s in rr.sign_offs.all())
+        if user.is_coordinator:
+            form = forms.ActionForm()
+            form.helper.form_action = reverse("reviews:rr_action_create", args=[rr.pk])
+            ctx["action_form"] = form
+        return ctx
+
+
+class RapidReviewUpdateView(RapidReviewMixin, ServiceFormView):
+    template_name = "reviews/simple_form.html"
+    form_class = forms.RapidReviewForm
+    success_message = _("Rapid Review saved.")
+
+    def form_kwargs(self):
+        return {"instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["heading"] = _("Rapid Review %(ref)s: meeting and findings") % {
+            "ref": self.object.case.reference}
+        return ctx
+
+    def perform(self, form):
+        return services.rr_update(by=self.request.user, rr=self.object, today=self.today,
+                                  **form.service_kwargs())
+
+
+class RowsView(RapidReviewMixin, ServiceFormView):
+    """A table of rows (attendees or agency summaries) saved in one go."""
+
+    template_name = "reviews/rows_form.html"
+    heading = ""
+    intro = ""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["formset"] = ctx.pop("form")
+        ctx["heading"] = self.heading % {"ref": self.object.case.reference}
+        ctx["intro"] = self.intro
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        formset = self.get_form(request.POST)
+        errors = []
+        if formset.is_valid():
+            try:
+                self.perform(formset)
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, self.success_message)
+                return redirect(self.object)
+        ctx = self.get_context_data(form=formset)
+        ctx["service_errors"] = errors
+        return self.render_to_response(ctx)
+
+
+class AttendeesView(RowsView):
+    heading = _("Who attended the Rapid Review for %(ref)s")
+    intro = _("List everyone who attended and everyone who sent apologies. Leave spare rows "
+              "empty; tick “Remove” to take someone off.")
+    success_message = _("Attendees saved.")
+
+    def get_form(self, data=None, files=None):
+        return forms.attendee_formset(self.object, data)
+
+    def perform(self, formset):
+        return services.rr_set_attendees(by=self.request.user, rr=self.object,
+                                         attendees=formset.rows())
+
+
+class AgencySummariesView(RowsView):
+    heading = _("Agency summaries for %(ref)s")
+    intro = _("When each agency was asked for its summary and when it arrived.")
+    success_message = _("Agency summaries saved.")
+
+    def get_form(self, data=None, files=None):
+        return forms.summary_formset(self.object, data)
+
+    def perform(self, formset):
+        return services.rr_set_agency_summaries(by=self.request.user, rr=self.object,
+                                                today=self.today, summaries=formset.rows())
+
+
+class DecisionView(RapidReviewMixin, ServiceFormView):
+    template_name = "reviews/simple_form.html"
+    form_class = forms.DecisionForm
+    success_message = _("Decision recorded.")
+
+    def form_kwargs(self):
+        initial = {} if self.object.decided_on else {"decided_on": self.object.meeting_date}
+        return {"instance": self.object, "initial": initial}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["heading"] = _("Rapid Review decision for %(ref)s") % {
+            "ref": self.object.case.reference}
+        return ctx
+
+    def perform(self, form):
+        return services.rr_decide(by=self.request.user, rr=self.object, today=self.today,
+                                  cal=self.cal, **form.service_kwargs())
+
+
+class SignOffView(RapidReviewMixin, ServiceFormView):
+    """The co-ordinator records a partner's sign-off; the chair signs off in person."""
+
+    template_name = "reviews/sign_off.html"
+    form_class = forms.SignOffForm
+    edit = False
+
+    def check_allowed(self, rr):
+        if not services.can_sign_off(self.request.user):
+            raise PermissionDenied(_("Only the chair and the business unit record sign-offs."))
+
+    def form_kwargs(self):
+        return {"partners": services.statutory_partners(),
+                "initial": {"signed_on": self.today}}
+
+    def get_form(self, data=None, files=None):
+        if self.request.user.is_chair:
+            form = forms.forms.Form(data=data)
+            form.helper = forms.helper(_("Sign off this Rapid Review"))
+            return form
+        return super().get_form(data, files)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["sign_offs"] = list(self.object.sign_offs.all())
+        ctx["is_chair"] = self.request.user.is_chair
+        ctx["already"] = any(s.signed_by_id == self.request.user.pk for s in ctx["sign_offs"])
+        return ctx
+
+    def perform(self, form):
+        kwargs = {} if self.request.user.is_chair else form.service_kwargs()
+        sign_off = services.rr_record_sign_off(by=self.request.user, rr=self.object,
+                                               today=self.today, **kwargs)
+        messages.success(self.request, _("Sign-off by %(agency)s recorded.")
+                         % {"agency": sign_off.agency.name})
+        return sign_off
+
+
+class PanelView(RapidReviewMixin, ServiceFormView):
+    template_name = "reviews/simple_form.html"
+    form_class = forms.PanelForm
+    success_message = _("Saved.")
+
+    def form_kwargs(self):
+        return {"instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["heading"] = _("The National Panel and %(ref)s") % {"ref": self.object.case.reference}
+        return ctx
+
+    def perform(self, form):
+        return services.rr_record_panel(by=self.request.user, rr=self.object, today=self.today,
+                                        **form.service_kwargs())
+
+
+class ActionCreateView(RapidReviewMixin, ServiceFormView):
+    template_name = "reviews/rr_action_form.html"
+    form_class = forms.ActionForm
+
+    def perform(self, form):
+        data = form.cleaned_data
+        action = services.rr_add_action(
+            by=self.request.user, rr=self.object, today=self.today,
+            description=data["description"], success_measure=data["success_measure"],
+            lead_agency=data["lead_agency"], lead_officer=data["lead_officer"],
+            target_date=data["target_date"],
+        )
+        messages.success(self.request, _("Action %(ref)s added for %(agency)s.")
+                         % {"ref": action.reference, "agency": action.lead_agency.name})
+        return action
+
+    def get_success_url(self, result):
+        return self.object.get_absolute_url() + "#actions"
+
+
+class MinutesView(DayMixin, TemplateView):
+    """The Rapid Review minutes as a web page: the same template as the PDF."""
+
+    template_name = "reviews/pdf/minutes.html"
+    pdf = False
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        rr = get_object_for_user(selectors.rapid_review_queryset(), user, pk=kwargs["pk"])
+        require_full_record(user)
+        ctx = selectors.minutes_context(rr, cal=self.cal, today=self.today,
+                                        partners=list(services.statutory_partners()))
+        if self.pdf:
+            pdf = render_pdf(self.template_name, ctx, request=request)
+            record_access(user=user, action="download", obj=rr, request=request)
+            return pdf_response(pdf, f"rapid-review-minutes-{rr.case.reference}.pdf")
+        record_access(user=user, action="view", obj=rr, request=request)
+        ctx["html_view"] = True
+        return self.render_to_response(ctx)
