@@ -146,7 +146,8 @@ def annual_figures(user, year: FinancialYear, *, today: dt.date, now: dt.datetim
 
 NOT_RECORDED = gettext_lazy("Not recorded")
 _ETHNIC_GROUP = {code: group for group, items in ETHNICITY_GROUPS for code, _label in items}
-#: The breakdowns: (key, heading, [(value, label)], how to read a child's value).
+#: The breakdowns: (key, column heading, [(value, label)]); the caption reads "Children by"
+#: and the lower-case heading.
 DIMENSIONS = [
     ("ethnicity", gettext_lazy("Ethnic group (ONS)"),
      [(str(group), group) for group, _items in ETHNICITY_GROUPS]),
@@ -154,6 +155,12 @@ DIMENSIONS = [
     ("age_band", gettext_lazy("Age band"), list(AgeBand.choices)),
     ("disability", gettext_lazy("Disability"), list(YesNoUnknown.choices)),
 ]
+CAPTIONS = {
+    "ethnicity": gettext_lazy("Children by ethnic group (ONS categories)"),
+    "sex": gettext_lazy("Children by sex"),
+    "age_band": gettext_lazy("Children by age band"),
+    "disability": gettext_lazy("Children by disability"),
+}
 
 
 @dataclass
@@ -184,6 +191,10 @@ class Breakdown:
     def slug(self) -> str:
         """The CSV's name: ``children-by-age-band``."""
         return "children-by-" + self.key.replace("_", "-")
+
+    @property
+    def caption(self) -> str:
+        return str(CAPTIONS[self.key])
 
 
 def _bucket(key: str, value: str) -> str:

@@ -142,8 +142,7 @@ def annual_tables(figures, breakdowns) -> list[Table]:
                     [[r.label, r.value, r.note] for r in figures.rows])]
     for b in breakdowns:
         tables.append(Table(
-            b.slug, _("Children by %(what)s") % {
-                "what": b.heading.lower()},
+            b.slug, b.caption,
             [b.heading, _("Notifications"), _("Referrals"), _("All")],
             [[r.label, *[c.shown for c in r.cells]] for r in b.rows]
             + [[_("All children"), *[c.shown for c in b.totals]]]))

@@ -13,6 +13,13 @@ from reports.quarters import recent_quarters, recent_years
 from reports.services import COMMENTARY_MAX_CHARS
 
 
+class Button(Submit):
+    """A submit button whose colour is given whole (crispy's ``Submit`` is always
+    ``btn-primary``, which an outline class cannot override: blue text on blue)."""
+
+    field_classes = "btn"
+
+
 def _helper(submit_label: str, *, method: str = "post", action: str = "",
             css_class: str = "btn-primary") -> FormHelper:
     helper = FormHelper()
@@ -21,7 +28,7 @@ def _helper(submit_label: str, *, method: str = "post", action: str = "",
         helper.form_action = action
     # The server's error summary explains every problem at once, in our words.
     helper.attrs = {"novalidate": ""}
-    helper.add_input(Submit("submit", submit_label, css_class=css_class))
+    helper.add_input(Button("submit", submit_label, css_class=css_class))
     return helper
 
 
@@ -44,7 +51,7 @@ class CommentaryForm(forms.Form):
 class QuarterPickerForm(forms.Form):
     """Choose which quarter's report to open (GET)."""
 
-    quarter = forms.ChoiceField(label=_("Quarter"))
+    quarter = forms.ChoiceField(label=_("Quarter"), required=False)
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,7 +64,7 @@ class QuarterPickerForm(forms.Form):
 class YearPickerForm(forms.Form):
     """Choose which financial year's figures to open (GET)."""
 
-    year = forms.ChoiceField(label=_("Financial year"))
+    year = forms.ChoiceField(label=_("Financial year"), required=False)
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)

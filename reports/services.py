@@ -84,7 +84,7 @@ def export_request(*, by, quarter: Quarter, format: str, today: dt.date) -> Repo
         raise ValidationError(_("%(q)s has not started yet.") % {"q": quarter.label})
     export = ReportExport.objects.create(
         requested_by=by, year=quarter.year, quarter=quarter.number, format=format,
-        step=_("Waiting for the report writer"),
+        step=_("in the queue"),
     )
     _enqueue(export)
     return export
@@ -105,7 +105,7 @@ def export_retry(*, by, export: ReportExport, now: dt.datetime | None = None) ->
         raise ValidationError(_("This download is ready or still being made."))
     export.status = ReportExport.Status.QUEUED
     export.progress = 0
-    export.step = _("Waiting for the report writer")
+    export.step = _("in the queue")
     export.error = ""
     export.created_at = now
     export.started_at = export.finished_at = None

@@ -127,7 +127,7 @@ def test_asking_for_a_pdf_queues_it_and_the_page_shows_progress(client_for, chai
     assert 'src="/static/js/reports.js"' in page and "<script>" not in page
     status = json.loads(client.get(reverse("reports:export_status", args=[export.pk])).content)
     assert status == {"status": "queued", "status_label": "Waiting to start", "progress": 0,
-                      "step": "Waiting for the report writer", "finished": False,
+                      "step": "in the queue", "finished": False,
                       "stale": False, "download_url": None}
     not_ready = client.get(reverse("reports:export_download", args=[export.pk]))
     assert not_ready["Location"] == export.get_absolute_url()
