@@ -22,6 +22,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even though the settings look like production.",
         )
+        parser.add_argument(
+            "--scale", choices=["small", "large"], default="small",
+            help="small: the demo partnership; large: benchmark data (reports.bench_data).",
+        )
+        parser.add_argument(
+            "--actions", type=int, default=20_000,
+            help="With --scale large: how many actions (other records scale with it).",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEMO_DATA_ALLOWED and not options["force"]:
@@ -29,6 +37,12 @@ class Command(BaseCommand):
                 "Refusing to load demo data: this is a production configuration "
                 "(SCSP_ENV=production). Use --force only on a throwaway copy."
             )
+        if options["scale"] == "large":
+            from reports import bench_data  # lazily: the core never imports higher apps
+
+            if not bench_data.build(actions=options["actions"], out=self.stdout):
+                self.stdout.write("Benchmark data is already loaded.")
+            return
         with transaction.atomic():
             for config in apps.get_app_configs():
                 try:
