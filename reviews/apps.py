@@ -35,3 +35,9 @@ class ReviewsConfig(AppConfig):
         register(Entry(_("Refer a case"), "reviews:case_refer",
                        _("Refer a case with possible learning to the SLPR subgroup."),
                        refers, order=13, group=group))
+
+        # Reminders: statutory clocks go into the co-ordinator's daily digest.
+        from actions.reminders import register_section_provider
+        from reviews.reminders import clock_sections
+
+        register_section_provider(clock_sections)

@@ -278,7 +278,7 @@ def _ensure_rr_plan(rr, by):
 
 @transaction.atomic
 def rr_add_action(*, by, rr, today, description, success_measure, lead_agency, lead_officer,
-                  target_date, themes=()):
+                  target_date, themes=(), title=""):
     """Add a "what, by whom, by when" action to the Rapid Review's action plan. Returns the
     action; raises as ``actions.services.action_create``."""
     _require(_coordinator(by), _("Only the business unit adds Rapid Review actions."))
@@ -286,7 +286,7 @@ def rr_add_action(*, by, rr, today, description, success_measure, lead_agency, l
     return action_services.action_create(
         by=by, plan=plan, description=description, success_measure=success_measure,
         lead_agency=lead_agency, lead_officer=lead_officer, target_date=target_date,
-        today=today, themes=themes,
+        today=today, themes=themes, title=title,
     )
 
 

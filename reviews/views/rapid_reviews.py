@@ -178,9 +178,7 @@ class SignOffView(RapidReviewMixin, ServiceFormView):
 
     def get_form(self, data=None, files=None):
         if self.request.user.is_chair:
-            form = forms.forms.Form(data=data)
-            form.helper = forms.helper(_("Sign off this Rapid Review"))
-            return form
+            return forms.ChairSignOffForm(data=data)
         return super().get_form(data, files)
 
     def get_context_data(self, **kwargs):
@@ -227,7 +225,7 @@ class ActionCreateView(RapidReviewMixin, ServiceFormView):
             by=self.request.user, rr=self.object, today=self.today,
             description=data["description"], success_measure=data["success_measure"],
             lead_agency=data["lead_agency"], lead_officer=data["lead_officer"],
-            target_date=data["target_date"],
+            target_date=data["target_date"], title=data.get("title", ""),
         )
         messages.success(self.request, _("Action %(ref)s added for %(agency)s.")
                          % {"ref": action.reference, "agency": action.lead_agency.name})

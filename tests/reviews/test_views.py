@@ -243,11 +243,13 @@ def test_the_rapid_review_page_adds_actions_for_two_agencies(client_for, coordin
     target = (today() + dt.timedelta(days=30)).isoformat()
     for agency, officer in ((wmp, wmp_officer), (swbnhs, health_officer)):
         response = client.post(url, {"description": f"Brief {agency.short_name} staff.",
+                                     "title": f"{agency.short_name} briefing",
                                      "success_measure": "All staff briefed.",
                                      "lead_agency": agency.pk, "lead_officer": officer.pk,
                                      "target_date": target})
         assert response.status_code == 302
-    assert Action.objects.filter(plan=rr.action_plan).count() == 2
+    assert sorted(Action.objects.filter(plan=rr.action_plan).values_list("title", flat=True)) == [
+        "SWBNHS briefing", "WMP briefing"]
     page = client.get(rr.get_absolute_url()).content.decode()
     assert f'action="{url}"' in page  # the form on the Rapid Review page posts here
     assert "Brief WMP staff." in page and "Brief SWBNHS staff." in page

@@ -1,0 +1,103 @@
+"""What the review forms share: widgets, the crispy helper, putting a service's errors on a
+form, parse-only model forms and the identifier guard (SECURITY.md check 37)."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from reviews.privacy import find_identifiers
+from scsp.models import Agency, Theme
+
+DATE = {"type": "date"}
+
+
+def date_widget():
+    return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+
+
+def textarea(rows=3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def helper(submit_label, *, form_tag=True, css_class="btn-primary"):
+    h = FormHelper()
+    h.form_tag = form_tag
+    if submit_label:
+        h.add_input(Submit("submit", submit_label, css_class=css_class))
+    return h
+
+
+def apply_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on ``form``: on the field it names when the form
+    has that field, otherwise at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+def active_themes(selected=()):
+    ids = [t.pk for t in selected]
+    return Theme.objects.filter(Q(active=True) | Q(pk__in=ids)).order_by("name")
+
+
+def active_agencies(selected=()):
+    ids = [a.pk for a in selected]
+    return Agency.objects.filter(Q(active=True) | Q(pk__in=ids)).order_by("name")
+
+
+def style_row_widgets(form):
+    """Compact Bootstrap classes for forms shown as table rows (no crispy layout there)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs["class"] = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            widget.attrs["class"] = "form-select form-select-sm"
+        else:
+            widget.attrs["class"] = "form-control form-control-sm"
+
+
+class ParseOnlyModelForm(forms.ModelForm):
+    """A model form that only turns input into values: no model or constraint validation
+    (the service does that) and the instance is never changed by the form."""
+
+    def _post_clean(self):
+        pass
+
+
+class IdentifierGuardMixin:
+    """Warn when free text looks like it holds an NHS number or a postcode (SECURITY.md 37).
+    The person removes it or ticks a box to confirm it is not an identifier."""
+
+    guarded_fields: tuple[str, ...] = ()
+
+    def add_identifier_guard(self):
+        self.fields["confirm_no_identifiers"] = forms.BooleanField(
+            required=False, widget=forms.HiddenInput,
+            label=_("I have checked: this text does not identify a child or family member"),
+        )
+
+    def check_identifiers(self, data):
+        if "confirm_no_identifiers" not in self.fields or data.get("confirm_no_identifiers"):
+            return
+        found = False
+        for name in self.guarded_fields:
+            kinds = find_identifiers(data.get(name) or "")
+            if kinds:
+                found = True
+                self.add_error(name, _(
+                    "This looks like it contains %(what)s. Records here use pseudonyms only: "
+                    "remove it, or tick the box at the end of the form to confirm it does not "
+                    "identify anyone."
+                ) % {"what": _(" and ").join(kinds)})
+        if found:
+            self.fields["confirm_no_identifiers"].widget = forms.CheckboxInput()
