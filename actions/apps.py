@@ -33,3 +33,9 @@ class ActionsConfig(AppConfig):
         register(Entry(_("Calendar feed"), "actions:calendar",
                        _("Your action deadlines in Outlook or another calendar."),
                        lambda u: u.is_authenticated, order=150, in_navbar=False))
+
+        # Reminders: event notices (returned, signed off, awaiting sign-off, date requests).
+        from actions import notices, signals
+
+        signals.action_changed.connect(notices.on_action_changed,
+                                       dispatch_uid="actions.notices.on_action_changed")
