@@ -181,8 +181,9 @@ def build_digests(*, today: dt.date, cal: WorkingCalendar | None = None) -> list
 
 def _digest_draft(user: User, user_sections: list[Section], today: dt.date) -> emails.Draft:
     count = sum(len(s.items) for s in user_sections)
-    subject = (f"SCSP Reviews: {count} item{'s' if count != 1 else ''} need your attention "
-               f"({today:%a %-d %b})")
+    plural = count != 1
+    subject = (f"SCSP Reviews: {count} item{'s' if plural else ''} need{'' if plural else 's'} "
+               f"your attention ({today:%a %-d %b})")
     text, html = emails.render_message("digest", {
         "recipient": user, "sections": user_sections, "today": today, "count": count,
         "heading": "Your daily reminder"})

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 
 class Command(BaseCommand):
@@ -43,7 +44,10 @@ class Command(BaseCommand):
             if not bench_data.build(actions=options["actions"], out=self.stdout):
                 self.stdout.write("Benchmark data is already loaded.")
             return
-        with transaction.atomic():
+        # Demo records go through the real services, which queue notices; nobody should get
+        # e-mail for them (and `make run` should not print dozens), so they go nowhere.
+        quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        with quiet, transaction.atomic():
             for config in apps.get_app_configs():
                 try:
                     module = import_module(f"{config.name}.demo")
