@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
+from scsp.dashboard import panels_for
 from scsp.forms import AccessLogFilterForm, SignInForm, ThemeForm
 from scsp.models import AccessEvent, Agency, Reminder, Theme, User
-from scsp.dashboard import panels_for
 from scsp.navigation import entries_for
 from scsp.permissions import RoleRequiredMixin, get_object_for_user, scoped
 
