@@ -49,5 +49,17 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A scsp beat -l info
 
+## make bench: seed 1,000 and 20,000 actions into fresh databases, time pages, the reminder
+## sweep and the PDFs against their floors; prints a table and writes bench-results.json.
+## make bench DB=postgres: the same on a throwaway PostgreSQL (.ci/services.sh pg_up/pg_down).
+DB ?= sqlite
+BENCH_ARGS ?=
+bench: install
+ifeq ($(DB),postgres)
+	bash -c 'source .ci/services.sh && pg_up && trap pg_down EXIT && $(PY) tests/perf/bench.py $(BENCH_ARGS)'
+else
+	DATABASE_URL= $(PY) tests/perf/bench.py $(BENCH_ARGS)
+endif
+
 clean-db:
 	rm -f db.sqlite3
