@@ -223,11 +223,28 @@ def table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def summary(report: dict) -> str:
+    m = report["machine"]
+    lines = [f"Machine: {m['cores']} cores, {m['cpu']}; Python {m['python']}, "
+             f"Django {m['django']}; {report['db']}; {report['runs']} timed runs after a "
+             f"warm-up, median", ""]
+    for s in report["sizes"]:
+        lines.append(f"- {s['size']:,} actions seeded in {s['seed_seconds']:.1f} s: "
+                     + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in s["counts"].items()
+                                 if k not in ("ten_update_action", "main_agency")))
+    lines += ["", table(report), "", "Targets at the largest size:", ""]
+    lines += [f"- **{'met' if t['met'] else 'missed'}**: {t['target']}: {t['measured']}"
+              for t in report["targets"]]
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,20000")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
+    parser.add_argument("--table", metavar="JSON",
+                        help="Print the table of an earlier run's results and stop.")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -235,6 +252,11 @@ def main(argv=None) -> int:
     if args.child:
         result = measure_size(args.child, args.runs)
         Path(args.child_out).write_text(json.dumps(result))
+        return 0
+
+    if args.table:
+        report = json.loads(Path(args.table).read_text())
+        print(summary(report))
         return 0
 
     base_url = os.environ.get("DATABASE_URL", "")
@@ -245,7 +267,7 @@ def main(argv=None) -> int:
             out = Path(tmp) / f"result-{size}.json"
             env = {**os.environ, "DATABASE_URL": url, "CELERY_TASK_ALWAYS_EAGER": "1",
                    # persistent connections, as in production (settings: 60 s there)
-                   "DB_CONN_MAX_AGE": "600",
+                   "DB_CONN_MAX_AGE": "600", "DJANGO_DEBUG": "0",
                    "PRIVATE_MEDIA_ROOT": str(Path(tmp) / "media")}
             print(f"measuring {size:,} actions ...", flush=True)
             try:
@@ -259,16 +281,8 @@ def main(argv=None) -> int:
     report["targets"] = [{"target": t, "met": ok, "measured": m}
                          for t, ok, m in check_targets(report)]
     Path(args.out).write_text(json.dumps(report, indent=2, default=str))
-    m = report["machine"]
-    print(f"\nMachine: {m['cores']} cores, {m['cpu']}; Python {m['python']}, "
-          f"Django {m['django']}; {report['db']}; {args.runs} timed runs, median\n")
-    for s in report["sizes"]:
-        print(f"{s['size']:,} actions seeded in {s['seed_seconds']:.1f} s: {s['counts']}")
     print()
-    print(table(report))
-    print("\nTargets at the largest size:")
-    for t in report["targets"]:
-        print(f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: {t['measured']}")
+    print(summary(report))
     print(f"\nWritten to {args.out}")
     return 0
 
