@@ -133,7 +133,7 @@ def test_worker_and_beat_deliver_each_digest_once(redis_url, tmp_path, coordinat
         assert "Child 9" not in body
         assert f"https://reviews.scsp.example/actions/{action.pk}/" in body
     assert message["Message-ID"].startswith("<reminder-")
-    assert "need your attention" in message["Subject"]
+    assert "your attention" in message["Subject"]
 
 
 def test_redis_down_keeps_the_app_serving_and_reminders_follow(

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--scale", choices=["small", "large"], default="small",
-            help="small: the demo partnership; large: benchmark data (reports.bench_data).",
+            help="small: the demo partnership; large: benchmark data (an app's bench_data module).",
         )
         parser.add_argument(
             "--actions", type=int, default=20_000,
@@ -39,9 +39,13 @@ class Command(BaseCommand):
                 "(SCSP_ENV=production). Use --force only on a throwaway copy."
             )
         if options["scale"] == "large":
-            from reports import bench_data  # lazily: the core never imports higher apps
-
-            if not bench_data.build(actions=options["actions"], out=self.stdout):
+            # The benchmark builder needs every app's models, so it lives in the app at the top
+            # of the dependency order; found by name like the demo modules, never imported here.
+            builders = [m for m in (self._app_module(c, "bench_data")
+                                    for c in apps.get_app_configs()) if m is not None]
+            if not builders:
+                raise CommandError("No app provides a bench_data module.")
+            if not builders[-1].build(actions=options["actions"], out=self.stdout):
                 self.stdout.write("Benchmark data is already loaded.")
             return
         # Demo records go through the real services, which queue notices; nobody should get
@@ -49,13 +53,19 @@ class Command(BaseCommand):
         quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
         with quiet, transaction.atomic():
             for config in apps.get_app_configs():
-                try:
-                    module = import_module(f"{config.name}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.demo":
-                        raise
-                    continue
-                module.seed(self)
+                module = self._app_module(config, "demo")
+                if module is not None:
+                    module.seed(self)
         from scsp.demo import print_sign_ins
 
         print_sign_ins(self)
+
+    @staticmethod
+    def _app_module(config, name):
+        """``<app>.<name>`` if the app has such a module, else None."""
+        try:
+            return import_module(f"{config.name}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.{name}":
+                raise
+            return None
