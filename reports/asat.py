@@ -10,17 +10,21 @@
      action we take the last version saved on or before that moment: its status, target date,
      flags, completion date, sign-off and lead agency are the ones it had then. An action
      whose last version by then is a deletion is left out.
-  2. *The dated records*, for an action entered after that moment with earlier dates (one
-     brought in from a partnership's old tracker, or the demo), which has no version that
-     early. It counts if it was created, or had a progress update, by then. Its status is
-     read from its progress updates (each status change is one, with its date); its target
-     date from the agreed date changes (a change agreed later gives back the date it
-     replaced); its last update from the updates' dates; the at-risk and blocked flags, which
-     carry no date, as they are now unless something has been recorded on it since.
+  2. *The dated records*, for an action with no version that early: one entered later with
+     earlier dates (brought in from a partnership's old tracker, or the demo), or loaded
+     without history. It counts if it was created, or had a progress update, by then. Its
+     status is read from its progress updates (each status change is one, with the status it
+     changed from: the first change after the moment says what it was then); its target date
+     from the agreed date changes (a change agreed later gives back the date it replaced);
+     its last update from the updates' dates; the at-risk and blocked flags, which carry no
+     date, as they are now unless something has been recorded on it since. Its plan and lead
+     agency are today's: a reassignment has no dated record.
 
-Both sources expose the same names (``a_status``, ``a_target``, ...), so one set of aggregate
-expressions counts them; the counts are added. The RAG status is the partnership's one rule,
-:func:`actions.models.rag_expression`, pointed at these names (:func:`rag_at`).
+The live table and the history carry the same names (``a_status``, ``a_target``, ...), so one
+set of aggregate expressions counts them in SQL, with the partnership's one RAG rule,
+:func:`actions.models.rag_expression`, pointed at these names (:func:`rag_at`). The dated
+records are fetched once and counted in Python (:class:`ActionThen` answers the RAG rule with
+``Action``'s own methods); a test checks that both give the same figures.
 
 Nothing here reads the clock: callers pass an :class:`AsAt`.
 """
@@ -30,22 +34,22 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
     BooleanField,
     Case,
-    DateField,
+    Count,
     DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
@@ -81,7 +85,7 @@ class AsAt:
             return cls(period.end, period.end_moment(), live=False)
         return cls(today, now, live=True)
 
-    @property
+    @cached_property
     def rag_now(self) -> dt.datetime:
         """The ``now`` of the RAG rule: the end of ``day``, as the action lists use."""
         return end_of_day(self.day)
@@ -138,17 +142,22 @@ def history_source(at: dt.datetime) -> Source:
     return Source(_stored_columns(qs), "id", "history")
 
 
-def dated_source(at: dt.datetime, day: dt.date) -> Source:
+def dated_source(at: dt.datetime, day: dt.date, since: dt.datetime | None = None) -> Source:
     """Actions with no saved version by ``at`` but known by then from their dates (created,
-    or updated, on or before it), reconstructed from their dated records."""
+    or updated, on or before it), reconstructed from their dated records. With ``since``,
+    ``a_updates`` counts their progress updates from ``since`` to ``at``.
+
+    Each reconstructed value is a correlated subquery; a database evaluates it again wherever
+    an expression mentions it, so these rows are **fetched once** (one query, each subquery
+    evaluated once per row) and counted by :func:`tally` with the Python twin of the RAG
+    rule, rather than aggregated in SQL, where the RAG rule and the counts would repeat each
+    subquery a dozen times per row."""
     updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
     updates_by_then = updates.filter(created_at__lte=at)
     updates_since = updates.filter(created_at__gt=at)
+    # The first status change after then says what the status was then (every change of
+    # status is a progress update, with ``status_from``); with none since, it is unchanged.
     status_then = Coalesce(
-        # The last status change by then says what it became ...
-        Subquery(updates_by_then.exclude(status_to="").order_by("-created_at", "-id")
-                 .values("status_to")[:1]),
-        # ... or, if none, the first change after says what it was before.
         Subquery(updates_since.exclude(status_from="").order_by("created_at", "id")
                  .values("status_from")[:1]),
         F("status"),
@@ -160,38 +169,88 @@ def dated_source(at: dt.datetime, day: dt.date) -> Source:
         F("target_date"),
     )
     changed_since = Exists(updates_since)
+    last_update_then = Subquery(updates_by_then.order_by("-created_at").values("created_at")[:1],
+                                output_field=DateTimeField())
+    # "No version saved by then" is "first saved (its creation version) after then, or never
+    # saved with history": two lists of ids built once, instead of a subquery per action
+    # (which SQLite plans through the history_date index, scanning most of the history for
+    # every action).
+    created = HistoricalAction.objects.filter(history_type="+")
     qs = (
-        # NOT IN over one list of ids, rather than NOT EXISTS per action (which SQLite plans
-        # through the history_date index, scanning most of the history for every action).
-        Action.objects.exclude(
-            pk__in=HistoricalAction.objects.filter(history_date__lte=at).values("id"))
-        .filter(Q(created_at__lte=at) | Exists(updates_by_then))
+        Action.objects.filter(
+            Q(pk__in=created.filter(history_date__gt=at).values("id"))
+            | ~Q(pk__in=created.values("id")))
+        .annotate(a_last_update=last_update_then)
+        .filter(Q(created_at__lte=at) | Q(a_last_update__isnull=False))
     )
     qs = _keys(qs, action_id="pk", plan="plan_id", agency="lead_agency_id").annotate(
         a_status=status_then,
         a_target=target_then,
         a_original=F("original_target_date"),
-        a_blocked=Case(When(changed_since, then=Value(False)), default=F("blocked"),
-                       output_field=BooleanField()),
-        a_at_risk=Case(When(changed_since, then=Value(False)), default=F("at_risk"),
-                       output_field=BooleanField()),
-        a_last_update=Subquery(updates_by_then.order_by("-created_at").values("created_at")[:1],
-                               output_field=DateTimeField()),
-        a_completed_on=Case(When(completed_on__lte=day, then=F("completed_on")),
-                            default=Value(None, output_field=DateField())),
-        a_signed_off_at=Case(When(signed_off_at__lte=at, then=F("signed_off_at")),
-                             default=Value(None, output_field=DateTimeField())),
-        a_has_impact=ExpressionWrapper(Q(impact_recorded_at__lte=at),
-                                       output_field=BooleanField()),
+        a_changed_since=changed_since,
+        a_blocked=F("blocked"),
+        a_at_risk=F("at_risk"),
+        a_completed_on=F("completed_on"),
+        a_signed_off_at=F("signed_off_at"),
+        a_impact_at=F("impact_recorded_at"),
     )
+    if since is not None:
+        qs = qs.annotate(a_updates=Subquery(
+            ProgressUpdate.objects.filter(
+                action_id=OuterRef("pk"), created_at__range=(since, at),
+                kind__in=[ProgressUpdate.Kind.PROGRESS, ProgressUpdate.Kind.IMPACT],
+            ).order_by().values("action_id").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField()))
     return Source(qs, "pk", "dated")
 
 
-def sources(asat: AsAt) -> list[Source]:
-    """The sources that together hold every action as at ``asat``."""
+#: The columns :func:`tally` reads from the dated source, in order.
+DATED_COLUMNS = ("a_plan", "a_agency", "a_action", "a_status", "a_target", "a_original",
+                 "a_changed_since", "a_blocked", "a_at_risk", "a_last_update", "a_completed_on",
+                 "a_signed_off_at", "a_impact_at")
+
+
+class ActionThen:
+    """One action as it stood at a moment, in memory: it answers the RAG rule with
+    :class:`actions.models.Action`'s own methods (the Python twin of ``rag_expression``,
+    tested against it), so the rule is never written twice."""
+
+    __slots__ = ("plan_id", "lead_agency_id", "pk", "status", "target_date",
+                 "original_target_date", "blocked", "at_risk", "last_update_at",
+                 "completed_on", "signed_off_at", "has_impact", "updates")
+
+    is_open = Action.is_open
+    is_overdue = Action.is_overdue
+    rag_explained = Action.rag_explained
+    rag = Action.rag
+
+    def __init__(self, row, asat: AsAt):
+        (self.plan_id, self.lead_agency_id, self.pk, self.status, self.target_date,
+         self.original_target_date, changed_since, blocked, at_risk, self.last_update_at,
+         completed_on, signed_off_at, impact_at, *rest) = row
+        # Flags carry no date: as they are now, unless something was recorded since.
+        self.blocked = bool(blocked) and not changed_since
+        self.at_risk = bool(at_risk) and not changed_since
+        self.completed_on = completed_on if completed_on and completed_on <= asat.day else None
+        self.signed_off_at = signed_off_at if signed_off_at and signed_off_at <= asat.at else None
+        self.has_impact = bool(impact_at and impact_at <= asat.at)
+        self.updates = (rest[0] or 0) if rest else 0
+
+
+def dated_actions(source: Source, asat: AsAt) -> list[ActionThen]:
+    """Fetch the dated source's rows (one query) as :class:`ActionThen` objects."""
+    columns = DATED_COLUMNS + (("a_updates",) if "a_updates" in source.queryset.query.annotations
+                               else ())
+    return [ActionThen(row, asat)
+            for row in source.queryset.values_list(*columns).order_by()]
+
+
+def sources(asat: AsAt, since: dt.datetime | None = None) -> list[Source]:
+    """The sources that together hold every action as at ``asat`` (``since``: count the
+    updates from then, for the dated source)."""
     if asat.live:
         return [live_source()]
-    return [history_source(asat.at), dated_source(asat.at, asat.day)]
+    return [history_source(asat.at), dated_source(asat.at, asat.day, since)]
 
 
 def _rename_q(q: Q, names: dict[str, str]) -> Q:

@@ -16,12 +16,29 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from actions.exports import safe_cell
+
+#: The quarterly report's tables: (file-name slug, title), in the report's order.
+QUARTERLY_TABLES = {
+    "headline": gettext_lazy("Change since the previous quarter"),
+    "notifications": gettext_lazy("Notifications"),
+    "rapid-reviews": gettext_lazy("Rapid Reviews"),
+    "practice-reviews": gettext_lazy("Practice reviews"),
+    "referrals": gettext_lazy("Partner referrals"),
+    "audits": gettext_lazy("Audits completed"),
+    "late-audits": gettext_lazy("Single-agency audits not presented"),
+    "plans": gettext_lazy("Action plans"),
+    "agencies": gettext_lazy("Actions by agency"),
+    "themes": gettext_lazy("Recurring learning themes"),
+    "rag": gettext_lazy("RAG status of actions"),
+    "actions": gettext_lazy("Actions at the report date"),
+}
 
 
 @dataclass
@@ -49,21 +66,21 @@ def quarterly_tables(report) -> list[Table]:
     h, f = report.headline, report.figures
     q, prev = report.quarter, report.previous
     tables = [
-        Table("headline", _("Change since the previous quarter"),
+        Table("headline", str(QUARTERLY_TABLES["headline"]),
               [_("Figure"), q.label, prev.label, _("Change")],
               [[c.label, _num(c.now, c.is_percent), _num(c.before, c.is_percent), c.change_words]
                for c in report.changes]),
-        Table("notifications", _("Notifications"),
+        Table("notifications", str(QUARTERLY_TABLES["notifications"]),
               [_("Case"), _("Local authority aware"), _("Notified"), _("Due"), _("Working days"),
                _("Clock")],
               [[r.reference, r.became_aware, r.notified, r.due, r.working_days, r.status_label]
                for r in [*f.notified, *f.waiting]]),
-        Table("rapid-reviews", _("Rapid Reviews"),
+        Table("rapid-reviews", str(QUARTERLY_TABLES["rapid-reviews"]),
               [_("Case"), _("Clock started"), _("Panel met"), _("Panel met on working day"),
                _("Sent to the Panel"), _("Due"), _("Clock"), _("Decision")],
               [[r.reference, r.anchor, r.meeting, r.meeting_day, r.sent, r.due, r.status_label,
                 r.decision] for r in f.rapid_reviews]),
-        Table("practice-reviews", _("Practice reviews"),
+        Table("practice-reviews", str(QUARTERLY_TABLES["practice-reviews"]),
               [_("Reference"), _("Kind"), _("Title"), _("Decision to start"), _("Last stage done"),
                _("Next stage"), _("Ratified"), _("Finished"), _("Status"), _("6-month target"),
                _("6-month clock")],
@@ -71,18 +88,18 @@ def quarterly_tables(report) -> list[Table]:
                 r.ratified_on, r.finished_on, r.state_label,
                 r.clock["due"] if r.clock else None,
                 r.clock["status_label"] if r.clock else ""] for r in f.reviews]),
-        Table("referrals", _("Partner referrals"),
+        Table("referrals", str(QUARTERLY_TABLES["referrals"]),
               [_("Received"), _("No further action"), _("Learning briefing"),
                _("Spotlight Review"), _("Awaiting decision")],
               [[f.referrals.received, f.referrals.no_further_action,
                 f.referrals.learning_briefing, f.referrals.spotlight, f.referrals.awaiting]]),
-        Table("audits", _("Audits completed"),
+        Table("audits", str(QUARTERLY_TABLES["audits"]),
               [_("Reference"), _("Kind"), _("Title"), _("Agency"), _("Completed")],
               [[a.reference, a.kind_label, a.title, a.agency, a.completed_on] for a in f.audits]),
-        Table("late-audits", _("Single-agency audits not presented"),
+        Table("late-audits", str(QUARTERLY_TABLES["late-audits"]),
               [_("Reference"), _("Agency"), _("Month due"), _("Title")],
               [[a.reference, a.agency, a.month_due, a.title] for a in f.rota_late]),
-        Table("plans", _("Action plans"),
+        Table("plans", str(QUARTERLY_TABLES["plans"]),
               [_("Plan"), _("Title"), _("Origin"), _("Origin reference"), _("Actions"), _("Open"),
                _("Awaiting sign-off"), _("Completed in the quarter"),
                _("Signed off in the quarter"), _("Overdue"), _("Red"), _("Amber"), _("Green"),
@@ -92,21 +109,21 @@ def quarterly_tables(report) -> list[Table]:
                 p.figures.overdue, p.figures.red, p.figures.amber, p.figures.green,
                 p.figures.blue, p.figures.slipped, p.figures.median_slippage]
                for p in report.plans]),
-        Table("agencies", _("Actions by agency"),
+        Table("agencies", str(QUARTERLY_TABLES["agencies"]),
               [_("Agency"), _("Short name"), _("Actions owned"), _("Open"), _("Overdue"),
                _("Overdue more than 3 months"), _("Completed in the quarter"),
                _("Updates in the quarter"), _("With evidence of impact")],
               [[a.name, a.short_name, a.figures.actions, a.figures.open, a.figures.overdue,
                 a.figures.overdue_3m, a.figures.completed, a.figures.updates, a.figures.impact]
                for a in report.agencies]),
-        Table("themes", _("Recurring learning themes"),
+        Table("themes", str(QUARTERLY_TABLES["themes"]),
               [_("Theme"), _("Rapid Reviews (quarter)"), _("Practice reviews (quarter)"),
                _("Audits (quarter)"), _("Rapid Reviews (3 years)"),
                _("Practice reviews (3 years)"), _("Audits (3 years)"), _("Total (3 years)")],
               [[t.name, t.rapid_reviews_period, t.reviews_period, t.audits_period,
                 t.rapid_reviews_years, t.reviews_years, t.audits_years, t.in_years]
                for t in report.themes]),
-        Table("rag", _("RAG status of actions"), [_("RAG"), _("Actions")],
+        Table("rag", str(QUARTERLY_TABLES["rag"]), [_("RAG"), _("Actions")],
               [[word, count] for _rag, word, count in h.actions.rag_split]),
     ]
     return tables
@@ -116,7 +133,7 @@ def action_table(rows) -> Table:
     """The actions behind the plan and agency tables, each as it stood at the report's
     moment."""
     return Table(
-        "actions", _("Actions at the report date"),
+        "actions", str(QUARTERLY_TABLES["actions"]),
         [_("Reference"), _("Plan"), _("Lead agency"), _("Status"), _("Target date"),
          _("Original target date"), _("Slippage (days)"), _("RAG"), _("Completed on"),
          _("Signed off"), _("Evidence of impact")],

@@ -18,18 +18,21 @@ and the medians).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -41,7 +44,17 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from actions.models import OPEN_STATUSES, RAG_RANK, ActionPlan, ActionStatus, ProgressUpdate, Rag
+from actions.models import (
+    OPEN_STATUSES,
+    RAG_RANK,
+    Action,
+    ActionPlan,
+    ActionStatus,
+    OriginKind,
+    ProgressUpdate,
+    Rag,
+    TargetDateChange,
+)
 from audits.models import Audit, AuditKind, AuditStatus, first_of_month
 from reports import asat as asat_mod
 from reports.asat import AsAt
@@ -64,6 +77,7 @@ from scsp.permissions import scoped
 from scsp.workdays import WorkingCalendar
 
 HistoricalPracticeReview = PracticeReview.history.model
+HistoricalAction = Action.history.model
 
 #: RAG values, the most worrying first (as the action pages order them).
 RAG_ORDER = sorted(Rag.values, key=lambda r: RAG_RANK[r])
@@ -292,9 +306,14 @@ def _review_row(review, period, asat: AsAt, cal: WorkingCalendar) -> ReviewRow:
             state, finished = ReviewState.AWAITING_PUBLICATION, None
         else:
             state, finished = ReviewState.IN_PROGRESS, None
-        clock = clocks.lcspr_clock(SimpleNamespace(
+        lcspr = clocks.lcspr_clock(SimpleNamespace(
             is_lcspr=True, decision_date=review.decision_date, outcome=outcome,
-            published_on=published, ratified_on=ratified), cal).describe(day)
+            published_on=published, ratified_on=ratified), cal)
+        status = lcspr.status(day)
+        # Only what the report shows: ``describe()`` would also count the working days left,
+        # one day at a time, for every review.
+        clock = {"status": status, "status_label": status.label, "badge": lcspr.badge(day),
+                 "due": lcspr.due}
     else:
         finished = done.get(StageKey.COMPLETED)
         state = ReviewState.COMPLETED if finished else ReviewState.IN_PROGRESS
@@ -424,34 +443,135 @@ def _updates_in_period(source, period, asat: AsAt) -> Subquery:
     )
 
 
-def _grouped(period, asat: AsAt, key: str, *, with_updates: bool = False) -> dict[int, dict]:
-    """``{plan or agency id: {figure: count}}`` (``key`` is ``"a_plan"`` or ``"a_agency"``),
-    added up over every as-at source: one query per source."""
-    result: dict[int, dict] = {}
+@dataclass(frozen=True)
+class _Bounds:
+    """The dates :func:`tally` compares with, worked out once per count."""
+
+    start: dt.date
+    start_moment: dt.datetime
+    day: dt.date
+    three_months_ago: dt.date
+    at: dt.datetime
+    rag_now: dt.datetime
+
+    @classmethod
+    def of(cls, period, asat: AsAt) -> _Bounds:
+        return cls(period.start, period.start_moment(), asat.day, asat.day - THREE_MONTHS,
+                   asat.at, asat.rag_now)
+
+
+def tally(counts: dict, action: asat_mod.ActionThen, b: _Bounds) -> None:
+    """Add one action reconstructed from its dated records to ``counts``, by the same
+    definitions as :func:`action_aggregates` (keep the two in step;
+    ``test_the_dated_records_give_the_same_figures_as_the_history`` compares them), with the
+    RAG from ``Action``'s own rule."""
+    status, target = action.status, action.target_date
+    is_open = status in OPEN_STATUSES
+    completed, signed = action.completed_on, action.signed_off_at
+    counts["actions"] += 1
+    counts["open"] += is_open
+    counts["awaiting"] += status == ActionStatus.AWAITING_SIGN_OFF
+    counts["overdue"] += is_open and target < b.day
+    counts["overdue_3m"] += is_open and target < b.three_months_ago
+    counts["completed"] += completed is not None and b.start <= completed <= b.day
+    counts["signed_off"] += (status == ActionStatus.SIGNED_OFF and signed is not None
+                             and b.start_moment <= signed <= b.at)
+    counts["impact"] += action.has_impact
+    counts["slipped"] += target > action.original_target_date
+    counts["updates"] += action.updates
+    counts[action.rag(b.day, b.rag_now)] += 1
+
+
+def _zero() -> dict:
+    return dict.fromkeys((*ACTION_FIGURES, "updates"), 0)
+
+
+KEY_OF = {"a_plan": "plan_id", "a_agency": "lead_agency_id"}
+#: How long a finished period's action counts are kept (they are also dropped as soon as any
+#: action, update or date change is written; see :func:`_action_data_mark`).
+CACHE_SECONDS = 6 * 60 * 60
+
+
+def _action_data_mark() -> str:
+    """A mark that moves whenever the action records could have changed: every save of an
+    action moves its ``version`` (and adds a history version), every update, date request and
+    decision adds or stamps a row, and bulk loads change the counts. Four small aggregate
+    queries."""
+    marks = [
+        Action.objects.aggregate(n=Count("pk"), m=Max("pk"), v=Sum("version")),
+        HistoricalAction.objects.aggregate(n=Count("pk"), m=Max("pk"), d=Max("history_date")),
+        ProgressUpdate.objects.aggregate(n=Count("pk"), m=Max("pk"), d=Max("created_at")),
+        TargetDateChange.objects.aggregate(n=Count("pk"), m=Max("pk"), d=Max("decided_at")),
+    ]
+    return hashlib.sha256(repr(marks).encode()).hexdigest()[:32]
+
+
+def _grouped(period, asat: AsAt, groupings: tuple[str, ...], *, updates_for: str | None = None,
+             with_slips: bool = True) -> tuple[dict[str, dict[int, dict]], list[tuple[int, int]]]:
+    """``({grouping: {plan or agency id: {figure: count}}}, [(plan id, slippage days)])``:
+    the figures grouped by each of ``groupings`` (``"a_plan"``, ``"a_agency"``) and the
+    slipped actions, added up over every as-at source; the updates in the period are counted
+    for the ``updates_for`` grouping.
+
+    The live table and the history are counted in SQL: one grouped query per grouping, plus
+    one for the slipped actions (only they are returned). The dated records are fetched once
+    and counted by :func:`tally`.
+
+    A finished period's counts cannot change unless the action records do, so they are
+    cached under :func:`_action_data_mark`: a repeat view (or the previous quarter's column)
+    costs four small queries."""
+    key = None
+    if not asat.live:
+        key = "reports:actions:" + hashlib.sha256("|".join(map(str, (
+            period.start, period.end, asat.at.isoformat(), groupings, updates_for, with_slips,
+            _action_data_mark()))).encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    result: dict[str, dict[int, dict]] = {g: {} for g in groupings}
+    slips: list[tuple[int, int]] = []
     rag = asat_mod.rag_at(asat)
-    for source in asat_mod.sources(asat):
-        aggregates = action_aggregates(period, asat)
-        qs = source.queryset.alias(a_rag=rag)
-        if with_updates:
-            qs = qs.alias(a_updates=_updates_in_period(source, period, asat))
-            aggregates["updates"] = Coalesce(Sum("a_updates"), Value(0))
-        for row in qs.values(key).annotate(**aggregates).order_by():
-            group = result.setdefault(row.pop(key), dict.fromkeys(aggregates, 0))
-            for name, value in row.items():
-                group[name] += value or 0
-    return result
+    bounds = _Bounds.of(period, asat)
+    since = period.start_moment() if updates_for else None
+    for source in asat_mod.sources(asat, since):
+        if source.kind == "dated":
+            targets = [(result[g], KEY_OF[g]) for g in groupings]
+            for action in asat_mod.dated_actions(source, asat):
+                for groups, attr in targets:
+                    group_key = getattr(action, attr)
+                    counts = groups.get(group_key)
+                    if counts is None:
+                        counts = groups[group_key] = _zero()
+                    tally(counts, action, bounds)
+                if with_slips and action.target_date > action.original_target_date:
+                    slips.append((action.plan_id,
+                                  (action.target_date - action.original_target_date).days))
+            continue
+        for grouping in groupings:
+            aggregates = action_aggregates(period, asat)
+            qs = source.queryset.alias(a_rag=rag)
+            if grouping == updates_for:
+                qs = qs.alias(a_updates=_updates_in_period(source, period, asat))
+                aggregates["updates"] = Coalesce(Sum("a_updates"), Value(0))
+            for row in qs.values(grouping).annotate(**aggregates).order_by():
+                _add(result[grouping].setdefault(row.pop(grouping), _zero()), row)
+        if with_slips:
+            slipped = (source.queryset.filter(a_target__gt=F("a_original"))
+                       .values_list("a_plan", "a_target", "a_original").order_by())
+            slips.extend((plan, (target - original).days) for plan, target, original in slipped)
+    for grouping in groupings:
+        if grouping != updates_for:
+            for counts in result[grouping].values():
+                counts["updates"] = 0
+    if key is not None:
+        cache.set(key, (result, slips), CACHE_SECONDS)
+    return result, slips
 
 
-def _slippage(asat: AsAt) -> list[tuple[int, int]]:
-    """``(plan id, days)`` for every action whose target date (as at ``asat``) is later than
-    the one first agreed: one query per source, returning the slipped actions only. The days
-    are worked out here, from the two dates, for the medians."""
-    rows = []
-    for source in asat_mod.sources(asat):
-        qs = (source.queryset.filter(a_target__gt=F("a_original"))
-              .values_list("a_plan", "a_target", "a_original"))
-        rows.extend((plan, (target - original).days) for plan, target, original in qs)
-    return rows
+def _add(into: dict, counts: dict) -> None:
+    for name, value in counts.items():
+        if value:
+            into[name] = into.get(name, 0) + value
 
 
 def _median(values: list[int]) -> float | None:
@@ -510,17 +630,19 @@ class AgencyRow:
 def action_figures(user, period, asat: AsAt) -> dict:
     """Actions by plan and by agency, and the partnership's totals (the agencies added up), as
     at ``asat``. Plans whose actions were all finished before the period are left out
-    (``plans_hidden`` says how many). Three queries per as-at source (plans, agencies, slipped
-    actions), and one each for the plans' and agencies' names."""
+    (``plans_hidden`` says how many). A fixed number of queries (see :func:`_grouped`), and
+    one each for the plans' and agencies' names."""
     _require_reader(user)
-    by_plan = _grouped(period, asat, "a_plan")
-    by_agency = _grouped(period, asat, "a_agency", with_updates=True)
-    slips = _slippage(asat)
+    groups, slips = _grouped(period, asat, ("a_plan", "a_agency"), updates_for="a_agency")
+    by_plan, by_agency = groups["a_plan"], groups["a_agency"]
     plan_slips = defaultdict(list)
     for plan_id, days in slips:
         plan_slips[plan_id].append(days)
-    plans = {p.pk: p for p in scoped(ActionPlan, user).filter(pk__in=list(by_plan)).only(
-        "id", "reference", "title", "origin_kind", "origin_reference")}
+    # Plain values, not model instances: a partnership can have thousands of plans.
+    plans = {row[0]: row[1:] for row in scoped(ActionPlan, user).filter(
+        pk__in=list(by_plan)).values_list("id", "reference", "title", "origin_kind",
+                                          "origin_reference").order_by()}
+    origins = {value: str(label) for value, label in OriginKind.choices}
     agencies = {a.pk: a for a in Agency.objects.filter(pk__in=list(by_agency))}
     plan_rows, hidden = [], 0
     for plan_id, counts in by_plan.items():
@@ -531,8 +653,9 @@ def action_figures(user, period, asat: AsAt) -> dict:
         if not figures.has_activity:
             hidden += 1
             continue
-        plan_rows.append(PlanRow(plan_id, plan.reference, plan.title,
-                                 plan.get_origin_kind_display(), plan.origin_reference, figures))
+        reference, title, origin_kind, origin_reference = plan
+        plan_rows.append(PlanRow(plan_id, reference, title, origins.get(origin_kind, origin_kind),
+                                 origin_reference, figures))
     plan_rows.sort(key=lambda r: (-r.figures.overdue, -r.figures.open, r.reference))
     agency_rows = [
         AgencyRow(agency_id, agencies[agency_id].short_name, agencies[agency_id].name,
@@ -559,9 +682,11 @@ def action_totals(user, period, asat: AsAt, *, with_median: bool = True,
     ``with_median`` is false. ``with_updates`` false leaves out the count of updates (a
     subquery per action) when nothing shows it."""
     _require_reader(user)
-    by_agency = _grouped(period, asat, "a_agency", with_updates=with_updates)
-    slips = [d for _p, d in _slippage(asat)] if with_median else None
-    return _sum_totals(by_agency.values(), slips)
+    groups, slips = _grouped(period, asat, ("a_agency",),
+                             updates_for="a_agency" if with_updates else None,
+                             with_slips=with_median)
+    return _sum_totals(groups["a_agency"].values(),
+                       [d for _p, d in slips] if with_median else None)
 
 
 # --- Learning themes -------------------------------------------------------------------------------
@@ -947,6 +1072,14 @@ def action_rows(user, asat: AsAt) -> list[ActionRow]:
     rows = []
     rag = asat_mod.rag_at(asat)
     for source in asat_mod.sources(asat):
+        if source.kind == "dated":
+            names = ("reference", "plan__reference", "lead_agency__short_name")
+            for values in source.queryset.values_list(*names, *asat_mod.DATED_COLUMNS):
+                a = asat_mod.ActionThen(values[len(names):], asat)
+                rows.append(ActionRow(*values[:len(names)], a.status, a.target_date,
+                                      a.original_target_date, a.rag(asat.day, asat.rag_now),
+                                      a.completed_on, a.signed_off_at, a.has_impact))
+            continue
         qs = source.queryset.annotate(a_rag=rag).values_list(
             "reference", "plan__reference", "lead_agency__short_name", "a_status", "a_target",
             "a_original", "a_rag", "a_completed_on", "a_signed_off_at", "a_has_impact",

@@ -85,9 +85,12 @@ class ReportsIndexView(ReaderMixin, View):
 
 
 class QuarterlyReportView(ReaderMixin, TemplateView):
-    """The chair's quarterly progress report in the browser."""
+    """The chair's quarterly progress report in the browser. A partnership with hundreds of
+    plans sees the :data:`PLANS_ON_PAGE` with the most overdue actions first, and every plan
+    on asking (``?plans=all``) and in the PDF, the workbook and the CSV."""
 
     template_name = "reports/quarterly.html"
+    PLANS_ON_PAGE = 30
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -95,15 +98,17 @@ class QuarterlyReportView(ReaderMixin, TemplateView):
         quarter = _quarter(self.kwargs, today)
         report = selectors.quarterly_report(user, quarter, today=today, now=timezone.now(),
                                             cal=calendar())
+        every_plan = self.request.GET.get("plans") == "all"
+        plans = report.plans if every_plan else report.plans[:self.PLANS_ON_PAGE]
         ctx.update(
             report=report, title=_("Quarterly progress report: %(q)s") % {"q": quarter.label},
+            plans=plans, plans_cut=len(plans) < len(report.plans),
             picker=QuarterPickerForm(initial={"quarter": quarter.slug}, today=today),
             may_export=may_export_reports(user), may_comment=may_write_commentary(user),
             next_quarter=quarter.next() if quarter.next().has_started(today) else None,
             exports=(ReportExport.objects.visible_to(user)
                      .filter(year=quarter.year, quarter=quarter.number)[:6]),
-            csv_tables=[(t.slug, t.title) for t in exports.quarterly_tables(report)]
-            + [("actions", _("Actions at the report date"))],
+            csv_tables=list(exports.QUARTERLY_TABLES.items()),
         )
         return ctx
 

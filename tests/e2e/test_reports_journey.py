@@ -13,6 +13,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -25,6 +26,11 @@ from tests.actions.factories import ActionFactory, PlanFactory
 from tests.reviews.factories import notification
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
 
 
 @pytest.fixture

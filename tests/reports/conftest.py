@@ -3,10 +3,19 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from scsp.workdays import WorkingCalendar
 from tests.reports import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Finished periods' action counts are cached; every test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
