@@ -144,8 +144,10 @@ def test_redis_down_keeps_the_app_serving_and_reminders_follow(
     from scsp.models import Reminder
     from tests.services import RedisServer
 
-    down = RedisServer()  # never started: nothing listens on its port
+    down = RedisServer().start()  # a Redis the app is using...
     settings.REDIS_URL = down.url
+    assert client.get("/healthz").status_code == 200
+    down.stop()  # ...is stopped while the app serves requests
     settings.CELERY_TASK_ALWAYS_EAGER = False
     from scsp.celery import app
 
