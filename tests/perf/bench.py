@@ -6,9 +6,9 @@ For each size it makes a fresh database (an SQLite file in a temporary directory
 ``DATABASE_URL`` points at PostgreSQL, a new database on that server), migrates it, loads
 ``reports.bench_data`` and measures every item of ``tests/perf/pages.py`` in a child process:
 one warm-up, one run with the queries counted (``CaptureQueriesContext``), then ``--runs``
-timed runs; the median is reported. Floors are measured in the same run: hand-written SQL
-returning the same rows as the lists, and WeasyPrint on the same HTML as each PDF. Prints the
-machine and a table and writes everything to ``--out``.
+timed runs, alternating with the item's floor; the median is reported. Floors are measured in
+the same run: hand-written SQL returning the same rows as the lists, and WeasyPrint on the same
+HTML as each PDF. Prints the machine and a table and writes everything to ``--out``.
 """
 
 from __future__ import annotations
@@ -90,27 +90,38 @@ def measure_size(size: int, runs: int) -> dict:
         html = captured[key]
         items[f"{key}_floor"].run = lambda html=html: real_html_to_pdf(html)
 
-    results = {}
+    # Each item and its floor are timed in alternation, so both see the same machine load.
+    results, times = {}, {key: [] for key in items}
+    floors = {item.floor for item in items.values() if item.floor}
     for key, item in items.items():
-        item.run()  # warm-up
-        with CaptureQueriesContext(connection) as queries:
-            outcome = item.run()
-        query_count = len(queries)  # now: a later request resets the connection's log
-        times = []
+        if key in floors:
+            continue
+        group = [key] + ([item.floor] if item.floor else [])
+        outcome, query_counts = None, {}
+        for k in group:
+            items[k].run()  # warm-up
+            with CaptureQueriesContext(connection) as queries:
+                result = items[k].run()
+            query_counts[k] = len(queries)  # now: a later request resets the log
+            if k == key:
+                outcome = result
         for _ in range(runs):
-            t0 = time.perf_counter()
-            item.run()
-            times.append(time.perf_counter() - t0)
-        row = {"label": item.label, "kind": item.kind, "floor": item.floor,
-               "median_s": statistics.median(times), "min_s": min(times), "runs": runs,
-               "queries": query_count}
-        if item.kind == "sweep":
-            row.update(drafts=len(outcome.drafts), sent=outcome.sent,
-                       messages=getattr(outcome, "messages", len(outcome.drafts)),
-                       sweep_day=str(world.sweep_day))
-        if key in checks:
-            row.update(checks[key])
-        results[key] = row
+            for k in group:
+                t0 = time.perf_counter()
+                items[k].run()
+                times[k].append(time.perf_counter() - t0)
+        for k in group:
+            row = {"label": items[k].label, "kind": items[k].kind, "floor": items[k].floor,
+                   "median_s": statistics.median(times[k]), "min_s": min(times[k]),
+                   "runs": runs, "queries": query_counts[k]}
+            if items[k].kind == "sweep":
+                row.update(drafts=len(outcome.drafts), sent=outcome.sent,
+                           messages=getattr(outcome, "messages", len(outcome.drafts)),
+                           sweep_day=str(world.sweep_day))
+            if k in checks:
+                row.update(checks[k])
+            results[k] = row
+    results = {k: results[k] for k in items}  # the table's order
     for row in results.values():
         if row["floor"]:
             row["ratio"] = row["median_s"] / results[row["floor"]]["median_s"]
