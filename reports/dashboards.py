@@ -45,6 +45,7 @@ from scsp.permissions import scoped
 from scsp.workdays import WorkingCalendar, calendar
 
 LIST_LENGTH = 6
+CLOCKS_SHOWN = 12
 THREE_MONTHS = relativedelta(months=3)
 
 
@@ -58,7 +59,6 @@ class DueClock:
     status: str
     status_label: str
     badge: str
-    working_days_left: int | None
     url: str
 
 
@@ -74,7 +74,7 @@ def clocks_due(user, *, today: dt.date, until: dt.date, cal: WorkingCalendar) ->
             return
         status = clock.status(today)
         due.append(DueClock(reference, clock.name, clock.due, status, status.label,
-                            clock.badge(today), clock.working_days_left(today), url))
+                            clocks.STATUS_BADGE[status], url))
 
     cases = (scoped(Case, user)
              .filter(route=Route.NOTIFICATION, became_aware_on__isnull=False,
@@ -111,9 +111,11 @@ def coordinator_panel(user, *, today: dt.date, cal: WorkingCalendar) -> dict:
                   overdue_3m=Count("pk", filter=Q(target_date__lt=today - THREE_MONTHS)))
         .order_by("-overdue", "lead_agency__short_name")
     )
+    due = clocks_due(user, today=today, until=week_end, cal=cal)
     return {
         "week_end": week_end,
-        "clocks": clocks_due(user, today=today, until=week_end, cal=cal),
+        "clocks": due[:CLOCKS_SHOWN],
+        "clocks_count": len(due),
         "awaiting_count": decisions["awaiting"].count(),
         "awaiting": list(decisions["awaiting"][:LIST_LENGTH]),
         "requests_count": decisions["requests"].count(),

@@ -154,3 +154,13 @@ def test_the_demos_quarters_add_up_to_its_year(demo):
     # Q4: Child 1's LCSPR ratified (February 2023) and embargoed; Child 3's in progress.
     assert (quarters[3].lcsprs_ratified, quarters[3].lcsprs_embargoed,
             quarters[3].lcsprs_in_progress) == (1, 1, 1)
+
+
+def test_the_demo_has_the_chairs_commentary_on_q4_2022_23(demo, client_for):
+    chair = User.objects.get(email="chair@scsp.example")
+    html = client_for(chair).get("/reports/quarterly/2022-23/q4/").content.decode()
+    assert "stays embargoed while the criminal trial runs" in html
+    call_command("seed_demo", stdout=StringIO())  # twice: still one commentary
+    from reports.models import QuarterCommentary
+
+    assert QuarterCommentary.objects.count() == 1
