@@ -144,3 +144,21 @@ def test_the_scrutineer_reads_the_annual_figures(journey, scrutineer, quarter_so
     assert page.get_by_role("heading", level=1).inner_text().startswith("Annual figures: ")
     assert "Download these figures (CSV)" not in page.locator("main").inner_text()
     journey.screenshot("reports-06-annual-figures")
+
+
+def test_each_role_sees_its_own_dashboard(journey, coordinator, wmp_lead, wmp_officer,
+                                          quarter_so_far):
+    page = journey.page
+    journey.sign_in(coordinator)
+    main = page.locator("main").inner_text()
+    assert "Your week" in main and "Overdue actions by agency" in main
+    journey.screenshot("reports-07-coordinator-dashboard")
+    journey.sign_out()
+    journey.sign_in(wmp_lead)
+    main = page.locator("main").inner_text()
+    assert "WMP's actions" in main and "Overdue" in main
+    assert "Quarterly progress report" not in main  # not for agency staff
+    journey.screenshot("reports-08-agency-lead-dashboard")
+    journey.sign_out()
+    journey.sign_in(wmp_officer)
+    assert "Your actions" in page.locator("main").inner_text()
