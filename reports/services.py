@@ -63,9 +63,9 @@ def commentary_save(*, by, quarter: Quarter, text: str, now: dt.datetime | None 
 
 
 def _enqueue(export: ReportExport) -> None:
-    from reports.tasks import generate_report_export_task
+    from reports.tasks import export_generate_task
 
-    enqueue_on_commit(generate_report_export_task, export.pk)
+    enqueue_on_commit(export_generate_task, export.pk)
 
 
 @transaction.atomic

@@ -3,8 +3,8 @@
 from celery import shared_task
 
 
-@shared_task(name="reports.tasks.generate_report_export_task")
-def generate_report_export_task(export_id: int) -> str:
+@shared_task(name="reports.tasks.export_generate_task")
+def export_generate_task(export_id: int) -> str:
     """Make one export's file (``reports.services.export_generate``). Safe to run twice: a
     second run finds the export taken or finished and does nothing. Returns its status."""
     from reports.services import export_generate

@@ -48,7 +48,7 @@ def test_the_task_is_queued_after_commit_and_survives_a_dead_broker(
     def down(*args, **kwargs):
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(tasks.generate_report_export_task, "apply_async", down)
+    monkeypatch.setattr(tasks.export_generate_task, "apply_async", down)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         export = request(chair)
     assert len(callbacks) == 1
@@ -62,7 +62,7 @@ def test_a_second_run_of_the_same_export_does_nothing(action_world, chair):
     done = services.export_generate(export_id=export.pk)
     assert done.status == "done" and done.size > 0
     assert services.export_generate(export_id=export.pk) is None
-    assert tasks.generate_report_export_task(export.pk) == "skipped"
+    assert tasks.export_generate_task(export.pk) == "skipped"
 
 
 def test_a_run_does_not_take_an_export_another_worker_is_making(chair):
