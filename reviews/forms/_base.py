@@ -101,3 +101,14 @@ class IdentifierGuardMixin:
                 ) % {"what": _(" and ").join(kinds)})
         if found:
             self.fields["confirm_no_identifiers"].widget = forms.CheckboxInput()
+
+    def clean(self):
+        data = super().clean()
+        self.check_identifiers(data)
+        return data
+
+    def service_kwargs(self):
+        """The cleaned values the service takes (without the confirmation box)."""
+        data = dict(self.cleaned_data)
+        data.pop("confirm_no_identifiers", None)
+        return data

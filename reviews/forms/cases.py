@@ -133,11 +133,6 @@ class CaseForm(IdentifierGuardMixin, ParseOnlyModelForm):
                 parts.append(Fieldset(legend, *[item(f) for f in present]))
         self.helper.layout = Layout(*parts, "confirm_no_identifiers")
 
-    def clean(self):
-        data = super().clean()
-        self.check_identifiers(data)
-        return data
-
     KEPT_WHEN_HIDDEN = ("referring_agency", "referral_reason", "became_aware_on",
                         "notification_submitted_on", "late_notification_reason")
 
@@ -234,11 +229,6 @@ class ReferralDecisionForm(IdentifierGuardMixin, ParseOnlyModelForm):
         self.fields["decision"].choices = [c for c in self.fields["decision"].choices if c[0]]
         self.add_identifier_guard()
         self.helper = helper(_("Record the decision"))
-
-    def clean(self):
-        data = super().clean()
-        self.check_identifiers(data)
-        return data
 
     def service_kwargs(self):
         data = self.cleaned_data

@@ -61,11 +61,6 @@ class ReviewForm(IdentifierGuardMixin, ParseOnlyModelForm):
             Field(name, wrapper_class="checkbox-columns") if name in ("cases", "themes")
             else name for name in self.fields])
 
-    def clean(self):
-        data = super().clean()
-        self.check_identifiers(data)
-        return data
-
     def service_kwargs(self):
         data = dict(self.cleaned_data)
         data.pop("confirm_no_identifiers", None)
@@ -128,16 +123,6 @@ class ProgressCheckForm(IdentifierGuardMixin, ParseOnlyModelForm):
         self.add_identifier_guard()
         self.helper = helper(_("Record the check"))
 
-    def clean(self):
-        data = super().clean()
-        self.check_identifiers(data)
-        return data
-
-    def service_kwargs(self):
-        data = dict(self.cleaned_data)
-        data.pop("confirm_no_identifiers", None)
-        return data
-
 
 class RecommendationForm(forms.Form):
     text = forms.CharField(label=_("Recommendation or learning point"), widget=textarea(4))
@@ -199,16 +184,6 @@ class OutcomeForm(IdentifierGuardMixin, ParseOnlyModelForm):
             raise ValidationError(_("The link must start with https://."))
         return url
 
-    def clean(self):
-        data = super().clean()
-        self.check_identifiers(data)
-        return data
-
-    def service_kwargs(self):
-        data = dict(self.cleaned_data)
-        data.pop("confirm_no_identifiers", None)
-        return data
-
 
 class CompletionForm(IdentifierGuardMixin, forms.Form):
     """When a Tabletop or Spotlight Review or a learning briefing was completed."""
@@ -222,16 +197,6 @@ class CompletionForm(IdentifierGuardMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.add_identifier_guard()
         self.helper = helper(_("Record completion"))
-
-    def clean(self):
-        data = super().clean()
-        self.check_identifiers(data)
-        return data
-
-    def service_kwargs(self):
-        data = dict(self.cleaned_data)
-        data.pop("confirm_no_identifiers", None)
-        return data
 
 
 class BriefingUploadForm(forms.Form):

@@ -43,16 +43,6 @@ class RapidReviewForm(IdentifierGuardMixin, ParseOnlyModelForm):
         self.add_identifier_guard()
         self.helper = helper(_("Save the Rapid Review"))
 
-    def clean(self):
-        data = super().clean()
-        self.check_identifiers(data)
-        return data
-
-    def service_kwargs(self):
-        data = dict(self.cleaned_data)
-        data.pop("confirm_no_identifiers", None)
-        return data
-
 
 class AttendeeForm(ParseOnlyModelForm):
     class Meta:
@@ -156,11 +146,6 @@ class DecisionForm(IdentifierGuardMixin, ParseOnlyModelForm):
         self.add_identifier_guard()
         self.helper = helper(_("Record the decision"))
 
-    def clean(self):
-        data = super().clean()
-        self.check_identifiers(data)
-        return data
-
     def service_kwargs(self):
         data = self.cleaned_data
         return {"decision": data["decision"], "local_route": data.get("local_route") or "",
@@ -211,16 +196,6 @@ class PanelForm(IdentifierGuardMixin, ParseOnlyModelForm):
         ]
         self.add_identifier_guard()
         self.helper = helper(_("Save"))
-
-    def clean(self):
-        data = super().clean()
-        self.check_identifiers(data)
-        return data
-
-    def service_kwargs(self):
-        data = dict(self.cleaned_data)
-        data.pop("confirm_no_identifiers", None)
-        return data
 
 
 class OfficerChoiceField(forms.ModelChoiceField):

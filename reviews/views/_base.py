@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -107,7 +107,7 @@ class ServiceFormView(DayMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
     def perform(self, form):  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define perform(form)")
 
     def get_success_url(self, result):
         return self.object.get_absolute_url()
