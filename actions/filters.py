@@ -7,15 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from actions.forms import Button
 from actions.models import OPEN_STATUSES, Action, ActionPlan, ActionStatus, OriginKind, Rag
 from scsp.models import Agency, Theme
+from scsp.widgets import FastSelect
 
 OPEN = "open"
 STATUS_CHOICES = [(OPEN, _("Open (not started, in progress or returned)"))] + list(
@@ -36,6 +34,22 @@ SORTS = {
 DEFAULT_SORT = "rag"  # the most worrying first, then by date
 
 
+class ActionFilterForm(forms.Form):
+    """Says so when a plan reference matches no plan the person may see (rather than an empty
+    list that looks like "no actions")."""
+
+    visible_plans = ActionPlan.objects.none()  # set by ActionFilter.form
+
+    def clean_plan(self):
+        value = " ".join(self.cleaned_data.get("plan", "").split())
+        if value and not self.visible_plans.filter(reference__iexact=value).exists():
+            raise forms.ValidationError(
+                _("There is no plan with the reference %(ref)s that you can see. Check the "
+                  "reference on the plan's page, or search by the plan's title."),
+                code="unknown_plan", params={"ref": value})
+        return value
+
+
 class ActionFilter(django_filters.FilterSet):
     """Agency, plan, origin, status, RAG, theme, due between, overdue only, free text, and the
     sort order (``sort``, a key of :data:`SORTS`, ``-`` for descending)."""
@@ -44,26 +58,30 @@ class ActionFilter(django_filters.FilterSet):
                                   help_text=_("Reference, action, measure, plan or person."))
     agency = django_filters.ModelChoiceFilter(
         label=_("Lead agency"), field_name="lead_agency", queryset=Agency.objects.none(),
-        empty_label=_("Any agency"),
+        empty_label=_("Any agency"), widget=FastSelect,
     )
-    plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), field_name="plan", queryset=ActionPlan.objects.none(),
-        empty_label=_("Any plan"),
+    # A reference box, not a drop-down: a partnership has hundreds of plans (1,500 in the
+    # benchmark), and a <select> of them was most of the list page's time and no use to pick
+    # from. The plan page links here with its reference filled in.
+    plan = django_filters.CharFilter(
+        label=_("Plan reference"), method="filter_plan",
+        help_text=_("For example AP-OFSTED-22. Search finds plans by title."),
     )
     origin = django_filters.ChoiceFilter(
         label=_("Plan origin"), field_name="plan__origin_kind", choices=OriginKind.choices,
-        empty_label=_("Any origin"),
+        empty_label=_("Any origin"), widget=FastSelect,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=STATUS_CHOICES, method="filter_status",
-        empty_label=_("Any status"),
+        empty_label=_("Any status"), widget=FastSelect,
     )
     rag = django_filters.ChoiceFilter(
         label=_("RAG"), field_name="current_rag", choices=RAG_CHOICES, empty_label=_("Any RAG"),
+        widget=FastSelect,
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Learning theme"), queryset=Theme.objects.none(), method="filter_theme",
-        empty_label=_("Any theme"),
+        empty_label=_("Any theme"), widget=FastSelect,
     )
     due_from = django_filters.DateFilter(label=_("Due from"), field_name="target_date",
                                          lookup_expr="gte", **DATE)
@@ -82,40 +100,36 @@ class ActionFilter(django_filters.FilterSet):
     class Meta:
         model = Action
         fields: list[str] = []
+        form = ActionFilterForm
 
     def __init__(self, data=None, queryset=None, *, request=None, today: dt.date, **kwargs):
         self.today = today
         super().__init__(data, queryset, request=request, **kwargs)
         user = request.user
-        self.filters["plan"].queryset = ActionPlan.objects.visible_to(user).order_by("reference")
+        self.visible_plans = ActionPlan.objects.visible_to(user)
         self.filters["agency"].queryset = Agency.objects.visible_to(user).order_by("name")
         self.filters["theme"].queryset = Theme.objects.visible_to(user).order_by("name")
+
+    #: The filter form's rows: field names and their column classes.
+    LAYOUT = (
+        (("q", "col-md-6 col-xl-4"), ("agency", "col-md-6 col-xl-4"),
+         ("plan", "col-md-6 col-xl-4")),
+        (("origin", "col-md-6 col-xl-3"), ("status", "col-md-6 col-xl-3"),
+         ("rag", "col-md-6 col-xl-3"), ("theme", "col-md-6 col-xl-3")),
+        (("due_from", "col-md-4 col-xl-3"), ("due_to", "col-md-4 col-xl-3"),
+         ("overdue", "col-md-4 col-xl-3 align-self-center")),
+    )
 
     @property
     def form(self):
         form = super().form
-        if not hasattr(form, "helper"):
-            form.fields["plan"].label_from_instance = lambda p: f"{p.reference}: {p.title[:60]}"
-            helper = FormHelper()
-            helper.template = "actions/includes/crispy_form.html"
-            helper.form_method = "get"
-            helper.form_tag = True
-            helper.layout = Layout(
-                Row(Column("q", css_class="col-md-6 col-xl-4"),
-                    Column("agency", css_class="col-md-6 col-xl-4"),
-                    Column("plan", css_class="col-md-6 col-xl-4")),
-                Row(Column("origin", css_class="col-md-6 col-xl-3"),
-                    Column("status", css_class="col-md-6 col-xl-3"),
-                    Column("rag", css_class="col-md-6 col-xl-3"),
-                    Column("theme", css_class="col-md-6 col-xl-3")),
-                Row(Column("due_from", css_class="col-md-4 col-xl-3"),
-                    Column("due_to", css_class="col-md-4 col-xl-3"),
-                    Column("overdue", css_class="col-md-4 col-xl-3 align-self-center")),
-                "sort",
-            )
-            helper.add_input(Button("filter", _("Apply filters"), css_class="btn-secondary"))
-            form.helper = helper
+        form.visible_plans = self.visible_plans
         return form
+
+    def rows(self):
+        """(bound field, column class) by row, for ``actions/includes/filter_form.html``."""
+        form = self.form
+        return [[(form[name], css) for name, css in row] for row in self.LAYOUT]
 
     def search(self, queryset, name, value):
         for word in value.split()[:8]:
@@ -128,6 +142,9 @@ class ActionFilter(django_filters.FilterSet):
                 | Q(lead_agency__short_name__icontains=word)
             )
         return queryset
+
+    def filter_plan(self, queryset, name, value):
+        return queryset.filter(plan__reference__iexact=value)
 
     def filter_status(self, queryset, name, value):
         if value == OPEN:

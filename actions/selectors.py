@@ -42,12 +42,13 @@ def actions_for(user, *, scope: str = "all", today: dt.date,
     """The actions ``user`` may see in one of the :data:`SCOPES`: ``mine`` (they lead),
     ``agency`` (their agency leads) or ``all``; annotated with ``current_rag`` and
     ``rag_rank`` and joined to what a list row shows."""
-    qs = Action.objects.visible_to(user)
     if scope == "mine":
-        qs = qs.filter(lead_officer_id=user.pk)
+        qs = Action.objects.visible_to(user).filter(lead_officer_id=user.pk)
     elif scope == "agency":
-        qs = qs.filter(lead_agency_id=user.agency_id)
-    elif scope != "all":
+        qs = Action.objects.led_by_agency_of(user)
+    elif scope == "all":
+        qs = Action.objects.visible_to(user)
+    else:
         raise ValueError(scope)
     return qs.with_rag(today, now).select_related(
         "plan", "lead_agency", "lead_officer", "recommendation"

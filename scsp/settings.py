@@ -321,6 +321,9 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "INFO"},
         "scsp.security": {"level": "INFO"},
+        # WeasyPrint logs every layout step at INFO (a line per page of a report).
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -81,7 +81,8 @@ def refs(actions):
 ])
 def test_each_filter(coordinator, data, params, expected):
     params = dict(params)
-    lookups = {"wmp": data["overdue"].lead_agency_id, "ofsted": data["overdue"].plan_id,
+    lookups = {"wmp": data["overdue"].lead_agency_id,
+               "ofsted": data["overdue"].plan.reference.lower(),
                "neglect": data["overdue"].themes.get().pk}
     for key in ("agency", "plan", "theme"):
         if key in params:
@@ -101,17 +102,21 @@ def test_filters_never_leave_the_scope(wmp_officer, data):
                                                        data["done"].reference}
 
 
-def test_plan_choices_are_only_visible_plans(wmp_officer, data):
+def test_plan_reference_must_be_a_plan_the_person_may_see(wmp_officer, data):
     hidden = PlanFactory(reference="AP-HIDDEN")
+    ActionFactory(plan=hidden, description="Hidden plan action")
     request = RequestFactory().get("/")
     request.user = wmp_officer
-    fs = ActionFilter(None, selectors.actions_for(wmp_officer, today=TODAY), request=request,
-                      today=TODAY)
-    choices = {p.reference for p in fs.form.fields["plan"].queryset}
-    assert "AP-HIDDEN" not in choices and {"AP-OFSTED", "AP-SHAPE"} <= choices
-    bad = ActionFilter({"plan": hidden.pk}, selectors.actions_for(wmp_officer, today=TODAY),
-                       request=request, today=TODAY)
-    assert not bad.form.is_valid()
+    qs = selectors.actions_for(wmp_officer, today=TODAY)
+    ok = ActionFilter({"plan": " ap-ofsted "}, qs, request=request, today=TODAY)
+    assert ok.form.is_valid(), ok.form.errors
+    assert refs(ok.qs) == {data["overdue"].reference, data["soon"].reference}
+    for reference in ("AP-HIDDEN", "AP-NOPE"):  # same message: existence is not revealed
+        bad = ActionFilter({"plan": reference}, qs, request=request, today=TODAY)
+        assert not bad.form.is_valid()
+        assert bad.form.errors["plan"] == [
+            f"There is no plan with the reference {reference} that you can see. Check the "
+            "reference on the plan's page, or search by the plan's title."]
 
 
 def test_sorting(coordinator, data):

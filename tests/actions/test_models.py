@@ -56,6 +56,9 @@ def test_scope_by_persona(request, world, persona):
     # The one-object rule agrees with the queryset for every action.
     for action in Action.objects.all():
         assert rules.may_update(user, action) == editable.filter(pk=action.pk).exists()
+    # "My agency's actions" skips the visibility subquery for partners: same set.
+    led = set(Action.objects.led_by_agency_of(user))
+    assert led == set(visible.filter(lead_agency_id=user.agency_id))
     # Records hanging off an action follow it.
     assert set(ProgressUpdate.objects.visible_to(user).values_list("action", flat=True)) <= {
         a.pk for a in visible}

@@ -87,6 +87,23 @@ def test_invalid_filter_shows_the_problem_and_no_rows(client_for, coordinator, w
     assert "There is a problem" in html and "0 actions" in html
 
 
+def test_plan_page_links_to_its_actions_in_the_list(client_for, world, wmp_officer, sct_officer):
+    plan = world["shared_plan"]
+    html = page(client_for(wmp_officer).get(url("plan_detail", plan.pk)))
+    link = f'{url("agency_actions")}?plan={plan.reference}'
+    assert f'href="{link}"' in html
+    listed = page(client_for(wmp_officer).get(link))
+    assert world["wmp_action"].reference in listed
+    # Another agency's officer, naming a plan they cannot see: told so, nothing listed, and
+    # the same words as for a reference that does not exist.
+    other = page(client_for(sct_officer).get(url("agency_actions"), {"plan": plan.reference}))
+    nowhere = page(client_for(sct_officer).get(url("agency_actions"), {"plan": "AP-NONE"}))
+    for html, ref in ((other, plan.reference), (nowhere, "AP-NONE")):
+        assert "There is a problem" in html and "0 actions" in html
+        assert f"There is no plan with the reference {ref} that you can see" in html
+        assert 'aria-invalid="true"' in html and "id_plan_error" in html
+
+
 # --- plans -----------------------------------------------------------------------------------
 
 

@@ -90,8 +90,20 @@ def measure_size(size: int, runs: int) -> dict:
         html = captured[key]
         items[f"{key}_floor"].run = lambda html=html: real_html_to_pdf(html)
 
+    # Time spent in the database during each timed run (execute_wrapper): what of a page's
+    # time is SQL, and so what the rest (Python, templates) costs.
+    in_sql = [0.0]
+
+    def sql_timer(execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            in_sql[0] += time.perf_counter() - t0
+
     # Each item and its floor are timed in alternation, so both see the same machine load.
     results, times = {}, {key: [] for key in items}
+    sql_times = {key: [] for key in items}
     floors = {item.floor for item in items.values() if item.floor}
     for key, item in items.items():
         if key in floors:
@@ -107,12 +119,16 @@ def measure_size(size: int, runs: int) -> dict:
                 outcome = result
         for _ in range(runs):
             for k in group:
-                t0 = time.perf_counter()
-                items[k].run()
-                times[k].append(time.perf_counter() - t0)
+                in_sql[0] = 0.0
+                with connection.execute_wrapper(sql_timer):
+                    t0 = time.perf_counter()
+                    items[k].run()
+                    times[k].append(time.perf_counter() - t0)
+                sql_times[k].append(in_sql[0])
         for k in group:
             row = {"label": items[k].label, "kind": items[k].kind, "floor": items[k].floor,
                    "median_s": statistics.median(times[k]), "min_s": min(times[k]),
+                   "sql_median_s": statistics.median(sql_times[k]),
                    "runs": runs, "queries": query_counts[k]}
             if items[k].kind == "sweep":
                 row.update(drafts=len(outcome.drafts), sent=outcome.sent,
@@ -221,14 +237,17 @@ def check_targets(report: dict) -> list[tuple[str, bool, str]]:
 def table(report: dict) -> str:
     sizes = report["sizes"]
     head = "| Item | " + " | ".join(
-        f"{s['size']:,} actions: median ms | queries | x floor" for s in sizes) + " |"
-    lines = [head, "|---" * (1 + 3 * len(sizes)) + "|"]
+        f"{s['size']:,} actions: median ms | of which SQL ms | queries | x floor"
+        for s in sizes) + " |"
+    lines = [head, "|---" * (1 + 4 * len(sizes)) + "|"]
     for key, row in sizes[0]["items"].items():
         cells = [row["label"].strip()]
         for s in sizes:
             r = s["items"][key]
             extra = f" ({r['messages']} msgs)" if r["kind"] == "sweep" else ""
-            cells += [f"{r['median_s'] * 1000:.1f}{extra}", str(r["queries"]),
+            sql = r.get("sql_median_s")
+            cells += [f"{r['median_s'] * 1000:.1f}{extra}",
+                      "" if sql is None else f"{sql * 1000:.1f}", str(r["queries"]),
                       f"{r['ratio']:.1f}x" if "ratio" in r else ""]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
