@@ -13,13 +13,19 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models import OPEN_STATUSES, Action, ActionPlan, ActionStatus, OriginKind, Rag
 from scsp.models import Agency, Theme
-from scsp.widgets import FastSelect
+from scsp.widgets import (
+    FastCheckboxInput,
+    FastDateInput,
+    FastHiddenInput,
+    FastSelect,
+    FastTextInput,
+)
 
 OPEN = "open"
 STATUS_CHOICES = [(OPEN, _("Open (not started, in progress or returned)"))] + list(
     ActionStatus.choices)
 RAG_CHOICES = [(r.value, r.label) for r in Rag]
-DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+DATE = {"widget": FastDateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 #: Sort keys offered in the table headings -> database ordering.
 SORTS = {
@@ -54,7 +60,7 @@ class ActionFilter(django_filters.FilterSet):
     """Agency, plan, origin, status, RAG, theme, due between, overdue only, free text, and the
     sort order (``sort``, a key of :data:`SORTS`, ``-`` for descending)."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search",
+    q = django_filters.CharFilter(label=_("Search"), method="search", widget=FastTextInput,
                                   help_text=_("Reference, action, measure, plan or person."))
     agency = django_filters.ModelChoiceFilter(
         label=_("Lead agency"), field_name="lead_agency", queryset=Agency.objects.none(),
@@ -64,7 +70,7 @@ class ActionFilter(django_filters.FilterSet):
     # benchmark), and a <select> of them was most of the list page's time and no use to pick
     # from. The plan page links here with its reference filled in.
     plan = django_filters.CharFilter(
-        label=_("Plan reference"), method="filter_plan",
+        label=_("Plan reference"), method="filter_plan", widget=FastTextInput,
         help_text=_("For example AP-OFSTED-22. Search finds plans by title."),
     )
     origin = django_filters.ChoiceFilter(
@@ -89,12 +95,12 @@ class ActionFilter(django_filters.FilterSet):
                                        lookup_expr="lte", **DATE)
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"), method="filter_overdue",
-        widget=forms.CheckboxInput,
+        widget=FastCheckboxInput,
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), method="filter_sort", empty_label=None,
         choices=[(k, k) for k in SORTS] + [(f"-{k}", f"-{k}") for k in SORTS],
-        widget=forms.HiddenInput,
+        widget=FastHiddenInput,
     )
 
     class Meta:

@@ -36,3 +36,32 @@ class FastSelect(forms.Select):
                           if group_name else rendered)
         return format_html('<select name="{}"{}>{}</select>', widget["name"],
                            mark_safe(_attrs(widget["attrs"])), mark_safe("".join(groups)))
+
+
+class FastInputMixin:
+    """An ``<input>`` rendered without Django's input and attributes templates (same HTML)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        if widget["value"] is None:
+            return format_html('<input type="{}" name="{}"{}>', widget["type"], widget["name"],
+                               mark_safe(_attrs(widget["attrs"])))
+        return format_html('<input type="{}" name="{}" value="{}"{}>', widget["type"],
+                           widget["name"], str(widget["value"]),
+                           mark_safe(_attrs(widget["attrs"])))
+
+
+class FastTextInput(FastInputMixin, forms.TextInput):
+    pass
+
+
+class FastDateInput(FastInputMixin, forms.DateInput):
+    pass
+
+
+class FastCheckboxInput(FastInputMixin, forms.CheckboxInput):
+    pass
+
+
+class FastHiddenInput(FastInputMixin, forms.HiddenInput):
+    pass

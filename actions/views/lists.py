@@ -16,6 +16,7 @@ from actions.views.common import (
     PAGE_SIZE,
 )
 from scsp.audit import record_access
+from scsp.pagination import KeysFirstPaginator
 from scsp.permissions import RoleRequiredMixin, get_object_for_user
 
 # --- lists -----------------------------------------------------------------------------------
@@ -59,7 +60,7 @@ class ActionListView(TemplateView):
         export = request.GET.get("export")
         if export in ("csv", "xlsx") and valid:
             return self.export(qs, export, today)
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = KeysFirstPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)

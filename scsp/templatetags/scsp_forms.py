@@ -2,14 +2,15 @@
 
 crispy-forms renders each field through several nested templates; on the action lists'
 filter form that was about a third of the page's time (``make bench``, issue 8). Forms that
-are rendered on every list view use ``includes/field.html`` with :func:`bs_widget`, which give
-the same markup crispy's bootstrap5 pack does: label, widget with ``form-control`` /
-``form-select`` / ``form-check-input``, ``is-invalid``, errors and help text named by
-``aria-describedby``."""
+are rendered on every list view use :func:`bs_field` (with ``scsp.widgets``' Fast widgets),
+which gives the markup crispy's bootstrap5 pack does: label, widget with ``form-control`` /
+``form-select`` / ``form-check-input``, ``is-invalid`` and ``aria-invalid``, errors and help
+text named by ``aria-describedby``."""
 
 from __future__ import annotations
 
 from django import forms, template
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -39,3 +40,27 @@ def bs_widget(field):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def bs_field(field):
+    """The whole field: label, widget, errors, help text (checkboxes: widget, then label)."""
+    errors = help_text = ""
+    if field.errors:
+        errors = format_html('<div id="{}_error" class="invalid-feedback">{}</div>',
+                             field.auto_id,
+                             format_html_join(" ", "<strong>{}</strong>",
+                                              ((e,) for e in field.errors)))
+    if field.help_text:
+        help_text = format_html('<div id="{}_helptext" class="form-text">{}</div>',
+                                field.auto_id, field.help_text)
+    if isinstance(field.field.widget, forms.CheckboxInput):
+        return format_html(
+            '<div class="mb-3"><div id="div_{}" class="form-check">{} <label for="{}" '
+            'class="form-check-label">{}</label>{}{}</div></div>',
+            field.auto_id, bs_widget(field), field.id_for_label, field.label, errors,
+            help_text)
+    return format_html(
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label> {}{}{}'
+        '</div>', field.auto_id, field.id_for_label, field.label, bs_widget(field), errors,
+        help_text)

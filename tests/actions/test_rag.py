@@ -7,7 +7,7 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from actions.models import Action, ActionStatus, Rag, end_of_day
+from actions.models import RAG_RANK, Action, ActionStatus, Rag, end_of_day
 from tests.actions.factories import ActionFactory
 
 S = ActionStatus
@@ -116,6 +116,7 @@ def test_sql_rag_agrees_with_python_on_every_combination(db):
         assert action.current_rag == action.rag(TODAY), (
             action.status, action.blocked, action.at_risk, action.target_date,
             action.last_update_at)
+        assert action.rag_rank == RAG_RANK[action.current_rag]  # the sort key agrees
         checked += 1
     assert checked == len(rows) == 6 * 2 * 2 * 8 * 7
     # And filtering by RAG partitions the same rows.

@@ -140,6 +140,8 @@ class World:
         quarterly = reverse("reports:quarterly", kwargs={"year": q.year, "quarter": q.number})
         minutes = reverse("reviews:rr_minutes_pdf", args=[self.rapid_review.pk])
         items = [
+            Item("bare_page", "Any page's fixed cost: signed-in page without data",
+                 self.get("agency_officer", reverse("scsp:accessibility"))),
             Item("overdue_agency", "Overdue actions, one agency (25 rows)",
                  self.get("agency_officer", reverse("actions:agency_actions") + "?overdue=on"),
                  floor="overdue_sql"),

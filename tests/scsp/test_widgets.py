@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django import forms
 from django.test.html import parse_html
 
 from scsp.models import Agency
-from scsp.widgets import FastSelect
+from scsp.widgets import (
+    FastCheckboxInput,
+    FastDateInput,
+    FastHiddenInput,
+    FastSelect,
+    FastTextInput,
+)
 
 CHOICES = [
     ("", "Any status"),
@@ -47,3 +55,47 @@ def test_model_choices_as_django_renders_them():
     slow = forms.Select(choices=field.choices).render("agency", agency.pk, {"id": "id_agency"})
     assert parse_html(fast) == parse_html(slow)
     assert f'<option value="{agency.pk}" selected>Sandwell &lt;Trust&gt;</option>' in fast
+
+
+@pytest.mark.parametrize(("fast", "slow", "value"), [
+    (FastTextInput, forms.TextInput, None),
+    (FastTextInput, forms.TextInput, 'AP-1 "quoted" <b>'),
+    (FastDateInput, forms.DateInput, None),
+    (FastDateInput, forms.DateInput, dt.date(2026, 11, 27)),
+    (FastCheckboxInput, forms.CheckboxInput, True),
+    (FastCheckboxInput, forms.CheckboxInput, False),
+    (FastHiddenInput, forms.HiddenInput, "-rag"),
+])
+def test_inputs_same_html_as_django(fast, slow, value):
+    kwargs = {"format": "%Y-%m-%d", "attrs": {"type": "date"}} if slow is forms.DateInput else {}
+    attrs = {"id": "id_x", "class": "form-control", "aria-describedby": "id_x_helptext",
+             "required": True}
+    got = fast(**kwargs).render("x", value, attrs)
+    want = slow(**kwargs).render("x", value, attrs)
+    assert parse_html(got) == parse_html(want)
+    assert "<b>" not in got
+
+
+class _Form(forms.Form):
+    ref = forms.CharField(label="Plan reference", help_text="For example AP-1.",
+                          widget=FastTextInput)
+    only = forms.BooleanField(label="Overdue only", required=False, widget=FastCheckboxInput)
+
+    def clean_ref(self):
+        raise forms.ValidationError("No <such> plan.")
+
+
+def test_bs_field_labels_describes_and_escapes():
+    from scsp.templatetags.scsp_forms import bs_field
+
+    form = _Form({"ref": "X", "only": "on"})
+    assert not form.is_valid()
+    html = bs_field(form["ref"])
+    assert '<label for="id_ref" class="form-label">Plan reference</label>' in html
+    assert 'aria-describedby="id_ref_helptext id_ref_error"' in html
+    assert 'aria-invalid="true"' in html and "form-control is-invalid" in html
+    assert '<div id="id_ref_error" class="invalid-feedback"><strong>No &lt;such&gt; plan.' in html
+    assert '<div id="id_ref_helptext" class="form-text">For example AP-1.</div>' in html
+    box = bs_field(form["only"])
+    assert box.index('type="checkbox"') < box.index('<label for="id_only"')
+    assert "checked" in box and 'class="form-check-input"' in box
