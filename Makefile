@@ -51,12 +51,13 @@ beat: install
 
 ## make bench: seed 1,000 and 20,000 actions into fresh databases, time pages, the reminder
 ## sweep and the PDFs against their floors; prints a table and writes bench-results.json.
-## make bench DB=postgres: the same on a throwaway PostgreSQL (.ci/services.sh pg_up/pg_down).
+## make bench DB=postgres: the same on a throwaway PostgreSQL (.ci/services.sh pg_up/pg_down),
+## written to bench-results-postgres.json.
 DB ?= sqlite
 BENCH_ARGS ?=
 bench: install
 ifeq ($(DB),postgres)
-	bash -c 'source .ci/services.sh && pg_up && trap pg_down EXIT && $(PY) tests/perf/bench.py $(BENCH_ARGS)'
+	bash -c 'source .ci/services.sh && pg_up && trap pg_down EXIT && $(PY) tests/perf/bench.py --out bench-results-postgres.json $(BENCH_ARGS)'
 else
 	DATABASE_URL= $(PY) tests/perf/bench.py $(BENCH_ARGS)
 endif
