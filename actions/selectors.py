@@ -55,6 +55,18 @@ def actions_for(user, *, scope: str = "all", today: dt.date,
     )
 
 
+def list_rows(keys, *, today: dt.date, now: dt.datetime | None = None) -> list[Action]:
+    """One page of an action list: the actions with ``keys`` (chosen, in scope and in order,
+    by the list's own query), joined for a list row, with ``current_rag`` set by
+    :meth:`Action.rag`, the rule ``with_rag`` mirrors in SQL (tested equal): 25 rows need no
+    SQL ``CASE``."""
+    rows = list(Action.objects.filter(pk__in=list(keys))
+                .select_related("plan", "lead_agency", "lead_officer", "recommendation"))
+    for action in rows:
+        action.current_rag = action.rag(today, now)
+    return rows
+
+
 def for_export(qs: QuerySet[Action]) -> QuerySet[Action]:
     """What an export row needs beyond a list row (themes, who signed off)."""
     return qs.select_related("signed_off_by").prefetch_related(

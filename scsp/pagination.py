@@ -12,6 +12,13 @@ from django.core.paginator import Paginator
 
 
 class KeysFirstPaginator(Paginator):
+    """``fetch(keys)`` returns the rows for those keys (in any order); by default the list's
+    own queryset narrowed to them."""
+
+    def __init__(self, object_list, per_page, *, fetch=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.fetch = fetch or (lambda keys: self.object_list.filter(pk__in=keys).order_by())
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -19,7 +26,6 @@ class KeysFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = ({row.pk: row for row in self.object_list.filter(pk__in=keys).order_by()}
-                if keys else {})
+        rows = {row.pk: row for row in self.fetch(keys)} if keys else {}
         # A row changed between the two queries so that it no longer matches is left out.
         return self._get_page([rows[k] for k in keys if k in rows], number, self)

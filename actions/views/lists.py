@@ -60,7 +60,9 @@ class ActionListView(TemplateView):
         export = request.GET.get("export")
         if export in ("csv", "xlsx") and valid:
             return self.export(qs, export, today)
-        page = KeysFirstPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = KeysFirstPaginator(
+            qs, PAGE_SIZE, fetch=lambda keys: selectors.list_rows(keys, today=today),
+        ).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)

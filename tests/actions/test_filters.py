@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 
 from actions import selectors
 from actions.filters import ActionFilter
@@ -127,3 +128,29 @@ def test_sorting(coordinator, data):
         (a.target_date for a in by_date_desc), reverse=True)
     assert [a.reference for a in run(coordinator, {"sort": "reference"})] == sorted(
         a.reference for a in by_rag)
+
+
+def test_pages_fetch_keys_first_and_keep_the_order(client, coordinator, data):
+    """The list view sorts and slices keys, then fetches the rows (``KeysFirstPaginator`` +
+    ``selectors.list_rows``): the same rows, in the same order, with the same RAG as the
+    queryset, across pages."""
+    from actions.views.common import PAGE_SIZE
+
+    for n in range(PAGE_SIZE + 3):  # 2 pages
+        ActionFactory(plan=data["overdue"].plan, number=100 + n,
+                      target_date=TODAY + dt.timedelta(days=n % 40))
+    client.force_login(coordinator)
+    today = timezone.localdate()  # what the view uses
+    request = RequestFactory().get("/actions/all/", {"sort": "rag"})
+    request.user = coordinator
+    expected = list(ActionFilter(request.GET, selectors.actions_for(coordinator, today=today),
+                                 request=request, today=today).qs)
+    assert {a.current_rag for a in expected} >= {"red", "green", "blue"}
+    shown = []
+    for number in (1, 2):
+        response = client.get("/actions/all/", {"sort": "rag", "page": number})
+        assert response.status_code == 200
+        shown += list(response.context["actions"])
+    assert [a.pk for a in shown] == [a.pk for a in expected]
+    assert [a.current_rag for a in shown] == [a.current_rag for a in expected]
+    assert len(shown) == PAGE_SIZE + 3 + 4

@@ -1,0 +1,51 @@
+"""The benchmark partnership (``seed_demo --scale large``): its shape, scaled down."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from actions.models import Action, ActionPlan, ProgressUpdate
+from reports import bench_data
+from reviews.models import Case, RapidReview
+from scsp.models import Agency, User
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 27)
+
+
+def test_scaled_counts_and_the_issue_proportions():
+    counts = bench_data.build(actions=2000, today=TODAY)
+    # Fixed at every size; the rest scale with the actions (20,000 -> the issue's figures).
+    assert counts["agencies"] == Agency.objects.count() == 50
+    assert counts["users"] == User.objects.count() == 500
+    assert counts["actions"] == Action.objects.count() == 2000
+    assert counts["plans"] == ActionPlan.objects.count() == 150
+    assert counts["cases"] == Case.objects.count() == 200
+    assert counts["rapid_reviews"] == RapidReview.objects.count() == 100
+    assert counts["updates"] == ProgressUpdate.objects.count()
+    assert 9_000 <= counts["updates"] <= 11_000  # about 5 an action (100,000 at full size)
+    # About 15% overdue, 10% due within 14 days, the rest later or closed.
+    overdue = Action.objects.overdue(TODAY).count() / 2000
+    soon = Action.objects.open().filter(
+        target_date__gte=TODAY, target_date__lte=TODAY + dt.timedelta(days=14)).count() / 2000
+    assert 0.12 <= overdue <= 0.18, overdue
+    assert 0.07 <= soon <= 0.13, soon
+    # Built once: a second call adds nothing.
+    assert bench_data.build(actions=2000, today=TODAY) == {}
+    assert Action.objects.count() == 2000
+
+
+def test_deterministic():
+    def build_and_read():
+        with transaction.atomic():
+            bench_data.build(actions=300, today=TODAY)
+            rows = list(Action.objects.order_by("reference").values_list(
+                "reference", "target_date", "status", "lead_agency__short_name",
+                "lead_officer__email"))
+            transaction.set_rollback(True)
+        return rows
+
+    first = build_and_read()
+    assert len(first) == 300 and not Action.objects.exists()
+    assert build_and_read() == first
