@@ -1,5 +1,5 @@
 """Filters for the action lists. Applied after ``visible_to`` (the querysets they get are
-already scoped and RAG-annotated by ``selectors.actions_for``), so a filter can only narrow
+already scoped by ``selectors.actions_for``), so a filter can only narrow
 what the person may see."""
 
 from __future__ import annotations
@@ -11,7 +11,15 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import OPEN_STATUSES, Action, ActionPlan, ActionStatus, OriginKind, Rag
+from actions.models import (
+    OPEN_STATUSES,
+    Action,
+    ActionPlan,
+    ActionStatus,
+    OriginKind,
+    Rag,
+    rag_expression,
+)
 from scsp.models import Agency, Theme
 from scsp.widgets import (
     FastCheckboxInput,
@@ -82,7 +90,7 @@ class ActionFilter(django_filters.FilterSet):
         empty_label=_("Any status"), widget=FastSelect,
     )
     rag = django_filters.ChoiceFilter(
-        label=_("RAG"), field_name="current_rag", choices=RAG_CHOICES, empty_label=_("Any RAG"),
+        label=_("RAG"), method="filter_rag", choices=RAG_CHOICES, empty_label=_("Any RAG"),
         widget=FastSelect,
     )
     theme = django_filters.ModelChoiceFilter(
@@ -152,6 +160,9 @@ class ActionFilter(django_filters.FilterSet):
     def filter_plan(self, queryset, name, value):
         return queryset.filter(plan__reference__iexact=value)
 
+    def filter_rag(self, queryset, name, value):
+        return queryset.with_rag_in([value], self.today)
+
     def filter_status(self, queryset, name, value):
         if value == OPEN:
             return queryset.filter(status__in=OPEN_STATUSES)
@@ -178,6 +189,8 @@ class ActionFilter(django_filters.FilterSet):
         qs = super().qs
         key = self.sort_key()
         fields = SORTS[key.lstrip("-")]
+        if "rag_rank" in fields and "rag_rank" not in qs.query.annotations:
+            qs = qs.annotate(rag_rank=rag_expression(self.today, ranks=True))
         if key.startswith("-"):
             fields = tuple(f"-{f}" for f in fields)
         return qs.order_by(*fields)

@@ -56,6 +56,15 @@ class ThrottledEmailBackend(ModelBackend):
         LoginFailure.objects.filter(email=email).delete()
         return user
 
+    def get_user(self, user_id):
+        """The signed-in person with their agency, which nearly every page shows or scopes by
+        (one query a request fewer)."""
+        try:
+            user = get_user_model()._default_manager.select_related("agency").get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 class ContextWordsValidator:
     """Refuse passwords built on the partnership's or the product's name."""

@@ -98,7 +98,7 @@ class ActionListView(TemplateView):
 
     def export(self, qs, fmt, today):
         user = self.request.user
-        qs = selectors.for_export(qs)
+        qs = selectors.for_export(qs, today=today)
         count = qs.count()
         stamp = timezone.localtime().strftime("%Y-%m-%d")
         filename = f"scsp-{self.scope}-actions-{stamp}"
