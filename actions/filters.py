@@ -78,7 +78,7 @@ class ActionFilter(django_filters.FilterSet):
     # benchmark), and a <select> of them was most of the list page's time and no use to pick
     # from. The plan page links here with its reference filled in.
     plan = django_filters.CharFilter(
-        label=_("Plan reference"), method="filter_plan", widget=FastTextInput,
+        label=_("Plan reference"), method="filter_plan", widget=FastTextInput, max_length=40,
         help_text=_("For example AP-OFSTED-22. Search finds plans by title."),
     )
     origin = django_filters.ChoiceFilter(

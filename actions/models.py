@@ -100,6 +100,8 @@ class ActionPlanQuerySet(models.QuerySet):
             return self
         if not _is_partner(user):
             return self.none()
+        # ActionQuerySet.led_by_agency_of relies on this including every plan the person's
+        # agency leads an action in; narrowing it means changing that shortcut too.
         agency_leads = Action.objects.filter(plan=OuterRef("pk"), lead_agency_id=user.agency_id)
         return self.filter(Q(owner=user) | Exists(agency_leads))
 

@@ -63,12 +63,14 @@ LIST_ROW_FIELDS = (
 )
 
 
-def list_rows(keys, *, today: dt.date, now: dt.datetime | None = None) -> list[Action]:
-    """One page of an action list: the actions with ``keys`` (chosen, in scope and in order,
-    by the list's own query), joined for a list row, with ``current_rag`` set by
-    :meth:`Action.rag`, the rule ``with_rag`` mirrors in SQL (tested equal): 25 rows need no
-    SQL ``CASE``."""
-    rows = list(Action.objects.filter(pk__in=list(keys))
+def list_rows(base: QuerySet[Action], keys, *, today: dt.date,
+              now: dt.datetime | None = None) -> list[Action]:
+    """One page of an action list: the actions with ``keys`` (chosen and ordered by the list's
+    own query) taken again from ``base``, the person's scope from :func:`actions_for`, so a
+    row that left their scope between the two queries is not shown; joined for a list row,
+    with ``current_rag`` set by :meth:`Action.rag`, the rule ``with_rag`` mirrors in SQL
+    (tested equal): 25 rows need no SQL ``CASE``."""
+    rows = list(base.filter(pk__in=list(keys)).order_by()
                 .select_related("plan", "lead_agency", "lead_officer").only(*LIST_ROW_FIELDS))
     for action in rows:
         action.current_rag = action.rag(today, now)

@@ -27,5 +27,6 @@ class KeysFirstPaginator(Paginator):
             top = self.count
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.fetch(keys)} if keys else {}
-        # A row changed between the two queries so that it no longer matches is left out.
+        # A row that ``fetch`` no longer returns (deleted, or out of the scope it checks) is
+        # left out; the default fetch re-applies the list's filters too.
         return self._get_page([rows[k] for k in keys if k in rows], number, self)

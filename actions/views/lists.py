@@ -61,7 +61,8 @@ class ActionListView(TemplateView):
         if export in ("csv", "xlsx") and valid:
             return self.export(qs, export, today)
         page = KeysFirstPaginator(
-            qs, PAGE_SIZE, fetch=lambda keys: selectors.list_rows(keys, today=today),
+            qs, PAGE_SIZE,
+            fetch=lambda keys: selectors.list_rows(filterset.queryset, keys, today=today),
         ).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)

@@ -154,3 +154,20 @@ def test_pages_fetch_keys_first_and_keep_the_order(client, coordinator, data):
     assert [a.pk for a in shown] == [a.pk for a in expected]
     assert [a.current_rag for a in shown] == [a.rag(today) for a in expected]
     assert len(shown) == PAGE_SIZE + 3 + 4
+
+
+def test_page_rows_are_taken_again_from_the_scope(wmp_officer, data):
+    """A key that is (no longer) in the person's scope when the rows are fetched is dropped."""
+    outsider = ActionFactory(description="Another agency's plan")
+    base = selectors.actions_for(wmp_officer, scope="agency", today=TODAY)
+    keys = [data["overdue"].pk, outsider.pk]
+    assert [a.pk for a in selectors.list_rows(base, keys, today=TODAY)] == [data["overdue"].pk]
+
+
+def test_plan_reference_length_is_bounded(wmp_officer, data):
+    request = RequestFactory().get("/")
+    request.user = wmp_officer
+    fs = ActionFilter({"plan": "X" * 41}, selectors.actions_for(wmp_officer, today=TODAY),
+                      request=request, today=TODAY)
+    assert not fs.form.is_valid()
+    assert "at most 40 characters" in fs.form.errors["plan"][0]
