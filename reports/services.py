@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -211,3 +212,25 @@ def export_generate(*, export_id: int, today: dt.date | None = None,
 def export_upload_name(export: ReportExport) -> str:
     """The name handed to storage; ``upload_to`` replaces it with a random one."""
     return export.download_name()
+
+
+def exports_purge(*, now: dt.datetime | None = None, keep_days: int | None = None) -> int:
+    """Delete report exports (the file in private storage, then the row) made more than
+    ``settings.REPORT_EXPORT_KEEP_DAYS`` days ago and no longer running. The files are
+    OFFICIAL-SENSITIVE board packs; the chair makes a new one in a minute, and who made and
+    downloaded each stays in the access log. Run daily by beat (``reports.tasks``). Returns
+    how many were deleted. A file already missing is not an error."""
+    now = now or timezone.now()
+    keep = settings.REPORT_EXPORT_KEEP_DAYS if keep_days is None else keep_days
+    old = ReportExport.objects.filter(created_at__lt=now - dt.timedelta(days=keep))
+    deleted = 0
+    for export in old.iterator():
+        if not (export.is_finished or export.is_stale(now)):
+            continue  # a run still going: next time
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+        deleted += 1
+    if deleted:
+        log.info("deleted %d report exports older than %d days", deleted, keep)
+    return deleted

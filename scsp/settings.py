@@ -285,7 +285,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scsp.tasks.send_pending_task",
         "schedule": _every or 300.0,
     },
+    "purge-report-exports": {
+        "task": "reports.tasks.exports_purge_task",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
+#: Days a generated quarterly report file (PDF / XLSX) is kept before the nightly purge.
+REPORT_EXPORT_KEEP_DAYS = env_int("REPORT_EXPORT_KEEP_DAYS", 7)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

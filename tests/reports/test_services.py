@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from reports import services, tasks
@@ -115,3 +116,31 @@ def test_retry_is_for_your_own_failed_export(chair, coordinator):
         services.export_retry(by=coordinator, export=export)
     again = services.export_retry(by=chair, export=export)
     assert (again.status, again.error, again.progress) == ("queued", "", 0)
+
+
+def test_old_exports_are_purged_with_their_files(action_world, chair, settings, client):
+    now = timezone.now()
+    old = services.export_generate(export_id=request(chair, "xlsx").pk)
+    storage, name = old.file.storage, old.file.name
+    assert storage.exists(name)
+    failed = request(chair)
+    ReportExport.objects.filter(pk=failed.pk).update(status="failed", error="x")
+    running = request(chair)
+    ReportExport.objects.filter(pk=running.pk).update(status="running", started_at=now)
+    stale = request(chair)  # queued long ago, never picked up
+    recent = services.export_generate(export_id=request(chair, "xlsx").pk)
+    ten_days_ago = now - dt.timedelta(days=10)
+    ReportExport.objects.filter(pk__in=[old.pk, failed.pk, running.pk, stale.pk]).update(
+        created_at=ten_days_ago)
+    settings.REPORT_EXPORT_KEEP_DAYS = 7
+
+    assert tasks.exports_purge_task() == 3
+    assert set(ReportExport.objects.values_list("pk", flat=True)) == {running.pk, recent.pk}
+    assert not storage.exists(name)  # the file went with its row
+    assert recent.file.storage.exists(recent.file.name)
+    assert services.exports_purge(now=now) == 0  # nothing left to purge
+    # A purged export's pages are a plain 404; the list says nothing of it.
+    client.force_login(chair)
+    assert client.get(reverse("reports:export_download", args=[old.pk])).status_code == 404
+    listing = client.get(reverse("reports:export_list"))
+    assert listing.status_code == 200
