@@ -174,7 +174,7 @@ def home_panel(request):
         return "reports/dashboards/board.html", board_panel(
             user, today=today, now=timezone.now(), cal=calendar())
     if user.is_agency_lead:
-        actions = scoped(Action, user).filter(lead_agency_id=user.agency_id)
+        actions = Action.objects.led_by_agency_of(user)  # no visibility subquery (issue 8)
         return "reports/dashboards/actions.html", {
             **actions_panel(user, actions, today=today), "whose": "agency",
             "list_url": reverse("actions:agency_actions")}
