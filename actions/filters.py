@@ -78,7 +78,8 @@ class ActionFilter(django_filters.FilterSet):
     # benchmark), and a <select> of them was most of the list page's time and no use to pick
     # from. The plan page links here with its reference filled in.
     plan = django_filters.CharFilter(
-        label=_("Plan reference"), method="filter_plan", widget=FastTextInput, max_length=40,
+        label=_("Plan reference"), field_name="plan__reference", lookup_expr="iexact",
+        widget=FastTextInput, max_length=40,
         help_text=_("For example AP-OFSTED-22. Search finds plans by title."),
     )
     origin = django_filters.ChoiceFilter(
@@ -156,9 +157,6 @@ class ActionFilter(django_filters.FilterSet):
                 | Q(lead_agency__short_name__icontains=word)
             )
         return queryset
-
-    def filter_plan(self, queryset, name, value):
-        return queryset.filter(plan__reference__iexact=value)
 
     def filter_rag(self, queryset, name, value):
         return queryset.with_rag_in([value], self.today)

@@ -14,11 +14,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-
-def _attrs(attrs: dict) -> str:
-    # As Django's attrs.html: False is left out, True is a bare name, anything else
-    # name="value" (escaped).
-    return flatatt(attrs)
+# ``flatatt`` renders attributes as Django's attrs.html does: False left out, True a bare
+# name, anything else name="value" (escaped).
 
 
 class FastSelect(forms.Select):
@@ -30,12 +27,12 @@ class FastSelect(forms.Select):
         for group_name, options, _index in widget["optgroups"]:
             rendered = format_html_join(
                 "", '<option value="{}"{}>{}</option>',
-                ((str(o["value"]), mark_safe(_attrs(o["attrs"])), o["label"]) for o in options),
+                ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in options),
             )
             groups.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
                           if group_name else rendered)
         return format_html('<select name="{}"{}>{}</select>', widget["name"],
-                           mark_safe(_attrs(widget["attrs"])), mark_safe("".join(groups)))
+                           flatatt(widget["attrs"]), mark_safe("".join(groups)))
 
 
 class FastInputMixin:
@@ -45,10 +42,10 @@ class FastInputMixin:
         widget = self.get_context(name, value, attrs)["widget"]
         if widget["value"] is None:
             return format_html('<input type="{}" name="{}"{}>', widget["type"], widget["name"],
-                               mark_safe(_attrs(widget["attrs"])))
+                               flatatt(widget["attrs"]))
         return format_html('<input type="{}" name="{}" value="{}"{}>', widget["type"],
                            widget["name"], str(widget["value"]),
-                           mark_safe(_attrs(widget["attrs"])))
+                           flatatt(widget["attrs"]))
 
 
 class FastTextInput(FastInputMixin, forms.TextInput):
