@@ -1,8 +1,7 @@
 """CSV and Excel downloads of an action list: exactly the rows of the filtered, scoped list
 the person is looking at (all pages), in the columns of a partnership action tracker.
 
-Cells that a spreadsheet would run as a formula (starting ``= + - @``, tab or carriage return)
-are prefixed with an apostrophe (OWASP "CSV injection")."""
+Every cell goes through :func:`scsp.spreadsheets.safe_cell` (formula injection)."""
 
 from __future__ import annotations
 
@@ -18,8 +17,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from actions.models import Action, ActionStatus, OriginKind, Rag
+from scsp.spreadsheets import safe_cell
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
 RAG_WORDS = {r.value: r.label.split(":")[0] for r in Rag}
 
@@ -58,13 +57,6 @@ COLUMNS: list[tuple[str, Callable[[Action], object]]] = [
     ("Reason closed without completion", lambda a: a.closed_reason),
 ]
 HEADINGS = [heading for heading, _value in COLUMNS]
-
-
-def safe_cell(value):
-    """Neutralise text a spreadsheet would treat as a formula; leave other values alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 #: Choice labels, resolved once per export: ``get_FOO_display`` on translated choices costs

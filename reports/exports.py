@@ -2,7 +2,7 @@
 
 Each table is built once here, from the same report object the page and the PDF show, so the
 three always agree. Text that a spreadsheet would run as a formula is neutralised with
-:func:`actions.exports.safe_cell` (OWASP "CSV injection")."""
+:func:`scsp.spreadsheets.safe_cell` (OWASP "CSV injection")."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -22,7 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from actions.exports import safe_cell
+from scsp.spreadsheets import safe_cell
 
 #: The quarterly report's tables: (file-name slug, title), in the report's order.
 QUARTERLY_TABLES = {
@@ -169,12 +168,6 @@ def annual_tables(figures, breakdowns) -> list[Table]:
 # --- Writers ----------------------------------------------------------------------------------------
 
 
-def _plain(value):
-    """A value a spreadsheet can hold: lazy translations become text, formulas are
-    neutralised, dates, numbers and empty cells stay as they are."""
-    if isinstance(value, Promise):
-        value = str(value)
-    return safe_cell(value)
 
 
 def _text(value) -> str:
@@ -194,9 +187,9 @@ class _Echo:
 
 def csv_lines(table: Table) -> Iterable[str]:
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([_plain(h) for h in table.headings])
+    yield "\ufeff" + writer.writerow([safe_cell(h) for h in table.headings])
     for row in table.rows:
-        yield writer.writerow([_text(_plain(v)) for v in row])
+        yield writer.writerow([_text(safe_cell(v)) for v in row])
 
 
 def csv_response(table: Table, filename: str) -> StreamingHttpResponse:
@@ -226,12 +219,12 @@ def xlsx_bytes(tables: list[Table], *, title: str,
         sheet.freeze_panes = "A2"
         header = []
         for heading in table.headings:
-            cell = WriteOnlyCell(sheet, value=_plain(heading))
+            cell = WriteOnlyCell(sheet, value=safe_cell(heading))
             cell.font = bold
             header.append(cell)
         sheet.append(header)
         for row in table.rows:
-            sheet.append([_plain(v) for v in row])
+            sheet.append([safe_cell(v) for v in row])
         if progress:
             progress(index * 100 // len(tables))
     buffer = io.BytesIO()

@@ -15,19 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from scsp.permissions import Ability, DirectoryQuerySet, ScopedQuerySet, may, signed_in
+from scsp.roles import PARTNERSHIP_WIDE_ROLES, Role
 
-class Role(models.TextChoices):
-    """What a person does in the partnership; it decides what they may see and change."""
-
-    COORDINATOR = "coordinator", _("Review co-ordinator (business unit)")
-    CHAIR = "chair", _("Chair")
-    SCRUTINEER = "scrutineer", _("Independent scrutineer")
-    AGENCY_LEAD = "agency_lead", _("Agency safeguarding lead")
-    AGENCY_OFFICER = "agency_officer", _("Agency officer")
-
-
-#: Roles that may read every record in the partnership.
-PARTNERSHIP_WIDE_ROLES = frozenset({Role.COORDINATOR, Role.CHAIR, Role.SCRUTINEER})
+__all__ = ["PARTNERSHIP_WIDE_ROLES", "Role"]
 
 
 class AgencyKind(models.TextChoices):
@@ -39,23 +30,6 @@ class AgencyKind(models.TextChoices):
     HEALTH = "health", _("Health provider")
     VCF = "vcf", _("Voluntary, community or faith sector")
     OTHER = "other", _("Other")
-
-
-class AgencyQuerySet(models.QuerySet):
-    """Agencies are not sensitive: every signed-in person may see the directory."""
-
-    def visible_to(self, user):
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        return self
-
-    def editable_by(self, user):
-        if getattr(user, "is_coordinator", False):
-            return self
-        return self.none()
-
-    def active(self):
-        return self.filter(active=True)
 
 
 class Agency(models.Model):
@@ -74,7 +48,7 @@ class Agency(models.Model):
     active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
-    objects = AgencyQuerySet.as_manager()
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -98,21 +72,15 @@ class Agency(models.Model):
         return reverse("scsp:agency_detail", args=[self.pk])
 
 
-class UserQuerySet(models.QuerySet):
-    """People in the directory: partnership-wide roles see everyone; others their own agency
-    and the business unit (whom they need to contact)."""
+class UserQuerySet(ScopedQuerySet):
+    """People in the directory: partnership-wide roles see everyone; agency staff their own
+    agency and the business unit (whom they need to contact). The business unit manages
+    people."""
 
-    def visible_to(self, user):
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.sees_everything:
-            return self
+    edit_ability = Ability.MANAGE_DIRECTORY
+
+    def partner_visible(self, user):
         return self.filter(Q(agency_id=user.agency_id) | Q(agency__is_business_unit=True))
-
-    def editable_by(self, user):
-        if getattr(user, "is_coordinator", False):
-            return self
-        return self.none()
 
     def active(self):
         return self.filter(is_active=True)
@@ -241,26 +209,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def reads_audit_log(self) -> bool:
         """The access log and change history are for the co-ordinator and the scrutineer."""
-        return self.is_coordinator or self.is_scrutineer
+        return may(self, Ability.READ_AUDIT_TRAIL)
 
     def regenerate_calendar_token(self):
         self.calendar_token = new_calendar_token()
         self.save(update_fields=["calendar_token"])
-
-
-class ThemeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        return self
-
-    def editable_by(self, user):
-        if getattr(user, "is_coordinator", False):
-            return self
-        return self.none()
-
-    def active(self):
-        return self.filter(active=True)
 
 
 class Theme(models.Model):
@@ -273,7 +226,7 @@ class Theme(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = ThemeQuerySet.as_manager()
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -304,9 +257,7 @@ class ClosureDay(models.Model):
 
 class AccessEventQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if getattr(user, "reads_audit_log", False):
-            return self
-        return self.none()
+        return self if may(user, Ability.READ_AUDIT_TRAIL) else self.none()
 
     def editable_by(self, user):
         return self.none()
@@ -362,10 +313,10 @@ class ReminderQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Each person sees the messages sent to them; the co-ordinator and the scrutineer
         see the whole log, failures included."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_coordinator or user.is_scrutineer:
+        if may(user, Ability.READ_ALL_REMINDERS):
             return self
+        if not signed_in(user):
+            return self.none()
         return self.filter(recipient=user)
 
     def editable_by(self, user):

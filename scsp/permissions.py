@@ -1,23 +1,160 @@
-"""The permission pattern every app follows.
+"""Who may do what: the one home of the permission rules every app follows.
 
-* Each scoped model's queryset has ``visible_to(user)`` and ``editable_by(user)``: the one source
-  of truth for who may see and who may change a record.
-* Views fetch one object with :func:`get_object_for_user`: **404** when the object is outside the
-  user's scope (so its existence is not confirmed), **403** when it is visible but the view needs
-  to change it and the user may not.
-* Lists, exports and reports start from ``visible_to(user)`` and filter after it.
+Two questions, two mechanisms:
+
+* **Which records** (scope): each scoped model's queryset derives from :class:`ScopedQuerySet`
+  and answers ``visible_to(user)`` and ``editable_by(user)``. Views fetch one object with
+  :func:`get_object_for_user`: **404** when it is outside the user's scope (its existence is
+  not confirmed), **403** when it is visible but the view needs to change it and the user may
+  not. Lists, exports and reports start from :func:`scoped` (= ``visible_to``).
+* **Which steps** (role): :data:`ROLE_TABLE` says which roles may take each :class:`Ability`;
+  :func:`may` asks it. Pages open to some roles only use :class:`RoleRequiredMixin` with an
+  ``ability``; services ask :func:`may` again, so a forged POST is refused there too.
+
+A step on a record needs both: the record in ``editable_by(user)`` and the ability.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from scsp.roles import Role
 
 security_log = logging.getLogger("scsp.security")
+
+
+# --- who is asking ----------------------------------------------------------------------------
+
+def signed_in(user) -> bool:
+    """A signed-in person whose account is active."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_partner(user) -> bool:
+    """An agency safeguarding lead or officer: sees what their agency is involved in."""
+    return signed_in(user) and user.role in (Role.AGENCY_LEAD, Role.AGENCY_OFFICER)
+
+
+# --- the role table ---------------------------------------------------------------------------
+
+class Ability(models.TextChoices):
+    """A step some roles may take. Scope (which records) is the querysets' business."""
+
+    MANAGE_DIRECTORY = "manage_directory", _("Manage agencies and learning themes")
+    READ_AUDIT_TRAIL = "read_audit_trail", _("Read the access log and change history")
+    READ_ALL_REMINDERS = "read_all_reminders", _("Read every reminder sent, failures included")
+    LIST_ALL_ACTIONS = "list_all_actions", _("List every action in the partnership")
+    LIST_AGENCY_ACTIONS = "list_agency_actions", _("List their agency's actions")
+    MANAGE_PLANS = "manage_plans", _("Create and edit action plans, recommendations and actions")
+    UPDATE_ACTIONS = "update_actions", _(
+        "Add progress, evidence and impact, ask for a new target date (their agency's actions)")
+    DECIDE_ACTIONS = "decide_actions", _(
+        "Agree target-date changes; sign off, return or close actions")
+    LOG_NOTIFICATIONS = "log_notifications", _("Log serious incident notifications")
+    REFER_CASES = "refer_cases", _("Refer a case to the SLPR subgroup")
+    MANAGE_REVIEWS = "manage_reviews", _("Edit cases, Rapid Reviews and practice reviews")
+    SIGN_OFF_RAPID_REVIEWS = "sign_off_rapid_reviews", _("Record Rapid Review sign-offs")
+    MANAGE_AUDITS = "manage_audits", _("Plan, edit and move audits; moderate")
+    RECORD_FINDINGS = "record_findings", _("Record audit findings and their actions")
+    COMPLETE_AUDIT_RETURNS = "complete_audit_returns", _("Complete their agency's audit return")
+    READ_REPORTS = "read_reports", _("Read the partnership's reports")
+    EXPORT_REPORTS = "export_reports", _("Download reports (PDF, Excel, CSV)")
+    WRITE_COMMENTARY = "write_commentary", _("Write the chair's commentary")
+
+
+_BUSINESS_UNIT = frozenset({Role.COORDINATOR})
+_PARTNERSHIP_WIDE = frozenset({Role.COORDINATOR, Role.CHAIR, Role.SCRUTINEER})
+_PARTNERS = frozenset({Role.AGENCY_LEAD, Role.AGENCY_OFFICER})
+
+#: Ability -> the roles that have it. The one statement of who may take which step.
+ROLE_TABLE: dict[str, frozenset[str]] = {
+    Ability.MANAGE_DIRECTORY: _BUSINESS_UNIT,
+    Ability.READ_AUDIT_TRAIL: frozenset({Role.COORDINATOR, Role.SCRUTINEER}),
+    Ability.READ_ALL_REMINDERS: frozenset({Role.COORDINATOR, Role.SCRUTINEER}),
+    Ability.LIST_ALL_ACTIONS: _PARTNERSHIP_WIDE,
+    Ability.LIST_AGENCY_ACTIONS: _PARTNERS,
+    Ability.MANAGE_PLANS: _BUSINESS_UNIT,
+    Ability.UPDATE_ACTIONS: _BUSINESS_UNIT | _PARTNERS,
+    Ability.DECIDE_ACTIONS: _BUSINESS_UNIT,
+    Ability.LOG_NOTIFICATIONS: _BUSINESS_UNIT,
+    Ability.REFER_CASES: frozenset({Role.COORDINATOR, Role.AGENCY_LEAD}),
+    Ability.MANAGE_REVIEWS: _BUSINESS_UNIT,
+    Ability.SIGN_OFF_RAPID_REVIEWS: frozenset({Role.COORDINATOR, Role.CHAIR}),
+    Ability.MANAGE_AUDITS: frozenset({Role.COORDINATOR, Role.CHAIR}),
+    Ability.RECORD_FINDINGS: _BUSINESS_UNIT,
+    Ability.COMPLETE_AUDIT_RETURNS: _PARTNERS,
+    Ability.READ_REPORTS: _PARTNERSHIP_WIDE,
+    Ability.EXPORT_REPORTS: frozenset({Role.COORDINATOR, Role.CHAIR}),
+    Ability.WRITE_COMMENTARY: frozenset({Role.CHAIR}),
+}
+
+
+def may(user, ability: str) -> bool:
+    """Whether ``user``'s role has ``ability`` (a :class:`Ability`). Anonymous and inactive
+    people have none."""
+    return signed_in(user) and user.role in ROLE_TABLE[ability]
+
+
+def require(user, ability: str, message: str = "") -> None:
+    """Raise ``PermissionDenied`` unless ``user`` may take ``ability``: what services call
+    before they write."""
+    if not may(user, ability):
+        raise PermissionDenied(message or _("Your role does not include this step."))
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+class ScopedQuerySet(models.QuerySet):
+    """The base of every scoped model's queryset.
+
+    ``visible_to``: nothing for anonymous or inactive people, everything for the partnership-
+    wide roles (co-ordinator, chair, scrutineer), :meth:`partner_visible` for agency staff.
+    ``editable_by``: everything for people with :attr:`edit_ability`, :meth:`partner_editable`
+    for agency staff without it. Subclasses override the two ``partner_*`` hooks (both default
+    to nothing) and, where editing is not the business unit's, ``edit_ability``."""
+
+    edit_ability: str = Ability.MANAGE_REVIEWS
+
+    def visible_to(self, user):
+        if not signed_in(user):
+            return self.none()
+        if user.sees_everything:
+            return self
+        if is_partner(user):
+            return self.partner_visible(user)
+        return self.none()
+
+    def editable_by(self, user):
+        if may(user, self.edit_ability):
+            return self
+        if is_partner(user):
+            return self.partner_editable(user)
+        return self.none()
+
+    def partner_visible(self, user):
+        return self.none()
+
+    def partner_editable(self, user):
+        return self.none()
+
+
+class DirectoryQuerySet(models.QuerySet):
+    """Reference data (agencies, learning themes): every signed-in person reads it, the
+    business unit maintains it."""
+
+    def visible_to(self, user):
+        return self if signed_in(user) else self.none()
+
+    def editable_by(self, user):
+        return self if may(user, Ability.MANAGE_DIRECTORY) else self.none()
+
+    def active(self):
+        return self.filter(active=True)
 
 
 def _queryset(model_or_queryset) -> models.QuerySet:
@@ -64,20 +201,25 @@ def get_object_for_user(model_or_queryset, user, *, edit: bool = False, **lookup
     return obj
 
 
-class RoleRequiredMixin(AccessMixin):
-    """A page (not an object) open only to users for whom ``allowed(user)`` is true: 403 for
-    the others. Object pages use :func:`get_object_for_user` instead."""
+class RoleRequiredMixin:
+    """A page (not an object) open only to roles with ``ability``: 403 for the others.
+    Object pages use :func:`get_object_for_user` instead. A page whose rule is not a single
+    ability overrides :meth:`allowed`."""
 
-    def allowed(self, user) -> bool:  # pragma: no cover - every subclass overrides it
-        return False
+    ability: str | None = None
+
+    def allowed(self, user) -> bool:
+        if self.ability is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs an ability")
+        return may(user, self.ability)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return self.handle_no_permission()
+            # Imported here: django.contrib.auth.views needs the user model, which imports
+            # this module.
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
         if not self.allowed(request.user):
             raise PermissionDenied("Your role does not include this page.")
         return super().dispatch(request, *args, **kwargs)
-
-
-def coordinator_only(user) -> bool:
-    return getattr(user, "is_coordinator", False)

@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from actions import exports, rules, selectors
-from actions.filters import SORTS, ActionFilter
+from actions.filters import ActionFilter
 from actions.models import ActionPlan
-from actions.views.common import (
-    PAGE_SIZE,
-)
 from scsp.audit import record_access
-from scsp.pagination import KeysFirstPaginator
-from scsp.permissions import RoleRequiredMixin, get_object_for_user
+from scsp.generic import FilteredListView, ScopedListView
+from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may
 
 # --- lists -----------------------------------------------------------------------------------
 
 
-class ActionListView(TemplateView):
+class ActionListView(FilteredListView):
     """One list, three scopes: "My actions", "My agency's actions", "All actions". Filters,
     sorting, 25 a page, and CSV / Excel downloads of exactly the filtered list."""
 
     template_name = "actions/action_list.html"
+    filterset_class = ActionFilter
+    filterset_extra = ("today",)
+    context_object_name = "actions"
     scope = "all"
 
     TITLES = {"mine": gettext_lazy("My actions"), "agency": gettext_lazy("My agency's actions"),
@@ -35,10 +34,10 @@ class ActionListView(TemplateView):
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if user.is_authenticated:
-            if self.scope == "all" and not user.sees_everything:
+            if self.scope == "all" and not may(user, Ability.LIST_ALL_ACTIONS):
                 raise PermissionDenied(_("“All actions” is for the business unit, chair and "
                                          "scrutineer."))
-            if self.scope == "agency" and not (user.is_agency_lead or user.is_agency_officer):
+            if self.scope == "agency" and not may(user, Ability.LIST_AGENCY_ACTIONS):
                 raise PermissionDenied(_("“My agency's actions” is for agency staff."))
         return super().dispatch(request, *args, **kwargs)
 
@@ -48,58 +47,29 @@ class ActionListView(TemplateView):
                 "agency": self.request.user.agency.short_name}
         return str(self.TITLES[self.scope])
 
-    def get_filterset(self, today):
-        base = selectors.actions_for(self.request.user, scope=self.scope, today=today)
-        return ActionFilter(self.request.GET or None, base, request=self.request, today=today)
+    def get_queryset(self):
+        return selectors.actions_for(self.request.user, scope=self.scope, today=self.today)
+
+    def fetch_rows(self, keys):
+        return selectors.list_rows(self.filterset.queryset, keys, today=self.today)
 
     def get(self, request, *args, **kwargs):
-        today = timezone.localdate()
-        filterset = self.get_filterset(today)
-        valid = not filterset.is_bound or filterset.form.is_valid()
-        qs = filterset.qs if valid else filterset.queryset.none()
         export = request.GET.get("export")
-        if export in ("csv", "xlsx") and valid:
-            return self.export(qs, export, today)
-        page = KeysFirstPaginator(
-            qs, PAGE_SIZE,
-            fetch=lambda keys: selectors.list_rows(filterset.queryset, keys, today=today),
-        ).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        query.pop("export", None)
-        ctx = self.get_context_data(
-            filterset=filterset, form=filterset.form, page_obj=page, actions=page.object_list,
-            query=query.urlencode(), today=today, heading=self.title(), scope=self.scope,
-            sort_links=self.sort_links(query, filterset.sort_key() if valid else ""),
-            filtered=any(v for k, v in query.items() if k not in ("sort",)),
-            export_csv=self.export_url(query, "csv"), export_xlsx=self.export_url(query, "xlsx"),
-            can_manage=rules.can_manage_plans(request.user),
-        )
-        return self.render_to_response(ctx)
+        if export in ("csv", "xlsx"):
+            self.filterset = self.get_filterset(self.get_filterset_class())
+            if self.filter_is_valid:
+                return self.export(self.filterset.qs, export)
+        return super().get(request, *args, **kwargs)
 
-    def export_url(self, query, fmt):
-        q = query.copy()
-        q["export"] = fmt
-        return f"?{q.urlencode()}"
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=self.title(), scope=self.scope, form=self.filterset.form,
+            current_sort=self.filterset.sort_key() if self.filter_is_valid else "",
+            can_manage=may(self.request.user, Ability.MANAGE_PLANS), **kwargs)
 
-    def sort_links(self, query, current: str) -> dict:
-        """For each sortable column: the link that sorts by it (toggling the direction when
-        it is already the sort) and its ``aria-sort`` value."""
-        links = {}
-        for key in SORTS:
-            q = query.copy()
-            if current == key:
-                q["sort"], state = f"-{key}", "ascending"
-            elif current == f"-{key}":
-                q["sort"], state = key, "descending"
-            else:
-                q["sort"], state = key, ""
-            links[key] = {"url": f"?{q.urlencode()}", "aria_sort": state}
-        return links
-
-    def export(self, qs, fmt, today):
+    def export(self, qs, fmt):
         user = self.request.user
-        qs = selectors.for_export(qs, today=today)
+        qs = selectors.for_export(qs, today=self.today)
         count = qs.count()
         stamp = timezone.localtime().strftime("%Y-%m-%d")
         filename = f"scsp-{self.scope}-actions-{stamp}"
@@ -122,20 +92,21 @@ class AllActionsView(ActionListView):
     scope = "all"
 
 
-class PlanListView(TemplateView):
+class PlanListView(ScopedListView):
     template_name = "actions/plan_list.html"
+    context_object_name = "plans"
+
+    def get_queryset(self):
+        return selectors.plan_list_for(self.request.user, today=self.today)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        today = timezone.localdate()
-        plans = selectors.plan_list_for(self.request.user, today=today)
-        page = Paginator(plans, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        counts = selectors.rag_counts([p.pk for p in page.object_list], today=today)
-        for plan in page.object_list:
+        plans = ctx["plans"]
+        counts = selectors.rag_counts([p.pk for p in plans], today=self.today)
+        for plan in plans:
             mine = counts.get(plan.pk, {})
             plan.rags = [(rag, mine[rag]) for rag in selectors.RAG_ORDER if mine.get(rag)]
-        ctx.update(page_obj=page, plans=page.object_list, query="",
-                   can_manage=rules.can_manage_plans(self.request.user))
+        ctx["can_manage"] = may(self.request.user, Ability.MANAGE_PLANS)
         return ctx
 
 
@@ -158,9 +129,7 @@ class DecisionsView(RoleRequiredMixin, TemplateView):
     """What waits for the co-ordinator: sign-offs and target-date requests."""
 
     template_name = "actions/decisions.html"
-
-    def allowed(self, user):
-        return user.is_coordinator
+    ability = Ability.DECIDE_ACTIONS
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

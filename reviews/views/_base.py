@@ -43,14 +43,6 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-def _csv_cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def _iso(day) -> str:
     return day.isoformat() if day else ""
 

@@ -24,11 +24,11 @@ from reviews.views._base import (
     PAGE_SIZE,
     DayMixin,
     ServiceFormView,
-    _csv_cell,
     _iso,
     _query_without_page,
 )
 from scsp.audit import record_access
+from scsp.spreadsheets import csv_cell
 from scsp.permissions import get_object_for_user
 
 
@@ -74,7 +74,7 @@ class CaseExportView(CaseListView):
         ])
         for row in selectors.case_rows(cases, cal=self.cal, today=self.today):
             case, note, rr = row.case, row.notification, row.rr_clock
-            writer.writerow([_csv_cell(v) for v in [
+            writer.writerow([csv_cell(v) for v in [
                 case.reference, case.get_route_display(), case.get_status_display(),
                 case.pseudonyms(), _iso(case.incident_date), _iso(case.became_aware_on),
                 _iso(case.notification_submitted_on), _iso(note["due"]) if note else "",

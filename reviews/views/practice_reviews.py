@@ -30,11 +30,11 @@ from reviews.views._base import (
     CoordinatorOnly,
     DayMixin,
     ServiceFormView,
-    _csv_cell,
     _iso,
     _query_without_page,
 )
 from scsp.audit import record_access
+from scsp.spreadsheets import csv_cell
 from scsp.permissions import get_object_for_user, scoped
 
 
@@ -94,7 +94,7 @@ class ReviewExportView(ReviewListView):
                     _iso(r.embargo_expected_end) if embargoed else "",
                     _iso(r.embargo_next_review) if embargoed else "",
                 ]
-            writer.writerow([_csv_cell(v) for v in values])
+            writer.writerow([csv_cell(v) for v in values])
         record_access(user=user, action="export", object_type="reviews.PracticeReview",
                       label=_("%(n)d practice reviews") % {"n": len(rows)}, request=request)
         return response

@@ -1,0 +1,186 @@
+"""The view toolkit every app uses, so the same page is written the same way everywhere.
+
+* :class:`ServiceFormView`: a form whose valid POST calls **one service**; a
+  ``ValidationError`` from the service goes onto the form (:func:`apply_errors`), success is a
+  message and a redirect. :class:`ObjectServiceFormView` is the same about one record fetched
+  through ``get_object_for_user`` (404 outside scope, 403 when read-only).
+* :class:`FilteredListView` (django-filter's ``FilterView``) and :class:`ScopedListView`
+  (Django's ``ListView``), 25 rows a page through :class:`scsp.pagination.KeysFirstPaginator`;
+  templates build sort, filter and page links with Django's ``{% querystring %}``
+  (``includes/pagination.html``, ``includes/sort_th.html``).
+* :class:`DayMixin`: the request's day and working-day calendar (the only clock read).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.generic import FormView, ListView
+from django_filters.views import FilterView
+
+from scsp.pagination import KeysFirstPaginator
+from scsp.permissions import get_object_for_user
+from scsp.workdays import calendar
+
+PAGE_SIZE = 25
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on ``form``: on the field it names when the form
+    has that field, otherwise at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+def flash_errors(request, exc: ValidationError) -> None:
+    """A service's refusal of a button (no form to put it on) as error messages."""
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+class DayMixin:
+    """The day and the working-day calendar of this request, read once."""
+
+    @property
+    def today(self):
+        if not hasattr(self, "_today"):
+            self._today = timezone.localdate()
+        return self._today
+
+    @property
+    def cal(self):
+        if not hasattr(self, "_cal"):
+            self._cal = calendar()
+        return self._cal
+
+
+class ServiceFormView(DayMixin, FormView):
+    """GET shows the form; a valid POST calls :meth:`perform` (one service). A
+    ``ValidationError`` goes onto the form, which comes back with everything typed; success
+    shows ``success_message`` and redirects to :meth:`get_success_url`."""
+
+    success_message = ""
+
+    def perform(self, form):  # pragma: no cover - every subclass overrides it
+        raise ImproperlyConfigured(f"{type(self).__name__} must define perform(form)")
+
+    def get_success_message(self, result) -> str:
+        return self.success_message
+
+    def get_success_url(self, result=None):  # noqa: D102 - FormView calls it without result
+        if result is not None and hasattr(result, "get_absolute_url"):
+            return result.get_absolute_url()
+        return super().get_success_url()
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        message = self.get_success_message(result)
+        if message:
+            messages.success(self.request, message)
+        return redirect(self.get_success_url(result))
+
+
+class ObjectServiceFormView(ServiceFormView):
+    """A :class:`ServiceFormView` about one record: ``model`` (or :meth:`get_queryset`) and
+    ``edit`` (fetch with ``edit=True``: 403 for people who may only read it). The record is
+    ``self.object``, fetched before anything else; :meth:`check_allowed` adds role rules
+    beyond ``editable_by``. Success goes back to the record's page."""
+
+    model = None
+    edit = True
+
+    def get_queryset(self):
+        return self.model._default_manager.all()
+
+    def get_object(self):
+        return get_object_for_user(self.get_queryset(), self.request.user, edit=self.edit,
+                                   pk=self.kwargs["pk"])
+
+    def check_allowed(self, obj) -> None:
+        """Extra role rules beyond ``editable_by``; raise ``PermissionDenied``."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = self.get_object()
+            self.check_allowed(self.object)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("object", self.object)
+        return super().get_context_data(**kwargs)
+
+    def get_success_url(self, result=None):
+        if result is not None and hasattr(result, "get_absolute_url"):
+            return result.get_absolute_url()
+        return self.object.get_absolute_url()
+
+
+class KeysFirstPaginationMixin:
+    """25 rows a page through :class:`KeysFirstPaginator`; :meth:`fetch_rows` may load one
+    page's rows with their joins by primary key. A page number past the end shows the last
+    page, as people expect from a link they kept, rather than a 404."""
+
+    paginate_by = PAGE_SIZE
+    paginator_class = KeysFirstPaginator
+
+    def fetch_rows(self, keys):
+        """The rows for one page's keys (any order). By default the list's own queryset
+        narrowed to them."""
+        return None
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True,
+                      **kwargs):
+        overridden = type(self).fetch_rows is not KeysFirstPaginationMixin.fetch_rows
+        return self.paginator_class(queryset, per_page, orphans=orphans,
+                                    allow_empty_first_page=allow_empty_first_page,
+                                    fetch=self.fetch_rows if overridden else None, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("today", self.today)
+        return super().get_context_data(**kwargs)
+
+
+class ScopedListView(KeysFirstPaginationMixin, DayMixin, ListView):
+    """A paginated list without filters; ``get_queryset`` must start from
+    ``visible_to(user)``."""
+
+
+class FilteredListView(KeysFirstPaginationMixin, DayMixin, FilterView):
+    """A filtered, paginated list of what the person may see: ``filterset_class`` and
+    ``get_queryset`` (which must start from ``visible_to(user)``). An invalid filter shows the
+    form's errors and no rows."""
+
+    #: Attributes of the view passed to the filterset (e.g. ``today``, ``cal``).
+    filterset_extra: tuple[str, ...] = ()
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs.update({name: getattr(self, name) for name in self.filterset_extra})
+        return kwargs
+
+    @property
+    def filter_is_valid(self) -> bool:
+        return not self.filterset.is_bound or self.filterset.is_valid()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["filterset"] = self.filterset
+        ctx["filtered"] = any(value for key, value in self.request.GET.items()
+                              if key not in ("page", "sort", "export"))
+        return ctx
