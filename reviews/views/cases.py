@@ -28,8 +28,8 @@ from reviews.views._base import (
     _query_without_page,
 )
 from scsp.audit import record_access
-from scsp.spreadsheets import csv_cell
 from scsp.permissions import get_object_for_user
+from scsp.spreadsheets import csv_cell
 
 
 class CaseListView(DayMixin, TemplateView):

@@ -34,8 +34,8 @@ from reviews.views._base import (
     _query_without_page,
 )
 from scsp.audit import record_access
-from scsp.spreadsheets import csv_cell
 from scsp.permissions import get_object_for_user, scoped
+from scsp.spreadsheets import csv_cell
 
 
 class ReviewListView(DayMixin, TemplateView):
