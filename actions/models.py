@@ -496,19 +496,6 @@ class Action(models.Model):
         if due_soon and stale:
             return Rag.AMBER, _("Due soon, no update for 4 weeks")
         return Rag.GREEN, _("On track")
-        if self.blocked or self.is_overdue(today):
-            return Rag.RED
-        if self.status == ActionStatus.AWAITING_SIGN_OFF:
-            return Rag.GREEN
-        if self.at_risk:
-            return Rag.AMBER
-        if now is None:
-            now = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
-        due_soon = self.target_date <= today + RAG_DUE_SOON
-        stale = self.last_update_at is None or self.last_update_at < now - RAG_STALE_AFTER
-        if due_soon and stale:
-            return Rag.AMBER
-        return Rag.GREEN
 
 
 class ProgressUpdate(AppendOnlyMixin, models.Model):
