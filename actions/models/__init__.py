@@ -10,7 +10,7 @@ The models live in one module per record (``plans``, ``action``, ``updates``), w
 choices in ``choices`` and the RAG rule's values and SQL in ``rag``; import them from here.
 """
 
-from actions.models.action import Action, ActionQuerySet, VersionConflict
+from actions.models.action import Action, ActionQuerySet, VersionConflict, edit_lookup
 from actions.models.choices import FINISHED_STATUSES, OPEN_STATUSES, ActionStatus, OriginKind
 from actions.models.plans import ActionPlan, ActionPlanQuerySet, Recommendation
 from actions.models.rag import (
@@ -48,6 +48,7 @@ __all__ = [
     "Recommendation",
     "TargetDateChange",
     "VersionConflict",
+    "edit_lookup",
     "end_of_day",
     "evidence_upload_to",
     "rag_expression",

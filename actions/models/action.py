@@ -14,47 +14,57 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actions.models.choices import OPEN_STATUSES, ActionStatus
-from actions.models.plans import ActionPlan, Recommendation, _is_partner, _signed_in
+from actions.models.plans import ActionPlan, Recommendation
 from actions.models.rag import RAG_DUE_SOON, RAG_STALE_AFTER, Rag, end_of_day, rag_expression
 from scsp.models import Agency, Theme
+from scsp.permissions import Ability, ScopedQuerySet, is_partner, may
 
 
-class ActionQuerySet(models.QuerySet):
+def edit_lookup(user) -> dict | None:
+    """The one rule for which actions ``user`` may change, as a field lookup: ``None`` for
+    none, ``{}`` for every action (the business unit: ``Ability.MANAGE_PLANS``) and
+    ``{"lead_agency_id": <their agency>}`` for an agency lead or officer (their own agency's
+    actions). Chair, scrutineer, anonymous and inactive people change none.
+
+    ``Action.objects.editable_by(user)`` filters by it and ``actions.rules.may_update`` checks
+    one action in hand against it, so the two agree by construction. Keys are plain attribute
+    names of :class:`Action`, so the lookup can be compared with an instance's attributes."""
+    if may(user, ActionQuerySet.edit_ability):
+        return {}
+    if is_partner(user):
+        return {"lead_agency_id": user.agency_id}
+    return None
+
+
+class ActionQuerySet(ScopedQuerySet):
     """Who may see and change actions, and the RAG rule in SQL.
 
     * Co-ordinator, chair and scrutineer see every action.
     * A partner sees every action of the plans their agency leads at least one action in (so
       they see how their work fits the plan), read-only for other agencies' actions.
-    * The co-ordinator changes any action; an agency lead or officer changes (updates progress,
-      asks for a new date) only their own agency's actions. Chair and scrutineer change none.
-      Signing off and deciding dates are narrower still: see ``actions.rules``."""
+    * The business unit changes any action; an agency lead or officer changes (updates
+      progress, asks for a new date) only their own agency's actions (:func:`edit_lookup`).
+      Chair and scrutineer change none. Signing off and deciding dates are narrower still:
+      see ``actions.rules``."""
 
-    def visible_to(self, user):
-        if not _signed_in(user):
-            return self.none()
-        if user.sees_everything:
-            return self
-        if not _is_partner(user):
-            return self.none()
-        return self.filter(plan__in=ActionPlan.objects.visible_to(user).values("pk"))
+    edit_ability = Ability.MANAGE_PLANS
+
+    def partner_visible(self, user):
+        return self.filter(plan__in=ActionPlan.objects.partner_visible(user).values("pk"))
+
+    def editable_by(self, user):
+        # Not the base class's hooks: the rule is edit_lookup(), which rules.may_update shares.
+        lookup = edit_lookup(user)
+        return self.none() if lookup is None else self.filter(**lookup)
 
     def led_by_agency_of(self, user):
         """The actions ``user``'s agency leads, within ``visible_to(user)``. For a partner that
         needs no visibility subquery: each such action is in a plan their agency leads an
         action in, so ``visible_to`` always includes it (tested). That keeps "My agency's
         actions" two index lookups at any size."""
-        if _is_partner(user):
+        if is_partner(user):
             return self.filter(lead_agency_id=user.agency_id)
         return self.visible_to(user).filter(lead_agency_id=user.agency_id)
-
-    def editable_by(self, user):
-        if not _signed_in(user):
-            return self.none()
-        if user.is_coordinator:
-            return self
-        if _is_partner(user):
-            return self.filter(lead_agency_id=user.agency_id)
-        return self.none()
 
     def open(self):
         """Still the owner's to deliver: not started, in progress or returned."""

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from actions.models.choices import OriginKind
 from scsp.models import Theme
+from scsp.permissions import Ability, ScopedQuerySet
 
 
 def _actions():
@@ -23,39 +24,23 @@ def _actions():
     return Action
 
 
-def _is_partner(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active
-                and (user.is_agency_lead or user.is_agency_officer))
-
-
-def _signed_in(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-class ActionPlanQuerySet(models.QuerySet):
+class ActionPlanQuerySet(ScopedQuerySet):
     """Who may see and change action plans.
 
     * Co-ordinator, chair and scrutineer see every plan.
     * A partner (agency lead or officer) sees a plan where their agency leads at least one
       action, and a plan they own.
-    * Only the co-ordinator changes plans (adds recommendations and actions)."""
+    * Only the business unit (``Ability.MANAGE_PLANS``) changes plans (adds recommendations
+      and actions); partners change none."""
 
-    def visible_to(self, user):
-        if not _signed_in(user):
-            return self.none()
-        if user.sees_everything:
-            return self
-        if not _is_partner(user):
-            return self.none()
+    edit_ability = Ability.MANAGE_PLANS
+
+    def partner_visible(self, user):
         # ActionQuerySet.led_by_agency_of relies on this including every plan the person's
         # agency leads an action in; narrowing it means changing that shortcut too.
-        agency_leads = _actions().objects.filter(plan=OuterRef("pk"), lead_agency_id=user.agency_id)
+        agency_leads = _actions().objects.filter(plan=OuterRef("pk"),
+                                                 lead_agency_id=user.agency_id)
         return self.filter(Q(owner=user) | Exists(agency_leads))
-
-    def editable_by(self, user):
-        if _signed_in(user) and user.is_coordinator:
-            return self
-        return self.none()
 
     def open(self):
         """Plans still being delivered (draft or active)."""

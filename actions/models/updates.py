@@ -14,14 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models.action import Action
 from actions.models.choices import ActionStatus
+from scsp.permissions import ScopedQuerySet
 
 
-class _ThroughActionQuerySet(models.QuerySet):
+class _ThroughActionQuerySet(ScopedQuerySet):
     """Records that belong to one action (updates, evidence, date changes) are visible with
-    their action; nobody changes them (they are append-only; decisions go through services)."""
+    their action; nobody changes them, the business unit included (they are append-only;
+    decisions go through services)."""
 
-    def visible_to(self, user):
-        return self.filter(action__in=Action.objects.visible_to(user).values("pk"))
+    def partner_visible(self, user):
+        return self.filter(action__in=Action.objects.partner_visible(user).values("pk"))
 
     def editable_by(self, user):
         return self.none()
