@@ -8,24 +8,22 @@ class ActionsConfig(AppConfig):
 
     def ready(self):
         from scsp.navigation import Entry, register
-
-        def partner(user):
-            return user.is_agency_lead or user.is_agency_officer
+        from scsp.permissions import Ability, is_partner, may
 
         group = _("Actions")
 
         register(Entry(_("My actions"), "actions:my_actions",
                        _("The actions you lead: add progress, evidence and ask for new dates."),
-                       partner, order=10, group=group))
+                       is_partner, order=10, group=group))
         register(Entry(_("My agency's actions"), "actions:agency_actions",
                        _("Every action your agency leads, with its RAG status."),
-                       partner, order=11, group=group))
+                       lambda u: may(u, Ability.LIST_AGENCY_ACTIONS), order=11, group=group))
         register(Entry(_("All actions"), "actions:all_actions",
                        _("Every action in the partnership: filter, sort and download."),
-                       lambda u: u.sees_everything, order=10, group=group))
+                       lambda u: may(u, Ability.LIST_ALL_ACTIONS), order=10, group=group))
         register(Entry(_("Decisions waiting"), "actions:decisions",
                        _("Actions to sign off or return, and requests for new target dates."),
-                       lambda u: u.is_coordinator, order=12, group=group))
+                       lambda u: may(u, Ability.DECIDE_ACTIONS), order=12, group=group))
         register(Entry(_("Action plans"), "actions:plan_list",
                        _("Plans from reviews, audits, inspections, scrutiny and young people's "
                          "pledges."),

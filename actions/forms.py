@@ -190,8 +190,9 @@ class ActionForm(forms.Form):
         self.fields["recommendation"].label_from_instance = (
             lambda r: f"{r.number}. {r.text[:90]}")
         self.fields["themes"] = _themes_field()
-        self.fields["lead_agency"].widget.attrs["data-lead-agency"] = ""
-        self.fields["lead_officer"].widget.attrs["data-lead-officer"] = ""
+        # static/js/officer_select.js narrows the officers to the chosen lead agency.
+        self.fields["lead_agency"].widget.attrs["data-agency-select"] = "1"
+        self.fields["lead_officer"].widget.attrs["data-officer-select"] = "1"
         if creating:
             del self.fields["version"]
             self.helper = _helper(_("Add the action"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from scsp.emails import queue_notice
 from scsp.models import Role, User
@@ -20,12 +21,14 @@ def _coordinators():
 
 
 def _notice(*, recipient, key, subject, heading, action, at, link=None):
+    """Queue one notice; ``subject`` is translated text with ``%(ref)s`` for the action's
+    reference."""
     if recipient is None or not recipient.is_active:
         return
     title = action.title or "(no short title)"
     queue_notice(
         recipient=recipient, key=key, template="notice",
-        subject=f"SCSP Reviews: {action.reference} {subject}",
+        subject=subject % {"ref": action.reference},
         today=timezone.localdate(at),
         context={"heading": heading, "lines": [f"{action.reference}: {title}"],
                  "link_path": link or reverse("actions:action_detail", args=[action.pk])},
@@ -37,30 +40,32 @@ def on_action_changed(sender, *, action, event, by, update=None, change=None, **
     officer = action.lead_officer
     if event == "returned":
         _notice(recipient=officer, key=f"action:{action.pk}:returned:{update.pk}",
-                subject="returned for more evidence",
+                subject=_("SCSP Reviews: %(ref)s returned for more evidence"),
                 heading="The co-ordinator has returned your action for more evidence.",
                 action=action, at=update.created_at)
     elif event == "signed_off":
         _notice(recipient=officer, key=f"action:{action.pk}:signed_off",
-                subject="signed off",
+                subject=_("SCSP Reviews: %(ref)s signed off"),
                 heading="Your action has been signed off. You can still add evidence of impact.",
                 action=action, at=update.created_at)
     elif event == "completed":
         for coordinator in _coordinators():
             if coordinator.pk != by.pk:
                 _notice(recipient=coordinator, key=f"action:{action.pk}:completed:{update.pk}",
-                        subject="is ready for sign-off",
+                        subject=_("SCSP Reviews: %(ref)s is ready for sign-off"),
                         heading="An action has been marked complete and waits for your sign-off.",
                         action=action, at=update.created_at)
     elif event == "date_requested":
         for coordinator in _coordinators():
             _notice(recipient=coordinator, key=f"action:{action.pk}:date_requested:{change.pk}",
-                    subject="needs a decision on a new target date",
+                    subject=_("SCSP Reviews: %(ref)s needs a decision on a new target date"),
                     heading="An action owner has asked for a new target date.",
                     action=action, at=change.requested_at)
     elif event in ("date_agreed", "date_refused"):
         verb = "agreed" if event == "date_agreed" else "refused"
+        subject = (_("SCSP Reviews: %(ref)s new target date agreed") if event == "date_agreed"
+                   else _("SCSP Reviews: %(ref)s new target date refused"))
         _notice(recipient=change.requested_by, key=f"action:{action.pk}:{event}:{change.pk}",
-                subject=f"new target date {verb}",
+                subject=subject,
                 heading=f"The co-ordinator has {verb} your request for a new target date.",
                 action=action, at=change.decided_at or change.requested_at)

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from actions.models import Action
 from scsp import emails
@@ -181,9 +182,10 @@ def build_digests(*, today: dt.date, cal: WorkingCalendar | None = None) -> list
 
 def _digest_draft(user: User, user_sections: list[Section], today: dt.date) -> emails.Draft:
     count = sum(len(s.items) for s in user_sections)
-    plural = count != 1
-    subject = (f"SCSP Reviews: {count} item{'s' if plural else ''} need{'' if plural else 's'} "
-               f"your attention ({today:%a %-d %b})")
+    subject = ngettext(
+        "SCSP Reviews: %(count)s item needs your attention (%(day)s)",
+        "SCSP Reviews: %(count)s items need your attention (%(day)s)", count,
+    ) % {"count": count, "day": f"{today:%a %-d %b}"}
     text, html = emails.render_message("digest", {
         "recipient": user, "sections": user_sections, "today": today, "count": count,
         "heading": "Your daily reminder"})
@@ -212,8 +214,12 @@ def _weekly_drafts(actions, today, cal, threshold) -> list[emails.Draft]:
             "heading": f"Weekly escalation: actions overdue by {threshold} working days or more"})
         drafts.append(emails.Draft(
             recipient=user, kind=Reminder.Kind.WEEKLY_SUMMARY, period=week_start,
-            subject=f"SCSP Reviews: weekly escalation, {count} action"
-                    f"{'s' if count != 1 else ''} seriously overdue (week of {week_start:%-d %b})",
+            subject=ngettext(
+                "SCSP Reviews: weekly escalation, %(count)s action seriously overdue "
+                "(week of %(week)s)",
+                "SCSP Reviews: weekly escalation, %(count)s actions seriously overdue "
+                "(week of %(week)s)", count,
+            ) % {"count": count, "week": f"{week_start:%-d %b}"},
             text_body=text, html_body=html, item_count=count))
     return drafts
 

@@ -17,20 +17,21 @@ sign off / return / close     the co-ordinator, never on an action they lead the
 ============================  ==============================================================
 
 The chair and the scrutineer read everything and change nothing.
+
+"Who" is the role table (``scsp.permissions.ROLE_TABLE``: ``Ability.MANAGE_PLANS``,
+``UPDATE_ACTIONS``, ``DECIDE_ACTIONS``) plus, for the owners' steps, the action's lead agency
+(:func:`may_update`, the same lookup as ``Action.objects.editable_by``).
 """
 
 from __future__ import annotations
 
-from actions.models import FINISHED_STATUSES, Action, ActionPlan, ActionStatus
-
-
-def _active(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+from actions.models import FINISHED_STATUSES, Action, ActionPlan, ActionStatus, edit_lookup
+from scsp.permissions import Ability, may
 
 
 def can_manage_plans(user) -> bool:
     """Create and edit plans, recommendations and actions."""
-    return _active(user) and user.is_coordinator
+    return may(user, Ability.MANAGE_PLANS)
 
 
 def can_edit_plan(user, plan: ActionPlan) -> bool:
@@ -38,35 +39,38 @@ def can_edit_plan(user, plan: ActionPlan) -> bool:
 
 
 def may_update(user, action: Action) -> bool:
-    """The same rule as ``Action.objects.editable_by(user)``, for one action in hand."""
-    if not _active(user):
-        return False
-    if user.is_coordinator:
-        return True
-    if user.is_agency_lead or user.is_agency_officer:
-        return action.lead_agency_id == user.agency_id
-    return False
+    """Whether ``action`` is one ``user`` may change: the rule of
+    ``Action.objects.editable_by(user)`` (both read ``actions.models.edit_lookup``), asked of
+    the action in hand without a query."""
+    lookup = edit_lookup(user)
+    return lookup is not None and all(
+        getattr(action, field) == value for field, value in lookup.items())
+
+
+def _owner_step(user, action: Action) -> bool:
+    """An owner's step (progress, dates, impact): the role has it and the action is theirs."""
+    return may(user, Ability.UPDATE_ACTIONS) and may_update(user, action)
 
 
 def can_add_progress(user, action: Action) -> bool:
     """Progress notes go on actions that are not finished (signed off or closed)."""
-    return may_update(user, action) and action.status not in FINISHED_STATUSES
+    return _owner_step(user, action) and action.status not in FINISHED_STATUSES
 
 
 def can_request_date_change(user, action: Action) -> bool:
-    return may_update(user, action) and action.status not in FINISHED_STATUSES
+    return _owner_step(user, action) and action.status not in FINISHED_STATUSES
 
 
 def can_record_impact(user, action: Action) -> bool:
     """Impact is evidenced once the work is done: awaiting sign-off or signed off."""
-    return may_update(user, action) and action.status in (
+    return _owner_step(user, action) and action.status in (
         ActionStatus.AWAITING_SIGN_OFF, ActionStatus.SIGNED_OFF,
     )
 
 
 def can_decide(user) -> bool:
     """Agree or refuse target-date changes."""
-    return _active(user) and user.is_coordinator
+    return may(user, Ability.DECIDE_ACTIONS)
 
 
 def is_own_action(user, action: Action) -> bool:
@@ -75,7 +79,7 @@ def is_own_action(user, action: Action) -> bool:
 
 def can_sign_off(user, action: Action) -> bool:
     """The co-ordinator signs off or returns, but never an action they lead themselves."""
-    return _active(user) and user.is_coordinator and not is_own_action(user, action)
+    return may(user, Ability.DECIDE_ACTIONS) and not is_own_action(user, action)
 
 
 def can_close(user, action: Action) -> bool:

@@ -21,7 +21,11 @@ action_changed = Signal()
 
 
 def send(event: str, *, action, by, **extra) -> None:
-    assert event in EVENTS, event
+    """Send :data:`action_changed` for ``event``. Raises ``ValueError`` for an event not in
+    :data:`EVENTS` (a programming error: receivers would silently ignore it), before anything
+    is sent."""
+    if event not in EVENTS:
+        raise ValueError(f"Unknown action event {event!r}; expected one of {', '.join(EVENTS)}.")
     from actions.models import Action
 
     action_changed.send(sender=Action, action=action, event=event, by=by, **extra)

@@ -49,11 +49,6 @@ def status_label(status):
     return ActionStatus(status).label if status in ActionStatus.values else status
 
 
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
 @register.simple_tag
 def rag_reason(action, today):
     """Why an action has its RAG ("Overdue", "Blocked", "At risk"...), by the one rule."""

@@ -1,27 +1,15 @@
-"""What the action pages share: turning a service's refusal into form errors, merging
-newer values into a refused form, where each role starts, and which controls to show."""
+"""What the action pages share: merging newer values into a refused form, where each role
+starts, and which controls to show. (A service's refusal becomes form errors through
+``scsp.generic``.)"""
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from actions import rules
 from actions.models import ActionStatus
-
-PAGE_SIZE = 25
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on the form: on a field when it names one of the
-    form's fields, otherwise at the top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _raw(value):

@@ -2,49 +2,22 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView
 
 from actions import rules, services
-from actions.forms import (
-    ActionForm,
-    PlanForm,
-    RecommendationForm,
-)
+from actions.forms import ActionForm, PlanForm, RecommendationForm
 from actions.models import ActionPlan
-from actions.views.common import (
-    apply_errors,
-)
-from scsp.permissions import RoleRequiredMixin, get_object_for_user
+from scsp.generic import ObjectServiceFormView, ServiceFormView
+from scsp.permissions import Ability, RoleRequiredMixin
 
 # --- plan forms ------------------------------------------------------------------------------
 
 
-class CoordinatorFormView(RoleRequiredMixin, FormView):
+class PlanCreateView(RoleRequiredMixin, ServiceFormView):
     template_name = "actions/form.html"
-
-    def allowed(self, user):
-        return rules.can_manage_plans(user)
-
-    def form_valid(self, form):
-        try:
-            obj = self.perform(form)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message(obj))
-        return redirect(self.success_url_for(obj))
-
-    def success_url_for(self, obj):
-        return obj.get_absolute_url()
-
-
-class PlanCreateView(CoordinatorFormView):
+    ability = Ability.MANAGE_PLANS
     form_class = PlanForm
 
     def get_initial(self):
@@ -67,24 +40,32 @@ class PlanCreateView(CoordinatorFormView):
             reference=data["reference"] or None,
         )
 
-    def success_message(self, plan):
+    def get_success_message(self, plan):
         return _("Plan %(ref)s created. Now add its recommendations and actions.") % {
             "ref": plan.reference}
 
 
-class PlanObjectMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.plan = get_object_for_user(ActionPlan, request.user, edit=True,
-                                            pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+class PlanFormView(ObjectServiceFormView):
+    """A co-ordinator's form about one plan, fetched with ``edit=True`` (404 outside scope,
+    403 read-only); success goes to what the service made, or back to the plan."""
+
+    template_name = "actions/form.html"
+    model = ActionPlan
+
+    @property
+    def plan(self):
+        return self.object
+
+    def check_allowed(self, plan):
+        if not rules.can_edit_plan(self.request.user, plan):
+            raise PermissionDenied(_("Your role does not include this page."))
 
     def back(self):
         return {"back_url": self.plan.get_absolute_url(),
                 "back_label": _("Back to plan %(ref)s") % {"ref": self.plan.reference}}
 
 
-class PlanUpdateView(PlanObjectMixin, CoordinatorFormView):
+class PlanUpdateView(PlanFormView):
     form_class = PlanForm
 
     def get_form_kwargs(self):
@@ -107,11 +88,11 @@ class PlanUpdateView(PlanObjectMixin, CoordinatorFormView):
             owner=data["owner"], status=data["status"],
         )
 
-    def success_message(self, plan):
+    def get_success_message(self, plan):
         return _("Plan %(ref)s saved.") % {"ref": plan.reference}
 
 
-class RecommendationCreateView(PlanObjectMixin, CoordinatorFormView):
+class RecommendationCreateView(PlanFormView):
     form_class = RecommendationForm
 
     def get_context_data(self, **kwargs):
@@ -125,18 +106,15 @@ class RecommendationCreateView(PlanObjectMixin, CoordinatorFormView):
             themes=form.cleaned_data["themes"],
         )
 
-    def success_message(self, rec):
+    def get_success_message(self, rec):
         return _("Recommendation %(n)s added.") % {"n": rec.number}
 
-    def success_url_for(self, rec):
-        return self.plan.get_absolute_url()
 
-
-class ActionCreateView(PlanObjectMixin, CoordinatorFormView):
+class ActionCreateView(PlanFormView):
     form_class = ActionForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "plan": self.plan, "today": timezone.localdate()}
+        return {**super().get_form_kwargs(), "plan": self.plan, "today": self.today}
 
     def get_initial(self):
         rec = self.request.GET.get("recommendation")
@@ -156,8 +134,8 @@ class ActionCreateView(PlanObjectMixin, CoordinatorFormView):
             description=d["description"],
             success_measure=d["success_measure"], lead_agency=d["lead_agency"],
             lead_officer=d["lead_officer"], target_date=d["target_date"],
-            today=timezone.localdate(), recommendation=d["recommendation"], themes=d["themes"],
+            today=self.today, recommendation=d["recommendation"], themes=d["themes"],
         )
 
-    def success_message(self, action):
+    def get_success_message(self, action):
         return _("Action %(ref)s added.") % {"ref": action.reference}

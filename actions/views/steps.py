@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from actions import rules, selectors, services
 from actions.forms import (
@@ -28,13 +28,9 @@ from actions.forms import (
 )
 from actions.models import Action, ActionStatus, TargetDateChange
 from actions.uploads import SizeLimitUploadHandler
-from actions.views.common import (
-    ACTION_RELATED,
-    action_permissions,
-    apply_errors,
-    merge_newer_values,
-)
+from actions.views.common import ACTION_RELATED, action_permissions, merge_newer_values
 from scsp.audit import record_access
+from scsp.generic import ObjectServiceFormView
 from scsp.permissions import get_object_for_user
 
 # --- one action ------------------------------------------------------------------------------
@@ -56,16 +52,33 @@ class ActionDetailView(TemplateView):
         return ctx
 
 
-class ActionStepView(FormView):
+class _NotNow(Exception):
+    """The action's state does not allow the step now (raised by ``check_allowed``)."""
+
+
+class _Conflict(Exception):
+    """Carries a service's ``EditConflict`` past ``ServiceFormView.form_valid``, which would
+    otherwise treat it as any other ``ValidationError``."""
+
+    def __init__(self, conflict):
+        super().__init__(conflict.message)
+        self.conflict = conflict
+
+
+class ActionStepView(ObjectServiceFormView):
     """One step on one action through one service (progress, impact, dates, decisions).
 
-    ``edit = True`` fetches the action with ``edit=True`` (403 when read-only); ``allowed``
-    narrows it by role; ``possible`` says whether the action's state allows the step now
-    (otherwise the person is sent back to the action page with the reason)."""
+    The action is fetched with ``edit=True`` (403 when read-only); ``allowed`` narrows it by
+    role; ``possible`` says whether the action's state allows the step now (otherwise the
+    person is sent back to the action page with the reason). Subclasses define
+    ``step(form, data)``, which calls one service; success goes back to the action."""
 
     template_name = "actions/form.html"
-    success_text = ""
     not_possible_text = ""
+
+    @property
+    def action(self):
+        return self.object
 
     def allowed(self, user, action) -> bool:
         return rules.may_update(user, action)
@@ -73,47 +86,50 @@ class ActionStepView(FormView):
     def possible(self, action) -> bool:
         return True
 
-    def get_action(self):
-        return get_object_for_user(
-            Action.objects.select_related(*ACTION_RELATED).prefetch_related("themes"),
-            self.request.user, edit=True, pk=self.kwargs["pk"])
+    def get_queryset(self):
+        return Action.objects.select_related(*ACTION_RELATED).prefetch_related("themes")
+
+    def check_allowed(self, action):
+        if not self.allowed(self.request.user, action):
+            raise PermissionDenied(_("Your role does not include this step."))
+        if not self.possible(action):
+            raise _NotNow
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
+        try:
             return super().dispatch(request, *args, **kwargs)
-        self.action = self.get_action()
-        if not self.allowed(request.user, self.action):
-            raise PermissionDenied(_("Your role does not include this step."))
-        if not self.possible(self.action):
+        except _NotNow:
             messages.info(request, self.not_possible_text)
             return redirect(self.action)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "action": self.action}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            action=self.action, title=self.get_title(), today=timezone.localdate(),
+            action=self.action, title=self.get_title(), today=self.today,
             back_url=self.action.get_absolute_url(),
             back_label=_("Back to action %(ref)s") % {"ref": self.action.reference}, **kwargs)
 
+    def perform(self, form):
+        try:
+            self.step(form, form.cleaned_data)
+        except services.EditConflict as conflict:
+            # EditConflict is a ValidationError, which ServiceFormView would only put on the
+            # form: hand it to form_valid as something else, to show what changed meanwhile.
+            raise _Conflict(conflict) from None
+
     def form_valid(self, form):
         try:
-            self.perform(form, form.cleaned_data)
-        except services.EditConflict as conflict:
-            return self.conflict(form, conflict)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_text)
-        return redirect(self.action)
+            return super().form_valid(form)
+        except _Conflict as refused:
+            return self.conflict(form, refused.conflict)
 
     def conflict(self, form, conflict):
         """Refuse the save: show what changed meanwhile and let the person resubmit against
         the current version, keeping what they typed. Answered as a form error (200), like
         any other refusal on a form: browsers report a 409 page as a failed resource load."""
-        self.action = conflict.action
+        self.object = conflict.action
         merge_newer_values(form, conflict.changes)
         form.add_error(None, conflict.message)
         ctx = self.get_context_data(form=form, conflict=conflict.changes)
@@ -146,7 +162,7 @@ class EvidenceUploadMixin:
 
 class ActionProgressView(EvidenceUploadMixin, ActionStepView):
     form_class = ProgressForm
-    success_text = gettext_lazy("Your update has been added.")
+    success_message = gettext_lazy("Your update has been added.")
     not_possible_text = gettext_lazy("This action is finished, so it takes no more progress updates.")
 
     def possible(self, action):
@@ -155,21 +171,21 @@ class ActionProgressView(EvidenceUploadMixin, ActionStepView):
     def get_title(self):
         return _("Add a progress update to %(ref)s") % {"ref": self.action.reference}
 
-    def perform(self, form, d):
+    def step(self, form, d):
         services.action_record_progress(
             by=self.request.user, action=self.action, version=d["version"], note=d["note"],
             status=d["status"], at_risk=d["at_risk"], blocked=d["blocked"],
             completion_evidence=d["completion_evidence"], files=d["files"],
-            today=timezone.localdate(),
+            today=self.today,
         )
         if d["status"] == ActionStatus.AWAITING_SIGN_OFF:
-            self.success_text = _("Your update has been added and the action is marked "
+            self.success_message = _("Your update has been added and the action is marked "
                                   "complete. The co-ordinator will review the evidence.")
 
 
 class ActionImpactView(EvidenceUploadMixin, ActionStepView):
     form_class = ImpactForm
-    success_text = gettext_lazy("The evidence of impact has been saved.")
+    success_message = gettext_lazy("The evidence of impact has been saved.")
     not_possible_text = gettext_lazy("Impact can be evidenced once the action is complete.")
 
     def possible(self, action):
@@ -178,7 +194,7 @@ class ActionImpactView(EvidenceUploadMixin, ActionStepView):
     def get_title(self):
         return _("Evidence of impact for %(ref)s") % {"ref": self.action.reference}
 
-    def perform(self, form, d):
+    def step(self, form, d):
         services.action_record_impact(
             by=self.request.user, action=self.action, version=d["version"],
             impact_evidence=d["impact_evidence"], files=d["files"],
@@ -187,7 +203,7 @@ class ActionImpactView(EvidenceUploadMixin, ActionStepView):
 
 class ActionEditView(ActionStepView):
     form_class = ActionForm
-    success_text = gettext_lazy("The action has been saved.")
+    success_message = gettext_lazy("The action has been saved.")
     not_possible_text = gettext_lazy("This action is finished; its details can no longer change.")
 
     def allowed(self, user, action):
@@ -212,7 +228,7 @@ class ActionEditView(ActionStepView):
                 "lead_officer": a.lead_officer, "themes": list(a.themes.all()),
                 "version": a.version}
 
-    def perform(self, form, d):
+    def step(self, form, d):
         services.action_update(
             by=self.request.user, action=self.action, version=d["version"],
             title=d["title"], description=d["description"],
@@ -224,7 +240,7 @@ class ActionEditView(ActionStepView):
 
 class DateChangeRequestView(ActionStepView):
     form_class = DateChangeRequestForm
-    success_text = gettext_lazy("Your request has been sent to the co-ordinator.")
+    success_message = gettext_lazy("Your request has been sent to the co-ordinator.")
     not_possible_text = gettext_lazy("This action is finished, or a request for a new date is already "
                           "waiting for the co-ordinator.")
 
@@ -240,19 +256,19 @@ class DateChangeRequestView(ActionStepView):
     def get_title(self):
         return _("Ask for a new target date for %(ref)s") % {"ref": self.action.reference}
 
-    def perform(self, form, d):
+    def step(self, form, d):
         services.action_request_date_change(
             by=self.request.user, action=self.action, new_date=d["new_date"],
-            reason=d["reason"], today=timezone.localdate(),
+            reason=d["reason"], today=self.today,
         )
 
 
 class DateChangeDecideView(ActionStepView):
     form_class = DateChangeDecisionForm
-    success_text = gettext_lazy("Your decision has been recorded.")
+    success_message = gettext_lazy("Your decision has been recorded.")
     not_possible_text = gettext_lazy("That request has already been decided.")
 
-    def get_action(self):
+    def get_object(self):
         change = get_object_for_user(
             TargetDateChange.objects.select_related("requested_by"), self.request.user,
             pk=self.kwargs["pk"])
@@ -280,11 +296,11 @@ class DateChangeDecideView(ActionStepView):
         return super().get_context_data(change=self.change, slip_if_agreed=max(slip, 0),
                                         **kwargs)
 
-    def perform(self, form, d):
+    def step(self, form, d):
         services.action_decide_date_change(
             by=self.request.user, change=self.change,
             agree=d["decision"] == TargetDateChange.Decision.AGREED,
-            note=d["decision_note"], today=timezone.localdate(),
+            note=d["decision_note"], today=self.today,
         )
 
 
@@ -316,10 +332,10 @@ class ActionSignOffView(CompletedActionStepView):
             other_step=(reverse("actions:action_return", args=[self.action.pk]),
                         _("Not enough evidence? Return it for more")), **kwargs)
 
-    def perform(self, form, d):
+    def step(self, form, d):
         services.action_sign_off(by=self.request.user, action=self.action,
                                  version=d["version"], note=d["note"])
-        self.success_text = _("Action %(ref)s is signed off.") % {"ref": self.action.reference}
+        self.success_message = _("Action %(ref)s is signed off.") % {"ref": self.action.reference}
 
 
 class ActionReturnView(CompletedActionStepView):
@@ -333,16 +349,16 @@ class ActionReturnView(CompletedActionStepView):
             other_step=(reverse("actions:action_sign_off", args=[self.action.pk]),
                         _("The evidence is enough? Sign it off")), **kwargs)
 
-    def perform(self, form, d):
+    def step(self, form, d):
         services.action_return(by=self.request.user, action=self.action,
                                version=d["version"], reason=d["reason"])
-        self.success_text = _("Action %(ref)s has been returned for more evidence.") % {
+        self.success_message = _("Action %(ref)s has been returned for more evidence.") % {
             "ref": self.action.reference}
 
 
 class ActionCloseView(ActionStepView):
     form_class = CloseForm
-    success_text = gettext_lazy("The action is closed without completion.")
+    success_message = gettext_lazy("The action is closed without completion.")
     not_possible_text = gettext_lazy("This action is already finished.")
 
     def allowed(self, user, action):
@@ -354,6 +370,6 @@ class ActionCloseView(ActionStepView):
     def get_title(self):
         return _("Close %(ref)s without completion") % {"ref": self.action.reference}
 
-    def perform(self, form, d):
+    def step(self, form, d):
         services.action_close(by=self.request.user, action=self.action, version=d["version"],
                               reason=d["reason"])

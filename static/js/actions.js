@@ -11,23 +11,4 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     });
   });
-  // Offer only the lead agency's people as lead officer.
-  const agency = document.querySelector("[data-lead-agency]");
-  const officer = document.querySelector("[data-lead-officer]");
-  if (agency && officer) {
-    const filter = () => {
-      const chosen = agency.selectedOptions[0] ? agency.selectedOptions[0].text : "";
-      officer.querySelectorAll("optgroup").forEach((group) => {
-        const show = !agency.value || group.label === chosen;
-        group.hidden = !show;
-        group.disabled = !show;
-      });
-      const selected = officer.selectedOptions[0];
-      if (selected && selected.parentElement.tagName === "OPTGROUP" && selected.parentElement.disabled) {
-        officer.value = "";
-      }
-    };
-    agency.addEventListener("change", filter);
-    filter();
-  }
 });

@@ -19,26 +19,6 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
-
-  // Actions: narrow the lead officer list to the chosen lead agency.
-  const agency = document.querySelector("[data-agency-select]");
-  const officer = document.querySelector("[data-officer-select]");
-  if (agency && officer) {
-    const narrow = () => {
-      const chosen = agency.selectedOptions[0] ? agency.selectedOptions[0].text : "";
-      officer.querySelectorAll("optgroup").forEach((group) => {
-        const show = !agency.value || group.label === chosen;
-        group.hidden = !show;
-        group.disabled = !show;
-      });
-      const selected = officer.selectedOptions[0];
-      if (selected && selected.parentElement.tagName === "OPTGROUP" && selected.parentElement.disabled) {
-        officer.value = "";
-      }
-    };
-    agency.addEventListener("change", narrow);
-    narrow();
-  }
 });
 
 // LCSPR outcome: show only the questions for the chosen outcome (all show without script).

@@ -134,7 +134,7 @@ def test_pages_fetch_keys_first_and_keep_the_order(client, coordinator, data):
     """The list view sorts and slices keys, then fetches the rows (``KeysFirstPaginator`` +
     ``selectors.list_rows``): the same rows, in the same order, with the same RAG as the
     queryset, across pages."""
-    from actions.views.common import PAGE_SIZE
+    from scsp.generic import PAGE_SIZE
 
     for n in range(PAGE_SIZE + 3):  # 2 pages
         ActionFactory(plan=data["overdue"].plan, number=100 + n,

@@ -16,6 +16,7 @@ from actions.models import (
     ProgressUpdate,
     TargetDateChange,
     VersionConflict,
+    edit_lookup,
 )
 from tests.actions.factories import (
     ActionFactory,
@@ -85,6 +86,27 @@ def test_nobody_else_sees_anything(world):
         assert not Action.objects.visible_to(user).exists()
         assert not Action.objects.editable_by(user).exists()
         assert not Evidence.objects.visible_to(user).exists()
+
+
+def test_may_update_agrees_with_editable_by_for_people_without_scope(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    gone = UserFactory(agency=world["wmp_action"].lead_agency, is_active=False)
+    for user in (AnonymousUser(), gone):
+        assert edit_lookup(user) is None
+        for action in Action.objects.all():
+            assert not rules.may_update(user, action)
+
+
+@pytest.mark.parametrize("persona, lookup", [
+    ("coordinator", {}), ("chair", None), ("scrutineer", None),
+    ("wmp_lead", "agency"), ("wmp_officer", "agency"), ("health_officer", "agency"),
+])
+def test_one_lookup_defines_the_editable_actions(request, world, persona, lookup):
+    user = request.getfixturevalue(persona)
+    if lookup == "agency":
+        lookup = {"lead_agency_id": user.agency_id}
+    assert edit_lookup(user) == lookup
 
 
 def test_only_the_coordinator_edits_plans(world, coordinator, chair, wmp_lead):

@@ -162,6 +162,9 @@ def test_error_states_and_conflicts_are_accessible(journey, partnership, coordin
     page.get_by_label("Short title").fill("Brief response teams")
     page.locator("#id_description").fill("Brief every response team.")
     page.get_by_label("Lead agency").select_option(label="West Midlands Police")
+    # static/js/officer_select.js offers only the lead agency's people.
+    offered = page.locator("#id_lead_officer optgroup:not([disabled])")
+    assert offered.count() == 1 and offered.get_attribute("label") == "West Midlands Police"
     page.get_by_label("Lead officer").select_option(label="Olive Officer (WMP)")
     page.get_by_label("Target date").fill("2020-01-31")
     page.get_by_role("button", name="Add the action").click()

@@ -31,6 +31,7 @@ def test_return_notifies_the_owner_once(action, coordinator, wmp_officer,
     (message,) = mail.outbox
     assert message.to == [wmp_officer.email]
     assert "AP-2026-080-01 returned for more evidence" in message.subject
+    assert message.subject == "SCSP Reviews: AP-2026-080-01 returned for more evidence"
     assert "Refresh the fathers briefing" in message.body
     assert "Child 7" not in message.body and "Attach the register" not in message.body
     notice = Reminder.objects.get(kind=Reminder.Kind.EVENT)
@@ -47,6 +48,7 @@ def test_sign_off_notifies_the_owner(action, coordinator, wmp_officer,
         services.action_sign_off(by=coordinator, action=action, version=action.version)
     assert [m.to for m in mail.outbox] == [[wmp_officer.email]]
     assert "signed off" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == "SCSP Reviews: AP-2026-080-01 signed off"
 
 
 def test_completion_and_date_requests_go_to_the_coordinator(
@@ -63,12 +65,15 @@ def test_completion_and_date_requests_go_to_the_coordinator(
             reason="The audit tool is being revised.", today=today)
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     assert "new target date" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == (
+        "SCSP Reviews: AP-2026-081-01 needs a decision on a new target date")
     change = action.date_changes.get()
     with django_capture_on_commit_callbacks(execute=True):
         services.action_decide_date_change(by=coordinator, change=change, agree=True,
                                            today=today)
     assert mail.outbox[-1].to == [wmp_officer.email]
     assert "agreed" in mail.outbox[-1].subject
+    assert mail.outbox[-1].subject == "SCSP Reviews: AP-2026-081-01 new target date agreed"
 
 
 def test_a_rolled_back_change_sends_nothing(action, coordinator,

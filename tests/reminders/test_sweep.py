@@ -119,6 +119,23 @@ def test_weekly_summary_goes_to_coordinator_and_chair_on_the_first_working_day(
                 if d.kind == Reminder.Kind.WEEKLY_SUMMARY]
 
 
+def test_subjects_say_how_many_in_plain_english(plan, wmp_officer, coordinator, settings):
+    settings.ESCALATE_TO_PARTNERSHIP_AFTER_WORKING_DAYS = 20
+
+    def subjects():
+        drafts = build_digests(today=MONDAY, cal=CAL)
+        (daily,) = [d.subject for d in drafts if d.recipient == wmp_officer]
+        weekly = {d.subject for d in drafts if d.kind == Reminder.Kind.WEEKLY_SUMMARY}
+        return daily, weekly
+
+    act(plan, wmp_officer, CAL.add_working_days(MONDAY, -20))
+    assert subjects() == ("SCSP Reviews: 1 item needs your attention (Mon 16 Nov)", {
+        "SCSP Reviews: weekly escalation, 1 action seriously overdue (week of 16 Nov)"})
+    act(plan, wmp_officer, CAL.add_working_days(MONDAY, -25))
+    assert subjects() == ("SCSP Reviews: 2 items need your attention (Mon 16 Nov)", {
+        "SCSP Reviews: weekly escalation, 2 actions seriously overdue (week of 16 Nov)"})
+
+
 def test_weekly_summary_moves_to_tuesday_after_a_bank_holiday_monday():
     assert not is_weekly_summary_day(D(2026, 8, 31), CAL)  # summer bank holiday
     assert is_weekly_summary_day(D(2026, 9, 1), CAL)

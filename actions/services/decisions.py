@@ -1,0 +1,84 @@
+"""The co-ordinator's decisions on an action: sign off, return for more evidence, close
+without completion. Each is a timeline entry (``ProgressUpdate`` of kind decision)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from actions import rules, signals
+from actions.models import FINISHED_STATUSES, ActionStatus, ProgressUpdate
+from actions.services._common import _check_version, _now, _require, _save_action, _text
+
+#: The event each decision sends (``actions.signals``).
+DECISION_EVENTS = {ActionStatus.SIGNED_OFF: "signed_off", ActionStatus.RETURNED: "returned",
+                   ActionStatus.CLOSED_NOT_COMPLETED: "closed"}
+
+
+def _decision(*, by, action, seen, new_status, note, now, **fields) -> ProgressUpdate:
+    old_status = action.status
+    action.status = new_status
+    for name, value in fields.items():
+        setattr(action, name, value)
+    _save_action(action, by=by, seen_version=seen)
+    update = ProgressUpdate.objects.create(
+        action=action, author=by, created_at=now, note=note, kind=ProgressUpdate.Kind.DECISION,
+        status_from=old_status, status_to=new_status,
+    )
+    signals.send(DECISION_EVENTS[new_status], action=action, by=by, update=update)
+    return update
+
+
+@transaction.atomic
+def action_sign_off(*, by, action, version=None, note="", now=None) -> ProgressUpdate:
+    """Sign off a completed action on its evidence. Co-ordinator only, never their own
+    action; the action must be awaiting sign-off. Returns the timeline entry; raises
+    ``EditConflict`` if the action (its evidence, say) changed since ``version``."""
+    _require(rules.can_sign_off(by, action), _(
+        "Only the co-ordinator signs actions off, and nobody signs off an action they lead."))
+    if action.status != ActionStatus.AWAITING_SIGN_OFF:
+        raise ValidationError(_("Only an action marked complete can be signed off."))
+    seen = _check_version(action, version)
+    if not action.completion_evidence:
+        raise ValidationError(_("There is no evidence of completion to sign off."))
+    now = _now(now)
+    return _decision(by=by, action=action, seen=seen, new_status=ActionStatus.SIGNED_OFF,
+                     note=_text(note) or _("Signed off on the evidence of completion."),
+                     now=now, signed_off_by=by, signed_off_at=now)
+
+
+@transaction.atomic
+def action_return(*, by, action, reason, version=None, now=None) -> ProgressUpdate:
+    """Return a completed action to its owner for more evidence, saying what is missing.
+    Co-ordinator only, never their own action. Returns the timeline entry."""
+    _require(rules.can_sign_off(by, action), _(
+        "Only the co-ordinator returns actions, and nobody decides on an action they lead."))
+    if action.status != ActionStatus.AWAITING_SIGN_OFF:
+        raise ValidationError(_("Only an action marked complete can be returned."))
+    seen = _check_version(action, version)
+    reason = _text(reason)
+    if not reason:
+        raise ValidationError({"note": _("Say what more evidence is needed.")})
+    return _decision(by=by, action=action, seen=seen, new_status=ActionStatus.RETURNED,
+                     note=reason, now=_now(now), completed_on=None)
+
+
+@transaction.atomic
+def action_close(*, by, action, reason, version=None, now=None) -> ProgressUpdate:
+    """Close an action without completing it, with the reason (co-ordinator only, never
+    their own). Returns the timeline entry."""
+    _require(rules.can_close(by, action), _(
+        "Only the co-ordinator closes actions, and nobody decides on an action they lead."))
+    if action.status in FINISHED_STATUSES:
+        raise ValidationError(_("This action is already finished."))
+    seen = _check_version(action, version)
+    reason = _text(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Say why the action is closed without completion.")})
+    return _decision(by=by, action=action, seen=seen,
+                     new_status=ActionStatus.CLOSED_NOT_COMPLETED,
+                     note=_("Closed without completion: %(reason)s") % {"reason": reason},
+                     now=_now(now), closed_reason=reason, at_risk=False, blocked=False)
+
+
