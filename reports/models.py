@@ -103,9 +103,6 @@ class ReportExportQuerySet(models.QuerySet):
     def editable_by(self, user):
         return self.visible_to(user)
 
-    def in_flight(self):
-        return self.filter(status__in=[ReportExport.Status.QUEUED, ReportExport.Status.RUNNING])
-
 
 class ReportExport(models.Model):
     """A quarterly report being made, or made, as a PDF or an Excel workbook by a background

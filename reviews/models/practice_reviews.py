@@ -221,10 +221,6 @@ class ReviewStage(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_done(self) -> bool:
-        return self.actual_date is not None
-
     def state(self, today: dt.date) -> str:
         """"done", "not_needed", "overdue" (planned date passed) or "planned"."""
         if self.actual_date:
