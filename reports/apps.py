@@ -8,20 +8,26 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports.dashboards import home_panel
-        from reports.models import may_export_reports, may_read_reports
         from scsp.dashboard import register as register_panel
         from scsp.navigation import Entry, register
+        from scsp.permissions import Ability, may
+
+        def reads_reports(user):
+            return may(user, Ability.READ_REPORTS)
+
+        def exports_reports(user):
+            return may(user, Ability.EXPORT_REPORTS)
 
         register_panel(home_panel)
         group = _("Reports")
         register(Entry(_("Quarterly progress report"), "reports:index",
                        _("The chair's report to the partnership board: reviews, timeliness, "
                          "action plans and agencies, as they stood at the quarter's end."),
-                       may_read_reports, order=40, group=group))
+                       reads_reports, order=40, group=group))
         register(Entry(_("Annual figures"), "reports:annual_index",
                        _("The annual report's SLPR figures and the children in notifications "
                          "and referrals, by ethnicity, sex, age and disability."),
-                       may_read_reports, order=41, group=group))
+                       reads_reports, order=41, group=group))
         register(Entry(_("Your report downloads"), "reports:export_list",
                        _("PDF and Excel reports you have made, ready to download again."),
-                       may_export_reports, order=42, group=group))
+                       exports_reports, order=42, group=group))

@@ -28,7 +28,6 @@ from actions.models import (
 )
 from actions.selectors import decisions_for
 from reports import selectors
-from reports.models import may_export_reports, may_read_reports
 from reports.quarters import FinancialYear, Quarter
 from reviews import clocks
 from reviews.models import (
@@ -41,7 +40,7 @@ from reviews.models import (
     Route,
     StageKey,
 )
-from scsp.permissions import scoped
+from scsp.permissions import Ability, may, scoped
 from scsp.workdays import WorkingCalendar, calendar
 
 LIST_LENGTH = 6
@@ -155,7 +154,7 @@ def board_panel(user, *, today: dt.date, now: dt.datetime, cal: WorkingCalendar)
         "previous": quarter.previous(),
         "year": FinancialYear.containing(today),
         "last_year": FinancialYear.containing(today).previous(),
-        "may_export": may_export_reports(user),
+        "may_export": may(user, Ability.EXPORT_REPORTS),
         "report_url": reverse("reports:quarterly", kwargs=quarter.url_kwargs()),
     }
 
@@ -170,7 +169,7 @@ def home_panel(request):
     if user.is_coordinator:
         return "reports/dashboards/coordinator.html", coordinator_panel(
             user, today=today, cal=calendar())
-    if may_read_reports(user):  # the chair and the scrutineer
+    if may(user, Ability.READ_REPORTS):  # the chair and the scrutineer
         return "reports/dashboards/board.html", board_panel(
             user, today=today, now=timezone.now(), cal=calendar())
     if user.is_agency_lead:

@@ -19,38 +19,27 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reports.quarters import FIRST_YEAR, LAST_YEAR, Quarter
+from scsp.permissions import Ability, may
 
 #: An export still queued or running after this long is taken to have been lost (its worker
 #: died or the broker was down) and may be started again. Longer than the task time limit.
 STALE_AFTER = dt.timedelta(minutes=15)
 
 
-def may_read_reports(user) -> bool:
-    """The partnership reports are for the business unit, the chair and the scrutineer. They
-    cover every agency, so agency staff may not read them (they see their own agency's
-    figures on their home page)."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active
-                and user.sees_everything)
-
-
-def may_export_reports(user) -> bool:
-    """Downloads (PDF, Excel, CSV) are for the chair, who takes them to the board, and the
-    co-ordinator, who prepares them. The scrutineer reads the reports in the browser."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active
-                and (user.is_chair or user.is_coordinator))
-
-
-def may_write_commentary(user) -> bool:
-    """Only the chair writes the chair's commentary."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_chair)
+# Who reads, downloads and comments is the role table's (``scsp.permissions``):
+# ``Ability.READ_REPORTS`` (the business unit, the chair and the scrutineer: the reports cover
+# every agency, so agency staff see their own agency's figures on their home page instead),
+# ``Ability.EXPORT_REPORTS`` (the chair, who takes them to the board, and the co-ordinator, who
+# prepares them; the scrutineer reads them in the browser) and ``Ability.WRITE_COMMENTARY``
+# (the chair).
 
 
 class QuarterCommentaryQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self if may_read_reports(user) else self.none()
+        return self if may(user, Ability.READ_REPORTS) else self.none()
 
     def editable_by(self, user):
-        return self if may_write_commentary(user) else self.none()
+        return self if may(user, Ability.WRITE_COMMENTARY) else self.none()
 
 
 class QuarterCommentary(models.Model):
@@ -107,15 +96,12 @@ class ReportExportQuerySet(models.QuerySet):
     downloads their own copy, so the access log says who took which report away."""
 
     def visible_to(self, user):
-        if not may_export_reports(user):
+        if not may(user, Ability.EXPORT_REPORTS):
             return self.none()
         return self.filter(requested_by=user)
 
     def editable_by(self, user):
         return self.visible_to(user)
-
-    def in_flight(self):
-        return self.filter(status__in=[ReportExport.Status.QUEUED, ReportExport.Status.RUNNING])
 
 
 class ReportExport(models.Model):

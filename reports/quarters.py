@@ -64,10 +64,6 @@ class _Period:
     def has_started(self, today: dt.date) -> bool:
         return self.start <= today
 
-    def as_at_day(self, today: dt.date) -> dt.date:
-        """The day the figures describe: the last day, or ``today`` while the period runs."""
-        return min(self.end, today)
-
 
 @dataclass(frozen=True, order=True)
 class Quarter(_Period):
@@ -132,9 +128,6 @@ class Quarter(_Period):
         if self.number == 4:
             return Quarter(self.year + 1, 1)
         return Quarter(self.year, self.number + 1)
-
-    def same_quarter_last_year(self) -> Quarter:
-        return Quarter(self.year - 1, self.number)
 
     # --- names ------------------------------------------------------------------------------
 

@@ -19,14 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.models import (
-    QuarterCommentary,
-    ReportExport,
-    may_export_reports,
-    may_write_commentary,
-)
+from reports.models import QuarterCommentary, ReportExport
 from reports.quarters import Quarter
 from scsp.emails import enqueue_on_commit
+from scsp.permissions import Ability, may, require
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +37,7 @@ def commentary_save(*, by, quarter: Quarter, text: str, now: dt.datetime | None 
 
     Raises ``PermissionDenied`` unless ``by`` is the chair, and ``ValidationError`` (on
     ``text``) when it is empty or too long."""
-    if not may_write_commentary(by):
-        raise PermissionDenied(_("Only the chair writes the chair's commentary."))
+    require(by, Ability.WRITE_COMMENTARY, _("Only the chair writes the chair's commentary."))
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the commentary, or leave the page without "
@@ -77,8 +72,7 @@ def export_request(*, by, quarter: Quarter, format: str, today: dt.date) -> Repo
 
     Raises ``PermissionDenied`` unless ``by`` may export reports, and ``ValidationError`` for
     an unknown format or a quarter that has not started."""
-    if not may_export_reports(by):
-        raise PermissionDenied(_("Only the chair and the co-ordinator download reports."))
+    require(by, Ability.EXPORT_REPORTS, _("Only the chair and the co-ordinator download reports."))
     if format not in ReportExport.Format.values:
         raise ValidationError(_("Choose PDF or Excel."))
     if not quarter.has_started(today):
@@ -99,7 +93,7 @@ def export_retry(*, by, export: ReportExport, now: dt.datetime | None = None) ->
     Raises ``PermissionDenied`` unless it is ``by``'s own export and they may still export,
     and ``ValidationError`` when it is running normally or done."""
     now = now or timezone.now()
-    if not may_export_reports(by) or export.requested_by_id != by.pk:
+    if not may(by, Ability.EXPORT_REPORTS) or export.requested_by_id != by.pk:
         raise PermissionDenied(_("You can only try your own downloads again."))
     export = ReportExport.objects.select_for_update().get(pk=export.pk)
     if not export.may_retry(now):
@@ -161,7 +155,7 @@ def export_generate(*, export_id: int, today: dt.date | None = None,
         return None
     try:
         user = export.requested_by
-        if not may_export_reports(user):
+        if not may(user, Ability.EXPORT_REPORTS):
             raise PermissionDenied(_("%(name)s may no longer download reports.")
                                    % {"name": user.full_name})
         quarter = export.period

@@ -1,10 +1,11 @@
 """Pages of the reports app. Thin: check the role, read the clock, call a selector or one
 service, show the result.
 
-Who may do what (``reports.models``): the business unit, the chair and the scrutineer read the
-partnership reports; the chair and the co-ordinator download them; only the chair writes the
-commentary. Agency staff get 403: the reports cover every agency (their own agency's figures
-are on their home page)."""
+Who may do what (the role table, ``scsp.permissions``): the business unit, the chair and the
+scrutineer read the partnership reports (``READ_REPORTS``); the chair and the co-ordinator
+download them (``EXPORT_REPORTS``); only the chair writes the commentary
+(``WRITE_COMMENTARY``). Agency staff get 403: the reports cover every agency (their own
+agency's figures are on their home page)."""
 
 from __future__ import annotations
 
@@ -18,20 +19,15 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from reports import annual, exports, selectors, services
 from reports.forms import CommentaryForm, QuarterPickerForm, YearPickerForm
-from reports.models import (
-    QuarterCommentary,
-    ReportExport,
-    may_export_reports,
-    may_read_reports,
-    may_write_commentary,
-)
+from reports.models import QuarterCommentary, ReportExport
 from reports.quarters import FinancialYear, Quarter
 from scsp.audit import record_access
-from scsp.permissions import RoleRequiredMixin, get_object_for_user
+from scsp.generic import ServiceFormView
+from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may
 from scsp.workdays import calendar
 
 
@@ -57,13 +53,11 @@ def _year(kwargs, today) -> FinancialYear:
 
 
 class ReaderMixin(RoleRequiredMixin):
-    def allowed(self, user) -> bool:
-        return may_read_reports(user)
+    ability = Ability.READ_REPORTS
 
 
 class ExporterMixin(RoleRequiredMixin):
-    def allowed(self, user) -> bool:
-        return may_export_reports(user)
+    ability = Ability.EXPORT_REPORTS
 
 
 # --- Quarterly report ----------------------------------------------------------------------------
@@ -104,7 +98,8 @@ class QuarterlyReportView(ReaderMixin, TemplateView):
             report=report, title=_("Quarterly progress report: %(q)s") % {"q": quarter.label},
             plans=plans, plans_cut=len(plans) < len(report.plans),
             picker=QuarterPickerForm(initial={"quarter": quarter.slug}, today=today),
-            may_export=may_export_reports(user), may_comment=may_write_commentary(user),
+            may_export=may(user, Ability.EXPORT_REPORTS),
+            may_comment=may(user, Ability.WRITE_COMMENTARY),
             next_quarter=quarter.next() if quarter.next().has_started(today) else None,
             exports=(ReportExport.objects.visible_to(user)
                      .filter(year=quarter.year, quarter=quarter.number)[:6]),
@@ -113,17 +108,15 @@ class QuarterlyReportView(ReaderMixin, TemplateView):
         return ctx
 
 
-class CommentaryView(RoleRequiredMixin, FormView):
+class CommentaryView(RoleRequiredMixin, ServiceFormView):
     """The chair writes or changes the commentary on a quarter."""
 
     template_name = "reports/commentary_form.html"
     form_class = CommentaryForm
-
-    def allowed(self, user) -> bool:
-        return may_write_commentary(user)
+    ability = Ability.WRITE_COMMENTARY
 
     def dispatch(self, request, *args, **kwargs):
-        self.quarter = _quarter(kwargs, timezone.localdate())
+        self.quarter = _quarter(kwargs, self.today)
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
@@ -136,25 +129,15 @@ class CommentaryView(RoleRequiredMixin, FormView):
         ctx["quarter"] = self.quarter
         return ctx
 
-    def form_valid(self, form):
-        try:
-            services.commentary_save(by=self.request.user, quarter=self.quarter,
-                                     text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Your commentary is saved with %(q)s.")
-                         % {"q": self.quarter.label})
-        return redirect(reverse("reports:quarterly", kwargs=self.quarter.url_kwargs())
-                        + "#commentary")
+    def perform(self, form):
+        return services.commentary_save(by=self.request.user, quarter=self.quarter,
+                                        text=form.cleaned_data["text"])
 
+    def get_success_message(self, result) -> str:
+        return _("Your commentary is saved with %(q)s.") % {"q": self.quarter.label}
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+    def get_success_url(self, result=None):
+        return reverse("reports:quarterly", kwargs=self.quarter.url_kwargs()) + "#commentary"
 
 
 class QuarterlyCsvView(ExporterMixin, View):
@@ -240,7 +223,8 @@ class ExportDownloadView(ExportMixin, View):
 
     def get(self, request, pk):
         export = self.get_export()
-        if not may_export_reports(request.user):  # visible_to checks it too; say it here
+        # visible_to checks it too; say it here
+        if not may(request.user, Ability.EXPORT_REPORTS):
             raise PermissionDenied(_("Only the chair and the co-ordinator download reports."))
         if export.status != ReportExport.Status.DONE or not export.file:
             messages.info(request, _("That download is not ready yet."))
@@ -311,7 +295,7 @@ class AnnualView(ReaderMixin, TemplateView):
         figures, breakdowns = _annual(user, year, today)
         ctx.update(
             year=year, figures=figures, breakdowns=breakdowns,
-            legend=annual.SUPPRESSION_LEGEND, may_export=may_export_reports(user),
+            legend=annual.SUPPRESSION_LEGEND, may_export=may(user, Ability.EXPORT_REPORTS),
             picker=YearPickerForm(initial={"year": year.label}, today=today),
             tables=[(t.slug, t.title) for t in exports.annual_tables(figures, breakdowns)],
         )

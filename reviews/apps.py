@@ -9,15 +9,16 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         from reviews import checks  # noqa: F401 - registers the settings check
         from scsp.navigation import Entry, register
+        from scsp.permissions import Ability, may
 
         def signed_in(user):
             return user.is_authenticated
 
-        def coordinator(user):
-            return user.is_coordinator
+        def logs_notifications(user):
+            return may(user, Ability.LOG_NOTIFICATIONS)
 
         def refers(user):
-            return user.is_coordinator or user.is_agency_lead
+            return may(user, Ability.REFER_CASES)
 
         group = _("Reviews")
         register(Entry(_("Cases"), "reviews:case_list",
@@ -31,7 +32,7 @@ class ReviewsConfig(AppConfig):
         register(Entry(_("Log a notification"), "reviews:case_notify",
                        _("Record a serious incident notification and start its Rapid Review "
                          "clock."),
-                       coordinator, order=12, group=group))
+                       logs_notifications, order=12, group=group))
         register(Entry(_("Refer a case"), "reviews:case_refer",
                        _("Refer a case with possible learning to the SLPR subgroup."),
                        refers, order=13, group=group))

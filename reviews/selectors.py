@@ -1,6 +1,10 @@
 """What the review pages, exports and the minutes need: always starting from the records the
 person may see, with the related rows fetched in a fixed number of queries, never one per row.
-Clocks come from :mod:`reviews.clocks`, with the calendar and ``today`` passed in."""
+Clocks come from :mod:`reviews.clocks`, with the calendar and ``today`` passed in.
+
+The figures for a period (the annual report's SLPR section, the quarterly report) are the
+reports app's: :mod:`reports.selectors.reviews` and :mod:`reports.annual` count them from
+these records and clocks, as they stood at the period's end."""
 
 from __future__ import annotations
 
@@ -289,77 +293,6 @@ def recommendations_of(review):
     if review.action_plan_id is None:
         return []
     return list(review.action_plan.recommendations.prefetch_related("themes").order_by("number"))
-
-
-# --- Figures for a period (annual report, quarterly report) --------------------------------------
-
-
-def period_figures(*, start: dt.date, end: dt.date, cal: WorkingCalendar) -> dict:
-    """The SLPR figures for the period ``start``..``end`` (inclusive), as they stood at
-    ``end``: what the annual report's SLPR section counts (DOMAIN.md section 7). Partnership-
-    wide (for the chair's and board's reports); callers check the reader's role. A fixed number
-    of queries.
-
-    Returns a dict: ``notifications`` and ``notifications_on_time`` (submitted in the period),
-    ``referrals`` (received in the period) and ``referral_decisions`` (by decision, for those
-    referrals), ``rapid_reviews`` (panel met in the period) and ``rapid_reviews_on_time`` (sent to
-    the Panel within 15 working days), ``lcsprs_initiated``, ``lcsprs_ratified``,
-    ``lcsprs_awaiting_publication`` (ratified by ``end``, not published by then),
-    ``tabletop_reviews`` and ``spotlight_reviews`` (decided in the period),
-    ``tabletop_completed``, ``spotlight_completed`` and ``learning_briefings`` (decided in the
-    period)."""
-    from reviews.models import ReferralDecision, ReviewKind, Route
-
-    period = (start, end)
-    notifications = list(Case.objects.filter(route=Route.NOTIFICATION,
-                                             notification_submitted_on__range=period))
-    referrals = Case.objects.filter(route=Route.REFERRAL, referral_received_on__range=period)
-    decisions = {d: 0 for d in ReferralDecision.values}
-    for decision in SpotlightReferral.objects.filter(case__in=referrals, decided_on__lte=end):
-        decisions[decision.decision] += 1
-    rapid_reviews = list(RapidReview.objects.select_related("case")
-                         .filter(meeting_date__range=period))
-    reviews = list(PracticeReview.objects.prefetch_related("stages"))
-
-    def within(day):
-        return day is not None and start <= day <= end
-
-    def by_end(day):
-        return day is not None and day <= end
-
-    def completed(review):
-        return review.completed_on
-
-    lcsprs = [r for r in reviews if r.kind == ReviewKind.LCSPR]
-    return {
-        "notifications": len(notifications),
-        "notifications_on_time": sum(
-            1 for c in notifications
-            if not clocks.notification_is_late(c.became_aware_on, c.notification_submitted_on,
-                                               cal)),
-        "referrals": referrals.count(),
-        "referral_decisions": decisions,
-        "rapid_reviews": len(rapid_reviews),
-        "rapid_reviews_on_time": sum(
-            1 for rr in rapid_reviews
-            if by_end(rr.sent_to_panel_on)
-            and clocks.rapid_review_clock(rr.case, rr, cal).status(end)
-            == clocks.ClockStatus.MET),
-        "lcsprs_initiated": sum(1 for r in lcsprs if within(r.decision_date)),
-        "lcsprs_ratified": sum(1 for r in lcsprs if within(r.ratified_on)),
-        "lcsprs_awaiting_publication": sum(
-            1 for r in lcsprs if by_end(r.ratified_on) and not by_end(r.published_on)),
-        "tabletop_reviews": sum(1 for r in reviews if r.kind == ReviewKind.TABLETOP
-                                and within(r.decision_date)),
-        "tabletop_completed": sum(1 for r in reviews if r.kind == ReviewKind.TABLETOP
-                                  and within(completed(r))),
-        "spotlight_reviews": sum(1 for r in reviews if r.kind == ReviewKind.SPOTLIGHT
-                                 and within(r.decision_date)),
-        "spotlight_completed": sum(1 for r in reviews if r.kind == ReviewKind.SPOTLIGHT
-                                   and within(completed(r))),
-        "learning_briefings": sum(1 for r in reviews if r.kind == ReviewKind.LEARNING_BRIEFING
-                                  and within(r.decision_date)),
-    }
 
 
 def review_timeline(review, *, user) -> list[Event]:

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Q
 from django.http import HttpResponse
@@ -15,13 +14,14 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
+from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 
 from scsp.dashboard import panels_for
 from scsp.forms import AccessLogFilterForm, SignInForm, ThemeForm
+from scsp.generic import ScopedListView
 from scsp.models import AccessEvent, Agency, Reminder, Theme, User
 from scsp.navigation import entries_for
-from scsp.permissions import RoleRequiredMixin, get_object_for_user, scoped
+from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may, scoped
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +98,12 @@ def accessibility_statement(request):
     return render(request, "scsp/accessibility.html")
 
 
-class AgencyListView(ListView):
+class AgencyListView(ScopedListView):
+    """Every agency in the partnership on one page (a few dozen)."""
+
     template_name = "scsp/agency_list.html"
     context_object_name = "agencies"
+    paginate_by = None
 
     def get_queryset(self):
         return scoped(Agency, self.request.user).order_by("-active", "kind", "name")
@@ -122,16 +125,19 @@ class AgencyDetailView(DetailView):
         return ctx
 
 
-class ThemeListView(ListView):
+class ThemeListView(ScopedListView):
+    """Every learning theme on one page (a few dozen)."""
+
     template_name = "scsp/theme_list.html"
     context_object_name = "themes"
+    paginate_by = None
 
     def get_queryset(self):
         return scoped(Theme, self.request.user).order_by("-active", "name")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["can_edit"] = self.request.user.is_coordinator
+        ctx["can_edit"] = may(self.request.user, Ability.MANAGE_DIRECTORY)
         return ctx
 
 
@@ -140,9 +146,7 @@ class ThemeCreateView(RoleRequiredMixin, CreateView):
     form_class = ThemeForm
     template_name = "scsp/theme_form.html"
     success_url = reverse_lazy("scsp:theme_list")
-
-    def allowed(self, user):
-        return user.is_coordinator
+    ability = Ability.MANAGE_DIRECTORY
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -165,19 +169,18 @@ class ThemeUpdateView(UpdateView):
 
 
 class AuditReaderMixin(RoleRequiredMixin):
-    def allowed(self, user):
-        return user.reads_audit_log
+    ability = Ability.READ_AUDIT_TRAIL
 
 
-class AccessLogView(AuditReaderMixin, TemplateView):
+class AccessLogView(AuditReaderMixin, ScopedListView):
     """The access log, newest first, filtered and paginated."""
 
     template_name = "scsp/access_log.html"
+    context_object_name = "events"
     paginate_by = 50
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        form = AccessLogFilterForm(self.request.GET or None)
+    def get_queryset(self):
+        self.form = form = AccessLogFilterForm(self.request.GET or None)
         events = scoped(AccessEvent, self.request.user).select_related("user", "user__agency")
         if form.is_valid():
             data = form.cleaned_data
@@ -194,11 +197,10 @@ class AccessLogView(AuditReaderMixin, TemplateView):
                 events = events.filter(at__date__gte=data["since"])
             if data["until"]:
                 events = events.filter(at__date__lte=data["until"])
-        page = Paginator(events, self.paginate_by).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx.update(form=form, page_obj=page, events=page.object_list, query=query.urlencode())
-        return ctx
+        return events
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, **kwargs)
 
 
 def history_models():
@@ -211,7 +213,7 @@ def history_models():
     return dict(sorted(found.items(), key=lambda kv: str(kv[1]._meta.verbose_name)))
 
 
-class ChangeHistoryView(AuditReaderMixin, TemplateView):
+class ChangeHistoryView(AuditReaderMixin, ScopedListView):
     """Before-and-after history of one kind of record, newest first.
 
     The previous version of every row on the page is fetched in one query per page, not one
@@ -220,19 +222,21 @@ class ChangeHistoryView(AuditReaderMixin, TemplateView):
     template_name = "scsp/change_history.html"
     paginate_by = 50
 
+    def get_queryset(self):
+        self.models = history_models()
+        label = self.request.GET.get("record")
+        if label not in self.models:
+            label = next(iter(self.models))
+        self.label, self.model = label, self.models[label]
+        self.history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        return self.history.all().select_related("history_user").order_by("-history_date",
+                                                                           "-history_id")
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        models = history_models()
-        label = self.request.GET.get("record")
-        if label not in models:
-            label = next(iter(models))
-        model = models[label]
-        history = getattr(model, model._meta.simple_history_manager_attribute)
-        records = history.all().select_related("history_user").order_by("-history_date",
-                                                                          "-history_id")
-        page = Paginator(records, self.paginate_by).get_page(self.request.GET.get("page"))
-        rows = list(page.object_list)
-        pk_name = model._meta.pk.attname
+        history = self.history
+        rows = list(ctx["page_obj"].object_list)
+        pk_name = self.model._meta.pk.attname
         object_ids = {getattr(r, pk_name) for r in rows}
         older = {}
         if rows:
@@ -254,9 +258,9 @@ class ChangeHistoryView(AuditReaderMixin, TemplateView):
                 changes = [(c.field, c.old, c.new) for c in delta.changes]
             entries.append({"record": rec, "changes": changes})
         ctx.update(
-            models=[(lbl, str(m._meta.verbose_name).capitalize()) for lbl, m in models.items()],
-            selected=label,
-            page_obj=page,
+            models=[(lbl, str(m._meta.verbose_name).capitalize())
+                    for lbl, m in self.models.items()],
+            selected=self.label,
             entries=entries,
         )
         return ctx
@@ -274,33 +278,34 @@ def server_error(request):
     return render(request, "500.html", status=500)
 
 
-class ReminderListView(TemplateView):
+class ReminderListView(ScopedListView):
     """The reminders sent to me; for the co-ordinator and scrutineer, the whole log."""
 
     template_name = "scsp/reminder_list.html"
+    context_object_name = "reminders"
     paginate_by = 50
+
+    def get_queryset(self):
+        user = self.request.user
+        self.whole_log = may(user, Ability.READ_ALL_REMINDERS)
+        self.scope = self.request.GET.get("scope", "all" if self.whole_log else "mine")
+        if not self.whole_log:
+            self.scope = "mine"
+        rows = scoped(Reminder, user).select_related("recipient", "recipient__agency")
+        if self.scope == "mine":
+            rows = rows.filter(recipient=user)
+        self.status = self.request.GET.get("status", "")
+        if self.status in Reminder.Status.values:
+            rows = rows.filter(status=self.status)
+        return rows
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        whole_log = user.is_coordinator or user.is_scrutineer
-        scope = self.request.GET.get("scope", "all" if whole_log else "mine")
-        if not whole_log:
-            scope = "mine"
-        rows = scoped(Reminder, user).select_related("recipient", "recipient__agency")
-        if scope == "mine":
-            rows = rows.filter(recipient=user)
-        status = self.request.GET.get("status", "")
-        if status in Reminder.Status.values:
-            rows = rows.filter(status=status)
-        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx.update(whole_log=whole_log, scope=scope, status=status, page_obj=page,
-                   reminders=page.object_list, statuses=Reminder.Status.choices,
-                   query=query.urlencode(),
+        ctx.update(whole_log=self.whole_log, scope=self.scope, status=self.status,
+                   statuses=Reminder.Status.choices,
                    failures=scoped(Reminder, user).filter(status=Reminder.Status.FAILED).count()
-                   if whole_log else 0)
+                   if self.whole_log else 0)
         return ctx
 
 

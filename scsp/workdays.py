@@ -12,7 +12,6 @@ is reached by stepping forward from D and counting only working days, so D itsel
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -79,30 +78,9 @@ class WorkingCalendar:
             day += ONE_DAY
         return day
 
-    def non_working_days(self, start: dt.date, end: dt.date) -> Iterable[dt.date]:
-        day = start
-        while day <= end:
-            if not self.is_working_day(day):
-                yield day
-            day += ONE_DAY
-
 
 def calendar() -> WorkingCalendar:
     """The partnership's calendar, with the closure days read from the database (one query)."""
     from scsp.models import ClosureDay
 
     return WorkingCalendar(frozenset(ClosureDay.objects.values_list("date", flat=True)))
-
-
-# Module-level shortcuts for one-off questions. Code that asks many questions (a list page, a
-# report) builds one calendar() and reuses it.
-def is_working_day(day: dt.date, cal: WorkingCalendar | None = None) -> bool:
-    return (cal or calendar()).is_working_day(day)
-
-
-def add_working_days(start: dt.date, n: int, cal: WorkingCalendar | None = None) -> dt.date:
-    return (cal or calendar()).add_working_days(start, n)
-
-
-def working_days_between(start: dt.date, end: dt.date, cal: WorkingCalendar | None = None) -> int:
-    return (cal or calendar()).working_days_between(start, end)

@@ -11,7 +11,7 @@ and the medians).
 * Reviews and audits are reported from their own dates (a notification's submission date, a
   stage's date done, an audit's finish), capped at the moment the report is "as at".
 * Actions are reported as they stood at that moment: see :mod:`reports.asat`.
-* Only partnership-wide roles read these reports (:func:`reports.models.may_read_reports`);
+* Only partnership-wide roles read these reports (``Ability.READ_REPORTS``);
   the querysets still start from ``scoped(Model, user)``.
 """
 

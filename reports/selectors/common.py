@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from actions.models import RAG_RANK, Rag
-from reports.models import may_read_reports
+from scsp.permissions import Ability, require
 
 #: RAG values, the most worrying first (as the action pages order them).
 RAG_ORDER = sorted(Rag.values, key=lambda r: RAG_RANK[r])
@@ -16,9 +15,8 @@ THREE_MONTHS = relativedelta(months=3)
 
 
 def _require_reader(user) -> None:
-    if not may_read_reports(user):
-        raise PermissionDenied(_("The partnership reports are for the business unit, the chair "
-                                 "and the scrutineer."))
+    require(user, Ability.READ_REPORTS, _("The partnership reports are for the business unit, "
+                                          "the chair and the scrutineer."))
 
 
 def percent(part: int, whole: int) -> int | None:

@@ -65,11 +65,6 @@ class Headline:
         return percent(self.rapid_reviews_within,
                        self.rapid_reviews_within + self.rapid_reviews_late)
 
-    @property
-    def impact_percent(self) -> int | None:
-        """Evidence of impact, of the actions completed (awaiting sign-off or signed off)."""
-        return percent(self.actions.impact, self.actions.awaiting + self.actions.blue)
-
 
 #: The rows of "change since the previous quarter": (attribute path, label, better when
 #: "up", "down" or "" when neither, is a percentage).

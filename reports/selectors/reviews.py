@@ -374,11 +374,6 @@ class ReviewFigures:
             })
         return result
 
-    def audit_summary(self) -> list[dict]:
-        counts = Counter(a.kind for a in self.audits)
-        return [{"kind": kind, "label": kind.label, "completed": counts.get(kind, 0)}
-                for kind in AuditKind]
-
 
 def review_figures(user, period, asat: AsAt, cal: WorkingCalendar) -> ReviewFigures:
     """Notifications, Rapid Reviews, practice reviews, referrals and audits for ``period`` as

@@ -1,12 +1,12 @@
-"""What the review forms share: widgets, the crispy helper, putting a service's errors on a
-form, parse-only model forms and the identifier guard (SECURITY.md check 37)."""
+"""What the review forms share: widgets, the crispy helper, parse-only model forms and the
+identifier guard (SECURITY.md check 37). A service's errors go onto a form with
+:func:`scsp.generic.apply_errors`."""
 
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -30,18 +30,6 @@ def helper(submit_label, *, form_tag=True, css_class="btn-primary"):
     if submit_label:
         h.add_input(Submit("submit", submit_label, css_class=css_class))
     return h
-
-
-def apply_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on ``form``: on the field it names when the form
-    has that field, otherwise at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        form.add_error(None, exc)
 
 
 def active_themes(selected=()):

@@ -25,29 +25,18 @@ from reviews.models.choices import (
     YesNoUnknown,
 )
 from scsp.models import Agency, Theme
+from scsp.permissions import ScopedQuerySet
 
 
-def _signed_in(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+class CaseQuerySet(ScopedQuerySet):
+    """Everything for the co-ordinator, chair and scrutineer; the business unit edits."""
 
-
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Everything for the co-ordinator, chair and scrutineer; for agency staff, the cases
-        their agency is involved in or referred."""
-        if not _signed_in(user):
-            return self.none()
-        if user.sees_everything:
-            return self
+    def partner_visible(self, user):
+        """Agency staff see the cases their agency is involved in or referred."""
         involved = Case.agencies_involved.through.objects.filter(
             case_id=OuterRef("pk"), agency_id=user.agency_id
         )
         return self.filter(Q(Exists(involved)) | Q(referring_agency_id=user.agency_id))
-
-    def editable_by(self, user):
-        if getattr(user, "is_coordinator", False):
-            return self
-        return self.none()
 
 
 class Case(models.Model):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reviews.models.cases import Case, _signed_in
+from reviews.models.cases import Case
 from reviews.models.choices import (
     Proceeding,
     PublicationOutcome,
@@ -25,25 +25,19 @@ from reviews.models.choices import (
 )
 from reviews.models.rapid_reviews import RapidReview, SpotlightReferral
 from scsp.models import Theme
+from scsp.permissions import ScopedQuerySet
 
 
-class PracticeReviewQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Everything for partnership-wide roles; for agency staff, reviews of a case their
-        agency is involved in. Embargo details are hidden from agency staff by the views."""
-        if not _signed_in(user):
-            return self.none()
-        if user.sees_everything:
-            return self
+class PracticeReviewQuerySet(ScopedQuerySet):
+    """Everything for partnership-wide roles; the business unit edits. Embargo details are
+    hidden from agency staff by the views."""
+
+    def partner_visible(self, user):
+        """Agency staff: reviews of a case their agency is involved in."""
         linked = PracticeReview.cases.through.objects.filter(
             practicereview_id=OuterRef("pk"), case__in=Case.objects.visible_to(user)
         )
         return self.filter(Exists(linked))
-
-    def editable_by(self, user):
-        if getattr(user, "is_coordinator", False):
-            return self
-        return self.none()
 
 
 class PracticeReview(models.Model):
@@ -227,10 +221,6 @@ class ReviewStage(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_done(self) -> bool:
-        return self.actual_date is not None
-
     def state(self, today: dt.date) -> str:
         """"done", "not_needed", "overdue" (planned date passed) or "planned"."""
         if self.actual_date:
@@ -274,15 +264,11 @@ def briefing_upload_to(instance, filename) -> str:
     return f"briefings/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{suffix}"
 
 
-class BriefingFileQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A briefing is seen by whoever can see its review."""
-        return self.filter(review__in=PracticeReview.objects.visible_to(user))
+class BriefingFileQuerySet(ScopedQuerySet):
+    """A briefing is seen by whoever can see its review; the business unit uploads them."""
 
-    def editable_by(self, user):
-        if getattr(user, "is_coordinator", False):
-            return self
-        return self.none()
+    def partner_visible(self, user):
+        return self.filter(review__in=PracticeReview.objects.visible_to(user))
 
 
 class BriefingFile(models.Model):

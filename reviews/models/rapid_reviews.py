@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reviews.models.cases import Case, _signed_in
+from reviews.models.cases import Case
 from reviews.models.choices import (
     Attendance,
     LocalRoute,
@@ -20,22 +20,16 @@ from reviews.models.choices import (
     ReferralDecision,
 )
 from scsp.models import Agency
+from scsp.permissions import ScopedQuerySet
 
 
-class RapidReviewQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The Rapid Reviews of the cases ``user`` can see. Agency staff see only the case
-        summary; the full record is for :meth:`readable_in_full_by`."""
-        if not _signed_in(user):
-            return self.none()
-        if user.sees_everything:
-            return self
+class RapidReviewQuerySet(ScopedQuerySet):
+    """The Rapid Reviews of the cases ``user`` can see; the business unit edits."""
+
+    def partner_visible(self, user):
+        """Agency staff: the Rapid Reviews of their cases. They see only the case summary;
+        the full record is for partnership-wide roles (``reviews.views.rapid_reviews``)."""
         return self.filter(case__in=Case.objects.visible_to(user))
-
-    def editable_by(self, user):
-        if getattr(user, "is_coordinator", False):
-            return self
-        return self.none()
 
 
 class RapidReview(models.Model):

@@ -17,8 +17,6 @@ from reviews.services._common import (
     PLAN_ORIGIN,
     REFERRAL_DECISION_REVIEW,
     RR_DECISION_REVIEW,
-    can_refer,
-    can_sign_off,
     statutory_partners,
 )
 from reviews.services.cases import (
@@ -58,8 +56,6 @@ __all__ = [
     "PLAN_ORIGIN",
     "REFERRAL_DECISION_REVIEW",
     "RR_DECISION_REVIEW",
-    "can_refer",
-    "can_sign_off",
     "case_create",
     "case_refresh_status",
     "case_set_children",

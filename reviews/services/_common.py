@@ -1,12 +1,13 @@
-"""What every review service shares: permission and date helpers, reference numbering,
-the action plans reviews own, and who may refer or sign off."""
+"""What every review service shares: date and error helpers, reference numbering, the action
+plans reviews own and the statutory partners who sign off. Who may take which step is the role
+table's business (``scsp.permissions``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -46,15 +47,6 @@ PLAN_ORIGIN = {
     ReviewKind.TABLETOP: OriginKind.TABLETOP,
     ReviewKind.LEARNING_BRIEFING: OriginKind.LEARNING_BRIEFING,
 }
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def _coordinator(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_coordinator)
 
 
 def _raise_if(errors: dict) -> None:
@@ -97,18 +89,6 @@ def _with_number(obj, by, *, next_number, build_reference) -> None:
         except IntegrityError:
             log.info("reference %s taken; trying the next number", obj.reference)
     raise ValidationError(_("Could not number the record; please try again."))
-
-
-def can_refer(user) -> bool:
-    """Agency safeguarding leads refer cases; the business unit logs them too."""
-    return bool(getattr(user, "is_authenticated", False)
-                and (user.is_coordinator or user.is_agency_lead))
-
-
-def can_sign_off(user) -> bool:
-    """The co-ordinator records partners' sign-offs; the chair signs off themselves."""
-    return bool(getattr(user, "is_authenticated", False)
-                and (user.is_coordinator or user.is_chair))
 
 
 def statutory_partners():

@@ -27,17 +27,15 @@ from reviews.models import (
 )
 from reviews.services._common import (
     _add,
-    _coordinator,
     _d,
     _not_future,
     _raise_if,
-    _require,
     _rr_plan,
     _save,
     _text,
     _with_number,
-    can_refer,
 )
+from scsp.permissions import Ability, may, require
 from scsp.workdays import WorkingCalendar, calendar
 
 CASE_REFERENCE = re.compile(r"^SLPR-(\d{4})-(\d{3,4})$")
@@ -182,11 +180,11 @@ def case_create(*, by, route, today, referral_received_on, incident_type, case_o
     (see :func:`validate_case_dates`), a missing outline, agency or child, or more than 4
     children."""
     if route == Route.NOTIFICATION:
-        _require(_coordinator(by), _("Only the business unit logs notifications."))
+        require(by, Ability.LOG_NOTIFICATIONS, _("Only the business unit logs notifications."))
     else:
-        _require(can_refer(by),
-                 _("Referrals are made by an agency's safeguarding lead or the business unit."))
-        if not _coordinator(by):
+        require(by, Ability.REFER_CASES,
+                _("Referrals are made by an agency's safeguarding lead or the business unit."))
+        if not may(by, Ability.LOG_NOTIFICATIONS):
             # An agency lead refers for their own agency, received today.
             referring_agency = by.agency
             referral_received_on = today
@@ -264,7 +262,7 @@ def case_update(*, by, case, today, referral_received_on, incident_type, case_ou
                 harm_categories=(), themes=(), cal: WorkingCalendar | None = None) -> Case:
     """Change a case's details (co-ordinator only). A partner referral changed to a
     notification gets its Rapid Review. Returns the case; raises as :func:`case_create`."""
-    _require(_coordinator(by), _("Only the business unit changes cases."))
+    require(by, Ability.MANAGE_REVIEWS, _("Only the business unit changes cases."))
     cal = cal or calendar()
     route = route or case.route
     if route == Route.REFERRAL and case.route == Route.NOTIFICATION:
@@ -308,7 +306,7 @@ def case_update(*, by, case, today, referral_received_on, incident_type, case_ou
 def case_set_children(*, by, case, children: list[dict]) -> list[Child]:
     """Replace the list of children (1 to 4, each with a pseudonym). Rows with an ``id``
     update that child. Returns the children in order."""
-    _require(_coordinator(by), _("Only the business unit changes cases."))
+    require(by, Ability.MANAGE_REVIEWS, _("Only the business unit changes cases."))
     children = [row for row in children if _text(row.get("pseudonym")) or row.get("id")]
     _raise_if(_validate_children(children))
     _set_children(case, children, by)

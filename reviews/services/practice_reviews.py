@@ -23,11 +23,9 @@ from reviews.models import (
 )
 from reviews.services._common import (
     _add,
-    _coordinator,
     _d,
     _not_future,
     _raise_if,
-    _require,
     _review_plan,
     _save,
     _text,
@@ -35,6 +33,7 @@ from reviews.services._common import (
 )
 from reviews.services.cases import case_refresh_status
 from reviews.stages import default_stages
+from scsp.permissions import Ability, require
 from scsp.workdays import WorkingCalendar, calendar
 
 
@@ -44,7 +43,7 @@ def review_create(*, by, kind, title, decision_date, cases, today, is_thematic=F
                   cal: WorkingCalendar | None = None) -> PracticeReview:
     """Start a practice review with the default stages of its kind and its own action plan.
     Returns the review."""
-    _require(_coordinator(by), _("Only the business unit starts practice reviews."))
+    require(by, Ability.MANAGE_REVIEWS, _("Only the business unit starts practice reviews."))
     cal = cal or calendar()
     cases = list(cases)
     errors: dict = {}
@@ -91,7 +90,7 @@ def review_create(*, by, kind, title, decision_date, cases, today, is_thematic=F
 def review_update(*, by, review, today, title, decision_date, cases, is_thematic=False,
                   reviewer="", method="", themes=(), summary="") -> PracticeReview:
     """Change a review's details, linked cases and themes. Returns the review."""
-    _require(_coordinator(by), _("Only the business unit changes practice reviews."))
+    require(by, Ability.MANAGE_REVIEWS, _("Only the business unit changes practice reviews."))
     cases = list(cases)
     errors: dict = {}
     if not _text(title):
@@ -189,7 +188,7 @@ def review_set_stages(*, by, review, today, stages: list[dict]) -> list[ReviewSt
     """Replace the stage list: each row has ``id`` (or none for a new stage), ``name``,
     ``planned_date``, ``actual_date``, ``not_needed``, ``note`` and ``delete``, in order.
     Returns the stages; raises ``ValidationError`` (see :func:`validate_stages`)."""
-    _require(_coordinator(by), _("Only the business unit changes review stages."))
+    require(by, Ability.MANAGE_REVIEWS, _("Only the business unit changes review stages."))
     existing = {s.pk: s for s in review.stages.all()}
     rows = []
     for row in stages:
@@ -226,7 +225,7 @@ def review_set_stages(*, by, review, today, stages: list[dict]) -> list[ReviewSt
 def review_add_progress_check(*, by, review, today, checked_on, note, on_track=True,
                               drafts_requested=False) -> ProgressCheck:
     """Record a check on a review's time and quality. Returns the check."""
-    _require(_coordinator(by), _("Only the business unit records progress checks."))
+    require(by, Ability.MANAGE_REVIEWS, _("Only the business unit records progress checks."))
     errors: dict = {}
     if checked_on is None:
         _add(errors, "checked_on", _("Give the date of the check."))
@@ -248,7 +247,7 @@ def review_add_progress_check(*, by, review, today, checked_on, note, on_track=T
 def review_add_recommendation(*, by, review, text, themes=()):
     """Add a recommendation to the review's action plan (actions then answer it). Returns
     the recommendation."""
-    _require(_coordinator(by), _("Only the business unit adds recommendations."))
+    require(by, Ability.MANAGE_REVIEWS, _("Only the business unit adds recommendations."))
     if review.action_plan_id is None:
         review.action_plan = _review_plan(review, by)
         _save(review, by)
@@ -275,7 +274,7 @@ def review_record_outcome(*, by, review, today, outcome="", published_on=None,
     embargoed (reason, proceeding, expected end, next review) or not published (reason and
     what was published instead). Other kinds record the date they were completed. Returns the
     review; raises ``ValidationError`` by field."""
-    _require(_coordinator(by), _("Only the business unit records outcomes."))
+    require(by, Ability.MANAGE_REVIEWS, _("Only the business unit records outcomes."))
     review = PracticeReview.objects.prefetch_related("stages").get(pk=review.pk)
     errors: dict = {}
     if review.kind == ReviewKind.LCSPR:
@@ -361,7 +360,7 @@ def review_upload_briefing(*, by, review, upload) -> BriefingFile:
     """Store a learning briefing file after the same content checks as evidence (allow-list
     by content, 10 MB, virus-check hook), under a random private name. Returns the record;
     raises ``ValidationError`` keyed ``file``."""
-    _require(_coordinator(by), _("Only the business unit uploads learning briefings."))
+    require(by, Ability.MANAGE_REVIEWS, _("Only the business unit uploads learning briefings."))
     try:
         checked = check_upload(upload)
     except ValidationError as exc:

@@ -23,19 +23,17 @@ from reviews.services._common import (
     REFERRAL_DECISION_REVIEW,
     RR_DECISION_REVIEW,
     _add,
-    _coordinator,
     _d,
     _default_title,
     _not_future,
     _raise_if,
-    _require,
     _rr_plan,
     _save,
     _text,
-    can_sign_off,
 )
 from reviews.services.cases import case_refresh_status
 from reviews.services.practice_reviews import review_create
+from scsp.permissions import Ability, require
 from scsp.workdays import WorkingCalendar
 
 
@@ -45,7 +43,7 @@ def rr_update(*, by, rr, today, meeting_date=None, facts_and_chronology="",
               learning_single_agency="", learning_multi_agency="", context="") -> RapidReview:
     """Record the panel meeting date (it may be planned ahead) and the Rapid Review's
     sections. Returns the Rapid Review."""
-    _require(_coordinator(by), _("Only the business unit records Rapid Reviews."))
+    require(by, Ability.MANAGE_REVIEWS, _("Only the business unit records Rapid Reviews."))
     errors: dict = {}
     case = rr.case
     if meeting_date and meeting_date < case.referral_received_on:
@@ -77,7 +75,7 @@ def rr_update(*, by, rr, today, meeting_date=None, facts_and_chronology="",
 def rr_set_attendees(*, by, rr, attendees: list[dict]) -> list[Attendee]:
     """Replace the attendees and apologies (each: name, role, agency, attendance; ``id``
     updates an existing row). Returns them."""
-    _require(_coordinator(by), _("Only the business unit records Rapid Reviews."))
+    require(by, Ability.MANAGE_REVIEWS, _("Only the business unit records Rapid Reviews."))
     errors: dict = {}
     rows = [a for a in attendees if _text(a.get("name")) or a.get("id")]
     for row in rows:
@@ -107,7 +105,7 @@ def rr_set_attendees(*, by, rr, attendees: list[dict]) -> list[Attendee]:
 def rr_set_agency_summaries(*, by, rr, today, summaries: list[dict]) -> list[AgencySummary]:
     """Replace the agency summaries requested (each: agency, requested_on, received_on;
     ``id`` updates an existing row). Returns them."""
-    _require(_coordinator(by), _("Only the business unit records Rapid Reviews."))
+    require(by, Ability.MANAGE_REVIEWS, _("Only the business unit records Rapid Reviews."))
     errors: dict = {}
     rows = [s for s in summaries if s.get("agency") is not None or s.get("id")]
     agencies = set()
@@ -154,7 +152,8 @@ def rr_decide(*, by, rr, today, decision, rationale, decided_on, local_route="",
     """Record the panel's decision and rationale. LCSPR, a Tabletop or Spotlight Review or a
     learning briefing starts that practice review, linked to the case and this Rapid Review.
     Returns the Rapid Review; raises ``ValidationError`` by field."""
-    _require(_coordinator(by), _("Only the business unit records Rapid Review decisions."))
+    require(by, Ability.MANAGE_REVIEWS,
+            _("Only the business unit records Rapid Review decisions."))
     errors: dict = {}
     if decision not in RapidReviewDecision.values:
         _add(errors, "decision", _("Choose the decision."))
@@ -204,7 +203,8 @@ def rr_record_sign_off(*, by, rr, today, agency=None, name="", role="",
     name, agency and today); the co-ordinator records a partner's sign-off given elsewhere.
     Returns the sign-off; raises ``ValidationError`` before the decision is made or when the
     partner has already signed off."""
-    _require(can_sign_off(by), _("Only the chair and the business unit record sign-offs."))
+    require(by, Ability.SIGN_OFF_RAPID_REVIEWS,
+            _("Only the chair and the business unit record sign-offs."))
     if by.is_chair:
         agency, name, role, signed_on = by.agency, by.full_name, by.job_title or _("Chair"), today
     errors: dict = {}
@@ -240,7 +240,8 @@ def rr_record_panel(*, by, rr, today, sent_to_panel_on=None, panel_response_on=N
                     panel_response="", panel_comments="") -> RapidReview:
     """Record when the Rapid Review went to the National Panel and the Panel's response.
     Sending it stops the 15-working-day clock. Returns the Rapid Review."""
-    _require(_coordinator(by), _("Only the business unit records what went to the Panel."))
+    require(by, Ability.MANAGE_REVIEWS,
+            _("Only the business unit records what went to the Panel."))
     errors: dict = {}
     _not_future(errors, "sent_to_panel_on", sent_to_panel_on, today, _("The date sent"))
     _not_future(errors, "panel_response_on", panel_response_on, today,
@@ -281,7 +282,7 @@ def rr_add_action(*, by, rr, today, description, success_measure, lead_agency, l
                   target_date, themes=(), title=""):
     """Add a "what, by whom, by when" action to the Rapid Review's action plan. Returns the
     action; raises as ``actions.services.action_create``."""
-    _require(_coordinator(by), _("Only the business unit adds Rapid Review actions."))
+    require(by, Ability.MANAGE_REVIEWS, _("Only the business unit adds Rapid Review actions."))
     plan = _ensure_rr_plan(rr, by)
     return action_services.action_create(
         by=by, plan=plan, description=description, success_measure=success_measure,
@@ -295,7 +296,8 @@ def referral_decide(*, by, case, today, decision, rationale, decided_on,
                     cal: WorkingCalendar | None = None) -> SpotlightReferral:
     """Record the subgroup's decision on a partner referral. A learning briefing or a
     Spotlight Review starts that practice review. Returns the decision."""
-    _require(_coordinator(by), _("Only the business unit records the subgroup's decisions."))
+    require(by, Ability.MANAGE_REVIEWS,
+            _("Only the business unit records the subgroup's decisions."))
     errors: dict = {}
     if case.route != Route.REFERRAL:
         _add(errors, "__all__", _("Only partner referrals go to the subgroup for a decision; "

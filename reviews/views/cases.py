@@ -4,12 +4,10 @@ summary, editing, children and the subgroup's decision."""
 from __future__ import annotations
 
 import csv
+from functools import cached_property
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -20,36 +18,33 @@ from reviews.models import (
     Case,
     Route,
 )
-from reviews.views._base import (
-    PAGE_SIZE,
-    DayMixin,
-    ServiceFormView,
-    _iso,
-    _query_without_page,
-)
+from reviews.views._base import RowsFormView, _iso
 from scsp.audit import record_access
-from scsp.permissions import get_object_for_user
+from scsp.generic import DayMixin, FilteredListView, ObjectServiceFormView, ServiceFormView
+from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may
 from scsp.spreadsheets import csv_cell
 
 
-class CaseListView(DayMixin, TemplateView):
+class CaseListView(FilteredListView):
     """Notifications and referrals the person may see, filtered, with their clocks."""
 
     template_name = "reviews/case_list.html"
+    filterset_class = CaseFilter
+    filterset_extra = ("today", "cal")
+    #: A filter value that does not parse (an old link, a retired agency) is ignored, not an
+    #: empty list.
+    strict = False
 
-    def filterset(self):
-        return CaseFilter(self.request.GET or None, queryset=selectors.case_list_for(
-            self.request.user), request=self.request, today=self.today, cal=self.cal)
+    def get_queryset(self):
+        return selectors.case_list_for(self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        filterset = self.filterset()
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        user = self.request.user
         ctx.update(
-            filter=filterset, page_obj=page, query=_query_without_page(self.request),
-            rows=selectors.case_rows(page.object_list, cal=self.cal, today=self.today),
-            today=self.today, can_log=self.request.user.is_coordinator,
-            can_refer=services.can_refer(self.request.user),
+            rows=selectors.case_rows(ctx["page_obj"].object_list, cal=self.cal, today=self.today),
+            can_log=may(user, Ability.LOG_NOTIFICATIONS),
+            can_refer=may(user, Ability.REFER_CASES),
             anchor_label=clocks.rapid_review_anchor_setting().label,
         )
         return ctx
@@ -59,8 +54,8 @@ class CaseExportView(CaseListView):
     """The filtered list as CSV: the same scope and filters as the page."""
 
     def get(self, request, *args, **kwargs):
-        filterset = self.filterset()
-        cases = list(filterset.qs)
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        cases = list(self.filterset.qs)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(
             True, f"cases-{self.today.isoformat()}.csv")
@@ -91,32 +86,36 @@ class CaseExportView(CaseListView):
         return response
 
 
-class CaseCreateView(DayMixin, TemplateView):
+class CaseCreateView(RoleRequiredMixin, ServiceFormView):
     """Log a notification (co-ordinator) or refer a case (agency lead, or the co-ordinator
     logging a partner's referral). One form for the case, one row per child."""
 
     template_name = "reviews/case_form.html"
+    form_class = forms.CaseForm
     route = Route.NOTIFICATION
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        notification = self.route == Route.NOTIFICATION
-        if not (user.is_coordinator if notification else services.can_refer(user)):
-            raise PermissionDenied(_("Your role does not include this page."))
-        return super().dispatch(request, *args, **kwargs)
+    ability = Ability.LOG_NOTIFICATIONS
 
     @property
     def mode(self):
         if self.route == Route.NOTIFICATION:
             return "notification"
-        return "referral_bu" if self.request.user.is_coordinator else "referral"
+        # The business unit logs a partner's referral; a lead refers for their own agency.
+        return "referral_bu" if may(self.request.user, Ability.LOG_NOTIFICATIONS) else "referral"
+
+    def get_initial(self):
+        return {"referral_received_on": self.today}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "mode": self.mode}
+
+    @cached_property
+    def children(self):
+        """One row per child, bound to the POST when there is one."""
+        return forms.child_formset(data=self.get_form_kwargs().get("data"))
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("children", self.children)
         ctx = super().get_context_data(**kwargs)
-        if "form" not in kwargs:
-            ctx["form"] = forms.CaseForm(mode=self.mode, initial={
-                "referral_received_on": self.today})
-            ctx["children"] = forms.child_formset()
         ctx["mode"] = self.mode
         ctx["heading"] = {
             "notification": _("Log a serious incident notification"),
@@ -126,32 +125,29 @@ class CaseCreateView(DayMixin, TemplateView):
         return ctx
 
     def post(self, request, *args, **kwargs):
-        form = forms.CaseForm(request.POST, mode=self.mode)
-        children = forms.child_formset(data=request.POST)
-        if form.is_valid() and children.is_valid():
-            kwargs = form.service_kwargs()
-            # A partner's referral is received the day it is sent.
-            kwargs.setdefault("referral_received_on", self.today)
-            try:
-                case = services.case_create(
-                    by=request.user, route=self.route, today=self.today, cal=self.cal,
-                    children=children.rows(), **kwargs,
-                )
-            except ValidationError as exc:
-                forms.apply_service_errors(form, exc)
-            else:
-                if self.mode == "referral":
-                    messages.success(request, _("Referral %(ref)s sent to the business unit.")
-                                     % {"ref": case.reference})
-                else:
-                    messages.success(request, _("%(ref)s logged.") % {"ref": case.reference})
-                return redirect(case)
-        return self.render_to_response(
-            self.get_context_data(form=form, children=children))
+        form = self.get_form()
+        if form.is_valid() and self.children.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def perform(self, form):
+        kwargs = form.service_kwargs()
+        # A partner's referral is received the day it is sent.
+        kwargs.setdefault("referral_received_on", self.today)
+        return services.case_create(
+            by=self.request.user, route=self.route, today=self.today, cal=self.cal,
+            children=self.children.rows(), **kwargs,
+        )
+
+    def get_success_message(self, case) -> str:
+        if self.mode == "referral":
+            return _("Referral %(ref)s sent to the business unit.") % {"ref": case.reference}
+        return _("%(ref)s logged.") % {"ref": case.reference}
 
 
 class ReferralCreateView(CaseCreateView):
     route = Route.REFERRAL
+    ability = Ability.REFER_CASES
 
 
 class CaseDetailView(DayMixin, TemplateView):
@@ -168,7 +164,8 @@ class CaseDetailView(DayMixin, TemplateView):
         record_access(user=user, action="view", obj=case, request=self.request)
         ctx.update(
             case=case, rr=rr, row=row, reviews=reviews, full=user.sees_everything,
-            can_edit=user.is_coordinator, referral=selectors.referral_decision_of(case),
+            can_edit=may(user, Ability.MANAGE_REVIEWS),
+            referral=selectors.referral_decision_of(case),
             timeline=selectors.case_timeline(case, rr=rr, user=user, cal=self.cal),
             actions=selectors.plan_actions(rr.action_plan if rr else None, user, today=self.today),
             today=self.today,
@@ -178,13 +175,17 @@ class CaseDetailView(DayMixin, TemplateView):
         return ctx
 
 
-class CaseUpdateView(ServiceFormView):
+class CaseUpdateView(ObjectServiceFormView):
     model = Case
     template_name = "reviews/case_edit.html"
+    form_class = forms.CaseForm
     success_message = _("Case saved.")
 
-    def get_form(self, data=None, files=None):
-        form = forms.CaseForm(data, instance=self.object, mode="edit")
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object, "mode": "edit"}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
         form.helper.form_tag = True
         form.helper.disable_csrf = False
         from crispy_forms.layout import Submit
@@ -197,38 +198,26 @@ class CaseUpdateView(ServiceFormView):
                                     cal=self.cal, **form.service_kwargs())
 
 
-class ChildrenUpdateView(ServiceFormView):
+class ChildrenUpdateView(RowsFormView):
     model = Case
     template_name = "reviews/children_form.html"
+    formset_name = "children"
     success_message = _("Children saved.")
 
-    def get_form(self, data=None, files=None):
+    def get_formset(self, data):
         return forms.child_formset(data=data, case=self.object)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["children"] = ctx.pop("form")
         ctx["case"] = self.object
         return ctx
 
-    def post(self, request, *args, **kwargs):
-        formset = self.get_form(request.POST)
-        errors = []
-        if formset.is_valid():
-            try:
-                services.case_set_children(by=request.user, case=self.object,
-                                           children=formset.rows())
-            except ValidationError as exc:
-                errors = exc.messages
-            else:
-                messages.success(request, self.success_message)
-                return redirect(self.object)
-        ctx = self.get_context_data(form=formset)
-        ctx["service_errors"] = errors
-        return self.render_to_response(ctx)
+    def perform(self, formset):
+        return services.case_set_children(by=self.request.user, case=self.object,
+                                          children=formset.rows())
 
 
-class ReferralDecisionView(ServiceFormView):
+class ReferralDecisionView(ObjectServiceFormView):
     model = Case
     template_name = "reviews/simple_form.html"
     form_class = forms.ReferralDecisionForm
@@ -238,9 +227,14 @@ class ReferralDecisionView(ServiceFormView):
             raise PermissionDenied(_("A notification has a Rapid Review, not a referral "
                                      "decision."))
 
-    def form_kwargs(self):
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
         existing = selectors.referral_decision_of(self.object)
-        return {"instance": existing} if existing else {"initial": {"decided_on": self.today}}
+        if existing:
+            kwargs["instance"] = existing
+        else:
+            kwargs["initial"] = {"decided_on": self.today}
+        return kwargs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -251,7 +245,8 @@ class ReferralDecisionView(ServiceFormView):
         return ctx
 
     def perform(self, form):
-        services.referral_decide(by=self.request.user, case=self.object, today=self.today,
-                                 cal=self.cal, **form.service_kwargs())
-        messages.success(self.request, _("Decision recorded."))
-        return self.object
+        return services.referral_decide(by=self.request.user, case=self.object,
+                                        today=self.today, cal=self.cal, **form.service_kwargs())
+
+    def get_success_message(self, result) -> str:
+        return _("Decision recorded.")

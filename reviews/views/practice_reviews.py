@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import csv
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from actions.models import ActionPlan
@@ -25,44 +22,43 @@ from reviews.models import (
     PublicationOutcome,
     ReviewKind,
 )
-from reviews.views._base import (
-    PAGE_SIZE,
-    CoordinatorOnly,
-    DayMixin,
-    ServiceFormView,
-    _iso,
-    _query_without_page,
-)
+from reviews.views._base import RowsFormView, _iso
 from scsp.audit import record_access
-from scsp.permissions import get_object_for_user, scoped
+from scsp.generic import DayMixin, FilteredListView, ObjectServiceFormView, ServiceFormView
+from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may, scoped
 from scsp.spreadsheets import csv_cell
 
 
-class ReviewListView(DayMixin, TemplateView):
-    template_name = "reviews/review_list.html"
+class ReviewListView(FilteredListView):
+    """The practice reviews the person may see, filtered, with their clocks."""
 
-    def filterset(self):
-        return ReviewFilter(self.request.GET or None,
-                            queryset=selectors.review_list_for(self.request.user),
-                            request=self.request, today=self.today, cal=self.cal)
+    template_name = "reviews/review_list.html"
+    filterset_class = ReviewFilter
+    filterset_extra = ("today", "cal")
+    #: A filter value that does not parse (an old link, a retired agency) is ignored, not an
+    #: empty list.
+    strict = False
+
+    def get_queryset(self):
+        return selectors.review_list_for(self.request.user)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        filterset = self.filterset()
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
         ctx.update(
-            filter=filterset, page_obj=page, query=_query_without_page(self.request),
-            rows=selectors.review_rows(page.object_list, user=self.request.user, cal=self.cal,
-                                       today=self.today),
-            can_create=self.request.user.is_coordinator, today=self.today,
+            rows=selectors.review_rows(ctx["page_obj"].object_list, user=self.request.user,
+                                       cal=self.cal, today=self.today),
+            can_create=may(self.request.user, Ability.MANAGE_REVIEWS),
         )
         return ctx
 
 
 class ReviewExportView(ReviewListView):
+    """The filtered list as CSV: the same scope and filters as the page."""
+
     def get(self, request, *args, **kwargs):
         user = request.user
-        reviews = list(self.filterset().qs)
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        reviews = list(self.filterset.qs)
         rows = selectors.review_rows(reviews, user=user, cal=self.cal, today=self.today)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition_header(
@@ -100,34 +96,31 @@ class ReviewExportView(ReviewListView):
         return response
 
 
-class ReviewCreateView(CoordinatorOnly, DayMixin, TemplateView):
+class ReviewCreateView(RoleRequiredMixin, ServiceFormView):
     template_name = "reviews/simple_form.html"
+    form_class = forms.ReviewForm
+    ability = Ability.MANAGE_REVIEWS
 
-    def form(self, data=None):
-        return forms.ReviewForm(data, cases=scoped(Case, self.request.user),
-                                initial={"decision_date": self.today})
+    def get_initial(self):
+        return {"decision_date": self.today}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cases": scoped(Case, self.request.user)}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.setdefault("form", self.form())
         ctx["heading"] = _("Start a practice review")
         ctx["intro"] = _("Reviews decided by a Rapid Review or a referral decision are started "
                          "for you. Use this page for others, such as a thematic LCSPR.")
         ctx["back"] = reverse("reviews:review_list")
         return ctx
 
-    def post(self, request, *args, **kwargs):
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                review = services.review_create(by=request.user, today=self.today, cal=self.cal,
-                                                **form.service_kwargs())
-            except ValidationError as exc:
-                forms.apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("%(ref)s started.") % {"ref": review.reference})
-                return redirect(review)
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        return services.review_create(by=self.request.user, today=self.today, cal=self.cal,
+                                      **form.service_kwargs())
+
+    def get_success_message(self, review) -> str:
+        return _("%(ref)s started.") % {"ref": review.reference}
 
 
 class ReviewDetailView(DayMixin, TemplateView):
@@ -155,7 +148,8 @@ class ReviewDetailView(DayMixin, TemplateView):
             timeline=selectors.review_timeline(review, user=user),
             plan_visible=review.action_plan_id is not None and ActionPlan.objects.visible_to(
                 user).filter(pk=review.action_plan_id).exists(),
-            show_embargo=user.sees_everything, can_edit=user.is_coordinator, today=self.today,
+            show_embargo=user.sees_everything, can_edit=may(user, Ability.MANAGE_REVIEWS),
+            today=self.today,
         )
         return ctx
 
@@ -173,13 +167,14 @@ class PracticeReviewMixin:
         return ctx
 
 
-class ReviewUpdateView(PracticeReviewMixin, ServiceFormView):
+class ReviewUpdateView(PracticeReviewMixin, ObjectServiceFormView):
     template_name = "reviews/simple_form.html"
     form_class = forms.ReviewForm
     success_message = _("Review saved.")
 
-    def form_kwargs(self):
-        return {"instance": self.object, "cases": scoped(Case, self.request.user)}
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object,
+                "cases": scoped(Case, self.request.user)}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -191,42 +186,25 @@ class ReviewUpdateView(PracticeReviewMixin, ServiceFormView):
                                       today=self.today, **form.service_kwargs())
 
 
-class StagesView(PracticeReviewMixin, ServiceFormView):
+class StagesView(PracticeReviewMixin, RowsFormView):
     template_name = "reviews/stages_form.html"
     success_message = _("Stages saved.")
 
-    def get_form(self, data=None, files=None):
+    def get_formset(self, data):
         return forms.stage_formset(self.object, data)
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["formset"] = ctx.pop("form")
-        return ctx
-
-    def post(self, request, *args, **kwargs):
-        formset = self.get_form(request.POST)
-        errors = []
-        if formset.is_valid():
-            try:
-                services.review_set_stages(by=request.user, review=self.object,
-                                           today=self.today, stages=formset.rows())
-            except ValidationError as exc:
-                errors = exc.messages
-            else:
-                messages.success(request, self.success_message)
-                return redirect(self.object)
-        ctx = self.get_context_data(form=formset)
-        ctx["service_errors"] = errors
-        return self.render_to_response(ctx)
+    def perform(self, formset):
+        return services.review_set_stages(by=self.request.user, review=self.object,
+                                          today=self.today, stages=formset.rows())
 
 
-class ProgressCheckCreateView(PracticeReviewMixin, ServiceFormView):
+class ProgressCheckCreateView(PracticeReviewMixin, ObjectServiceFormView):
     template_name = "reviews/simple_form.html"
     form_class = forms.ProgressCheckForm
     success_message = _("Progress check recorded.")
 
-    def form_kwargs(self):
-        return {"initial": {"checked_on": self.today}}
+    def get_initial(self):
+        return {"checked_on": self.today}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -240,7 +218,7 @@ class ProgressCheckCreateView(PracticeReviewMixin, ServiceFormView):
                                                   today=self.today, **form.service_kwargs())
 
 
-class RecommendationCreateView(PracticeReviewMixin, ServiceFormView):
+class RecommendationCreateView(PracticeReviewMixin, ObjectServiceFormView):
     template_name = "reviews/simple_form.html"
     form_class = forms.RecommendationForm
     success_message = _("Recommendation added to the action plan.")
@@ -258,16 +236,21 @@ class RecommendationCreateView(PracticeReviewMixin, ServiceFormView):
             themes=list(form.cleaned_data["themes"]))
 
 
-class OutcomeView(PracticeReviewMixin, ServiceFormView):
+class OutcomeView(PracticeReviewMixin, ObjectServiceFormView):
     template_name = "reviews/simple_form.html"
     success_message = _("Outcome recorded.")
 
-    def get_form(self, data=None, files=None):
+    def get_form_class(self):
+        return forms.OutcomeForm if self.object.kind == ReviewKind.LCSPR else forms.CompletionForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
         if self.object.kind == ReviewKind.LCSPR:
-            return forms.OutcomeForm(data, instance=self.object)
-        return forms.CompletionForm(data, initial={
-            "completed_on": self.object.completed_on or self.today,
-            "summary": self.object.summary})
+            kwargs["instance"] = self.object
+        else:
+            kwargs["initial"] = {"completed_on": self.object.completed_on or self.today,
+                                 "summary": self.object.summary}
+        return kwargs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -289,7 +272,7 @@ class OutcomeView(PracticeReviewMixin, ServiceFormView):
                                               today=self.today, **form.service_kwargs())
 
 
-class BriefingUploadView(PracticeReviewMixin, ServiceFormView):
+class BriefingUploadView(PracticeReviewMixin, ObjectServiceFormView):
     template_name = "reviews/simple_form.html"
     form_class = forms.BriefingUploadForm
     success_message = _("Learning briefing uploaded.")
@@ -306,7 +289,7 @@ class BriefingUploadView(PracticeReviewMixin, ServiceFormView):
                                                upload=form.cleaned_data["file"])
 
 
-class BriefingDownloadView(DayMixin, TemplateView):
+class BriefingDownloadView(View):
     """A learning briefing file, only for people who can see its review (404 otherwise),
     served as an attachment in a sandbox and recorded in the access log."""
 

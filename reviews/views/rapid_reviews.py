@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -13,13 +11,11 @@ from reviews import forms, selectors, services
 from reviews.models import (
     RapidReview,
 )
-from reviews.views._base import (
-    DayMixin,
-    ServiceFormView,
-)
+from reviews.views._base import RowsFormView
 from scsp.audit import record_access
+from scsp.generic import DayMixin, ObjectServiceFormView
 from scsp.pdf import pdf_response, render_pdf
-from scsp.permissions import get_object_for_user
+from scsp.permissions import Ability, get_object_for_user, may
 
 
 def require_full_record(user):
@@ -55,23 +51,23 @@ class RapidReviewDetailView(DayMixin, TemplateView):
         record_access(user=user, action="view", obj=rr, request=self.request)
         ctx.update(selectors.minutes_context(rr, cal=self.cal, today=self.today,
                                              partners=list(services.statutory_partners())))
-        ctx["can_edit"] = user.is_coordinator
-        ctx["can_sign_off"] = services.can_sign_off(user) and bool(rr.decision)
+        ctx["can_edit"] = may(user, Ability.MANAGE_REVIEWS)
+        ctx["can_sign_off"] = may(user, Ability.SIGN_OFF_RAPID_REVIEWS) and bool(rr.decision)
         ctx["chair_signed"] = any(s.signed_by_id == user.pk for s in rr.sign_offs.all())
-        if user.is_coordinator:
+        if ctx["can_edit"]:
             form = forms.ActionForm()
             form.helper.form_action = reverse("reviews:rr_action_create", args=[rr.pk])
             ctx["action_form"] = form
         return ctx
 
 
-class RapidReviewUpdateView(RapidReviewMixin, ServiceFormView):
+class RapidReviewUpdateView(RapidReviewMixin, ObjectServiceFormView):
     template_name = "reviews/simple_form.html"
     form_class = forms.RapidReviewForm
     success_message = _("Rapid Review saved.")
 
-    def form_kwargs(self):
-        return {"instance": self.object}
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -84,7 +80,7 @@ class RapidReviewUpdateView(RapidReviewMixin, ServiceFormView):
                                   **form.service_kwargs())
 
 
-class RowsView(RapidReviewMixin, ServiceFormView):
+class RowsView(RapidReviewMixin, RowsFormView):
     """A table of rows (attendees or agency summaries) saved in one go."""
 
     template_name = "reviews/rows_form.html"
@@ -93,25 +89,9 @@ class RowsView(RapidReviewMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["formset"] = ctx.pop("form")
         ctx["heading"] = self.heading % {"ref": self.object.case.reference}
         ctx["intro"] = self.intro
         return ctx
-
-    def post(self, request, *args, **kwargs):
-        formset = self.get_form(request.POST)
-        errors = []
-        if formset.is_valid():
-            try:
-                self.perform(formset)
-            except ValidationError as exc:
-                errors = exc.messages
-            else:
-                messages.success(request, self.success_message)
-                return redirect(self.object)
-        ctx = self.get_context_data(form=formset)
-        ctx["service_errors"] = errors
-        return self.render_to_response(ctx)
 
 
 class AttendeesView(RowsView):
@@ -120,7 +100,7 @@ class AttendeesView(RowsView):
               "empty; tick “Remove” to take someone off.")
     success_message = _("Attendees saved.")
 
-    def get_form(self, data=None, files=None):
+    def get_formset(self, data):
         return forms.attendee_formset(self.object, data)
 
     def perform(self, formset):
@@ -133,7 +113,7 @@ class AgencySummariesView(RowsView):
     intro = _("When each agency was asked for its summary and when it arrived.")
     success_message = _("Agency summaries saved.")
 
-    def get_form(self, data=None, files=None):
+    def get_formset(self, data):
         return forms.summary_formset(self.object, data)
 
     def perform(self, formset):
@@ -141,14 +121,16 @@ class AgencySummariesView(RowsView):
                                                 today=self.today, summaries=formset.rows())
 
 
-class DecisionView(RapidReviewMixin, ServiceFormView):
+class DecisionView(RapidReviewMixin, ObjectServiceFormView):
     template_name = "reviews/simple_form.html"
     form_class = forms.DecisionForm
     success_message = _("Decision recorded.")
 
-    def form_kwargs(self):
-        initial = {} if self.object.decided_on else {"decided_on": self.object.meeting_date}
-        return {"instance": self.object, "initial": initial}
+    def get_initial(self):
+        return {} if self.object.decided_on else {"decided_on": self.object.meeting_date}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -161,25 +143,25 @@ class DecisionView(RapidReviewMixin, ServiceFormView):
                                   cal=self.cal, **form.service_kwargs())
 
 
-class SignOffView(RapidReviewMixin, ServiceFormView):
+class SignOffView(RapidReviewMixin, ObjectServiceFormView):
     """The co-ordinator records a partner's sign-off; the chair signs off in person."""
 
     template_name = "reviews/sign_off.html"
-    form_class = forms.SignOffForm
     edit = False
 
     def check_allowed(self, rr):
-        if not services.can_sign_off(self.request.user):
+        if not may(self.request.user, Ability.SIGN_OFF_RAPID_REVIEWS):
             raise PermissionDenied(_("Only the chair and the business unit record sign-offs."))
 
-    def form_kwargs(self):
-        return {"partners": services.statutory_partners(),
-                "initial": {"signed_on": self.today}}
+    def get_form_class(self):
+        return forms.ChairSignOffForm if self.request.user.is_chair else forms.SignOffForm
 
-    def get_form(self, data=None, files=None):
-        if self.request.user.is_chair:
-            return forms.ChairSignOffForm(data=data)
-        return super().get_form(data, files)
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if not self.request.user.is_chair:
+            kwargs.update(partners=services.statutory_partners(),
+                          initial={"signed_on": self.today})
+        return kwargs
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -190,20 +172,20 @@ class SignOffView(RapidReviewMixin, ServiceFormView):
 
     def perform(self, form):
         kwargs = {} if self.request.user.is_chair else form.service_kwargs()
-        sign_off = services.rr_record_sign_off(by=self.request.user, rr=self.object,
-                                               today=self.today, **kwargs)
-        messages.success(self.request, _("Sign-off by %(agency)s recorded.")
-                         % {"agency": sign_off.agency.name})
-        return sign_off
+        return services.rr_record_sign_off(by=self.request.user, rr=self.object,
+                                           today=self.today, **kwargs)
+
+    def get_success_message(self, sign_off) -> str:
+        return _("Sign-off by %(agency)s recorded.") % {"agency": sign_off.agency.name}
 
 
-class PanelView(RapidReviewMixin, ServiceFormView):
+class PanelView(RapidReviewMixin, ObjectServiceFormView):
     template_name = "reviews/simple_form.html"
     form_class = forms.PanelForm
     success_message = _("Saved.")
 
-    def form_kwargs(self):
-        return {"instance": self.object}
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -215,23 +197,24 @@ class PanelView(RapidReviewMixin, ServiceFormView):
                                         **form.service_kwargs())
 
 
-class ActionCreateView(RapidReviewMixin, ServiceFormView):
+class ActionCreateView(RapidReviewMixin, ObjectServiceFormView):
     template_name = "reviews/rr_action_form.html"
     form_class = forms.ActionForm
 
     def perform(self, form):
         data = form.cleaned_data
-        action = services.rr_add_action(
+        return services.rr_add_action(
             by=self.request.user, rr=self.object, today=self.today,
             description=data["description"], success_measure=data["success_measure"],
             lead_agency=data["lead_agency"], lead_officer=data["lead_officer"],
             target_date=data["target_date"], title=data.get("title", ""),
         )
-        messages.success(self.request, _("Action %(ref)s added for %(agency)s.")
-                         % {"ref": action.reference, "agency": action.lead_agency.name})
-        return action
 
-    def get_success_url(self, result):
+    def get_success_message(self, action) -> str:
+        return _("Action %(ref)s added for %(agency)s.") % {
+            "ref": action.reference, "agency": action.lead_agency.name}
+
+    def get_success_url(self, result=None):
         return self.object.get_absolute_url() + "#actions"
 
 

@@ -11,7 +11,7 @@ from reports import annual
 from reports.annual import Cell, suppress
 from reports.quarters import FinancialYear, Quarter
 from reports.selectors import quarterly_report
-from reviews.models import AgeBand, Sex, YesNoUnknown
+from reviews.models import AgeBand, ReviewKind, Sex, YesNoUnknown
 from scsp.models import User
 from scsp.workdays import WorkingCalendar, calendar
 from tests.reports import factories
@@ -139,6 +139,16 @@ def test_the_demo_gives_the_annual_reports_2022_23_figures(demo):
     assert (year["lcsprs_ratified"], year["lcsprs_awaiting"], year["lcsprs_embargoed"],
             year["lcsprs_in_progress"], year["lcsprs_published"]) == (1, 1, 1, 1, 0)
 
+
+
+def test_the_demos_2022_23_local_reviews_by_kind(demo):
+    """The annual report's local reviews of 2022-23 by kind: 1 Tabletop Review and no
+    Spotlight Review decided in the year, 3 learning briefings started."""
+    chair = User.objects.get(email="chair@scsp.example")
+    year = figures(chair, FinancialYear(2022), cal=calendar(), today=timezone.localdate())
+    started = {row["kind"]: row["started"] for row in year.figures.local_summary()}
+    assert started == {ReviewKind.TABLETOP: 1, ReviewKind.SPOTLIGHT: 0,
+                       ReviewKind.LEARNING_BRIEFING: 3}
 
 def test_the_demos_quarters_add_up_to_its_year(demo):
     chair = User.objects.get(email="chair@scsp.example")

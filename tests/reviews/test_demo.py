@@ -119,27 +119,3 @@ def test_seeding_twice_adds_nothing(seeded):
     reviews_demo.seed(Command())
     assert (Case.objects.count(), PracticeReview.objects.count(),
             RapidReview.objects.count()) == counts
-
-
-def test_period_figures_reproduce_the_annual_report(seeded):
-    from reviews.selectors import period_figures
-
-    figures = period_figures(start=FY_START, end=FY_END, cal=calendar())
-    assert figures == {
-        "notifications": 3, "notifications_on_time": 3,
-        "referrals": 4,
-        "referral_decisions": {"nfa": 1, "learning_briefing": 3, "spotlight": 0},
-        "rapid_reviews": 3, "rapid_reviews_on_time": 3,
-        "lcsprs_initiated": 2, "lcsprs_ratified": 1, "lcsprs_awaiting_publication": 1,
-        "tabletop_reviews": 1, "tabletop_completed": 1,
-        "spotlight_reviews": 0, "spotlight_completed": 1,
-        "learning_briefings": 3,
-    }
-
-
-def test_period_figures_cost_a_fixed_number_of_queries(seeded, django_assert_max_num_queries):
-    from reviews.selectors import period_figures
-
-    cal = calendar()
-    with django_assert_max_num_queries(6):
-        period_figures(start=FY_START, end=FY_END, cal=cal)
