@@ -103,7 +103,8 @@ def return_save_case(
     """Save an agency's answers about one case. ``answers`` maps question id to
     ``{"answer", "grade", "narrative"}``; blanks are allowed in a draft. Errors are keyed
     ``q<id>_<field>``. ``now`` (default: the current time) stamps the save. Returns the
-    return."""
+    return; raises ``PermissionDenied`` unless it is ``by``'s agency's, ``ValidationError``
+    unless it is open or for an answer, case or question that does not fit."""
     agency_return = _require_own_open_return(by, agency_return)
     audit = agency_return.audit
     if case.audit_id != audit.pk:
@@ -153,8 +154,9 @@ def return_save_ratings(
     now: dt.datetime | None = None,
 ) -> AgencyReturn:
     """Save a Section 11 / 175 self-assessment. ``ratings`` maps standard id to
-    ``{"rag", "evidence", "improvement"}``; errors are keyed ``s<id>_<field>``. Returns the
-    return."""
+    ``{"rag", "evidence", "improvement"}``. Returns the return; raises ``PermissionDenied``
+    unless it is ``by``'s agency's, ``ValidationError`` (keyed ``s<id>_<field>``) unless it is
+    open or for a rating or standard that does not fit."""
     agency_return = _require_own_open_return(by, agency_return)
     cleaned = _clean_ratings({s.pk: s for s in agency_return.audit.standards.all()}, ratings)
     existing = {r.standard_id: r for r in agency_return.ratings.all()}
