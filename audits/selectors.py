@@ -8,7 +8,6 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from actions.models import Action, Rag
@@ -23,6 +22,7 @@ from audits.models import (
     RagRating,
     StandardRating,
 )
+from scsp.case_links import links_for
 from scsp.permissions import scoped
 
 GRADE_LABELS = dict(Grade.choices)
@@ -75,22 +75,10 @@ def rota_rows(slots, today: dt.date) -> list[dict]:
 # --- one audit -------------------------------------------------------------------------------
 
 def case_links(user, references) -> dict[str, str]:
-    """Links to the review cases behind sampled references, where the reviews app has such a
-    case and ``user`` may see it. The reviews app is optional here: no model, no links."""
-    references = [r for r in references if r]
-    if not references:
-        return {}
-    try:
-        Case = apps.get_model("reviews", "Case")
-    except LookupError:
-        return {}
-    if not hasattr(Case.objects, "visible_to") or not hasattr(Case, "get_absolute_url"):
-        return {}  # fail closed: a case model without scoping is never linked
-    try:
-        cases = scoped(Case, user).filter(reference__in=references)
-        return {c.reference: c.get_absolute_url() for c in cases}
-    except Exception:  # noqa: BLE001 - a half-built reviews app must not break audits
-        return {}
+    """Links to the records behind sampled case references that ``user`` may see, from the
+    apps that registered with :mod:`scsp.case_links` (reviews links its cases); audits does
+    not know those apps. At most one query per app, none without references."""
+    return links_for(user, references)
 
 
 def returns_for(audit: Audit):

@@ -42,3 +42,9 @@ class ReviewsConfig(AppConfig):
         from reviews.reminders import clock_sections
 
         register_section_provider(clock_sections)
+
+        # Audits link the case references in their samples to the cases behind them.
+        from reviews.selectors import case_links
+        from scsp.case_links import register as register_case_links
+
+        register_case_links(case_links)

@@ -47,6 +47,14 @@ def referral_decision_of(case) -> SpotlightReferral | None:
 # --- Cases --------------------------------------------------------------------------------------
 
 
+def case_links(user, references) -> dict[str, str]:
+    """``{reference: url}`` for the cases among ``references`` that ``user`` may see: one
+    query. Registered with :mod:`scsp.case_links`, so an audit's sampled references link to
+    their cases without audits knowing this app."""
+    cases = scoped(Case, user).filter(reference__in=references)
+    return {c.reference: c.get_absolute_url() for c in cases}
+
+
 def case_list_for(user):
     """The cases ``user`` may see, with what the list and export show."""
     return (
