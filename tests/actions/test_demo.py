@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from actions.demo import PLANS
 from actions.models import (
     Action,
     ActionPlan,
@@ -18,6 +17,7 @@ from actions.models import (
     Rag,
     TargetDateChange,
 )
+from demo.actions import PLANS
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,12 @@
 """Every page of the benchmark table runs the same number of queries whatever the amount of
-data: measured on the benchmark data set (``reports.bench_data``) at two small sizes. The
+data: measured on the benchmark data set (``demo.bench``) at two small sizes. The
 timings themselves are for ``make bench``, not for tests."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports import bench_data
+from demo import bench
 from tests.perf import pages
 
 # Transactional: it flushes between the two sizes, which PostgreSQL refuses inside the
@@ -41,7 +41,7 @@ def build_and_count(size, monkeypatch):
     from django.core.management import call_command
 
     call_command("flush", verbosity=0, interactive=False)
-    bench_data.build(actions=size)
+    bench.build(actions=size)
     return count_all(monkeypatch)
 
 

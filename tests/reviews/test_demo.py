@@ -6,8 +6,9 @@ import io
 import pytest
 from django.core.management.base import OutputWrapper
 
+from demo import core as scsp_demo
+from demo import reviews as reviews_demo
 from reviews import clocks
-from reviews import demo as reviews_demo
 from reviews.models import (
     Case,
     PracticeReview,
@@ -19,7 +20,6 @@ from reviews.models import (
     Route,
     SpotlightReferral,
 )
-from scsp import demo as scsp_demo
 from scsp.workdays import calendar
 
 D = dt.date

@@ -1,12 +1,15 @@
-"""The demo partnership loads from the annual report, twice without duplicates."""
+"""The demo partnership loads from the annual report, twice without duplicates; demo and
+benchmark data live in the ``demo`` package, which no product module imports."""
 
+import ast
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from scsp.demo import DEMO_PASSWORD
+from demo.core import DEMO_PASSWORD
 from scsp.models import Agency, Role, User
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +49,36 @@ def test_demo_sign_ins_work(client):
                                                   "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCT = ("scsp", "actions", "reviews", "audits", "reports")
+#: The one product module allowed to reach the demo package: the command that loads it.
+SEED_COMMAND = ROOT / "scsp" / "management" / "commands" / "seed_demo.py"
+
+
+def demo_dependencies(path):
+    """Imports of ``demo`` in ``path``, and strings naming a ``demo`` module (``import_module``,
+    ``apps.get_model`` and the like count as imports)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names = [node.value] if node.value.startswith("demo.") else []
+        else:
+            continue
+        yield from (name for name in names if name.split(".")[0] == "demo")
+
+
+def test_demo_data_lives_outside_the_product_apps():
+    for app in PRODUCT:
+        sources = sorted((ROOT / app).rglob("*.py"))
+        assert sources, app
+        for path in sources:
+            assert path.stem not in {"demo", "bench_data"}, path
+            assert "demo" not in path.relative_to(ROOT).parts, path
+            if path != SEED_COMMAND:
+                assert list(demo_dependencies(path)) == [], path
+    assert list(demo_dependencies(SEED_COMMAND))  # the command is what loads it
