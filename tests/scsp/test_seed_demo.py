@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from demo.core import DEMO_PASSWORD
 from scsp.models import Agency, Role, User
+from tests.demo_data import demo_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -31,24 +32,32 @@ def test_seed_demo_twice_creates_no_duplicates():
     assert DEMO_PASSWORD in out.getvalue()
 
 
-def test_demo_partnership_is_sandwell():
-    call_command("seed_demo", stdout=StringIO())
-    statutory = set(Agency.objects.filter(kind=Agency.Kind.STATUTORY)
-                    .values_list("short_name", flat=True))
-    assert {"SMBC", "WMP", "ICB", "SCT"} <= statutory
-    assert Agency.objects.get(is_business_unit=True).short_name == "SCSP BU"
-    for role in Role:
-        assert User.objects.filter(role=role).exists(), role
-    for short in ("SWBNHS", "WMAS", "SCVO", "PROB", "EDU"):
-        assert Agency.objects.filter(short_name=short).exists()
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo partnership, loaded once for the class that uses it."""
+    with demo_loaded(django_db_blocker, tmp_path_factory.mktemp("media")):
+        yield
 
 
-def test_demo_sign_ins_work(client):
-    call_command("seed_demo", stdout=StringIO())
-    response = client.post("/accounts/sign-in/", {"username": "officer.wmp@scsp.example",
-                                                  "password": DEMO_PASSWORD})
-    assert response.status_code == 302
-    assert client.get("/").status_code == 200
+@pytest.mark.usefixtures("demo")
+class TestTheLoadedDemo:
+    def test_demo_partnership_is_sandwell(self):
+        statutory = set(Agency.objects.filter(kind=Agency.Kind.STATUTORY)
+                        .values_list("short_name", flat=True))
+        assert {"SMBC", "WMP", "ICB", "SCT"} <= statutory
+        assert Agency.objects.get(is_business_unit=True).short_name == "SCSP BU"
+        for role in Role:
+            assert User.objects.filter(role=role).exists(), role
+        for short in ("SWBNHS", "WMAS", "SCVO", "PROB", "EDU"):
+            assert Agency.objects.filter(short_name=short).exists()
+
+    def test_demo_sign_ins_work(self, client):
+        response = client.post("/accounts/sign-in/", {"username": "officer.wmp@scsp.example",
+                                                      "password": DEMO_PASSWORD})
+        assert response.status_code == 302
+        page = client.get("/")
+        assert page.status_code == 200
+        assert page.context["user"].email == "officer.wmp@scsp.example"
 
 
 ROOT = Path(__file__).resolve().parents[2]
