@@ -8,7 +8,7 @@ import zlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from actions.demo import _pdf
+from demo.actions import _pdf
 
 
 def pdf() -> bytes:

@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from actions.demo import PLANS
 from actions.models import (
     Action,
     ActionPlan,
@@ -18,6 +17,8 @@ from actions.models import (
     Rag,
     TargetDateChange,
 )
+from demo.actions import PLANS
+from tests.demo_data import demo_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +28,23 @@ def snapshot():
             Evidence.objects.count(), TargetDateChange.objects.count())
 
 
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for this module; every test here reads it."""
+    with demo_loaded(django_db_blocker, tmp_path_factory.mktemp("media")):
+        yield
+
+
 def test_seed_twice_creates_no_duplicates():
-    call_command("seed_demo", stdout=StringIO())
     first = snapshot()
+    assert first[1] > 0
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=out)  # the second run: rolled back after the test
     assert snapshot() == first
     assert "(0 new)" in out.getvalue()
 
 
 def test_demo_covers_every_state():
-    call_command("seed_demo", stdout=StringIO())
     today = timezone.localdate()
     # Only this app's demo plans: reviews and audits seed plans of their own.
     mine = Action.objects.filter(plan__reference__in=[p.reference for p in PLANS])

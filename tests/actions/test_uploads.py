@@ -208,7 +208,11 @@ class TestDownload:
     def test_other_agency_in_the_shared_plan_may_read_it(self, client_for, health_officer,
                                                          health_action, evidence):
         url = reverse("actions:evidence_download", args=[evidence.pk])
-        assert client_for(health_officer).get(url).status_code == 200
+        response = client_for(health_officer).get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == files.pdf()
+        event = AccessEvent.objects.get(action="download")
+        assert (event.user, event.object_id) == (health_officer, str(evidence.pk))
 
     def test_out_of_scope_and_anonymous(self, client_for, sct_officer, evidence):
         url = reverse("actions:evidence_download", args=[evidence.pk])

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from actions.models import Action
-from audits import demo as audits_demo
 from audits.models import AgencyReturn, Audit, AuditKind, AuditStatus, Grade
-from scsp import demo as scsp_demo
+from demo import audits as audits_demo
+from demo import core as scsp_demo
 from scsp.models import Agency, User
 
 pytestmark = pytest.mark.django_db

@@ -212,8 +212,8 @@ def test_demo_pages_tour(journey, tmp_path, settings):
 
     from django.core.management.base import OutputWrapper
 
-    from actions import demo as actions_demo
-    from scsp import demo as core_demo
+    from demo import actions as actions_demo
+    from demo import core as core_demo
     from scsp.models import User
 
     class Command:

@@ -4,7 +4,7 @@
 
 For each size it makes a fresh database (an SQLite file in a temporary directory, or, when
 ``DATABASE_URL`` points at PostgreSQL, a new database on that server), migrates it, loads
-``reports.bench_data`` and measures every item of ``tests/perf/pages.py`` in a child process:
+``demo.bench`` and measures every item of ``tests/perf/pages.py`` in a child process:
 one warm-up, one run with the queries counted (``CaptureQueriesContext``), then ``--runs``
 timed runs, alternating with the item's floor; the median is reported. Floors are measured in
 the same run: hand-written SQL returning the same rows as the lists, and WeasyPrint on the same
@@ -51,14 +51,14 @@ def measure_size(size: int, runs: int) -> dict:
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     import scsp.pdf
-    from reports import bench_data
+    from demo import bench
     from tests.perf import pages
 
     original_render = Template._render
     setup_test_environment()  # locmem mail, "testserver" host, response.context
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    counts = bench_data.build(actions=size)
+    counts = bench.build(actions=size)
     seed_seconds = time.perf_counter() - started
     if connection.vendor == "postgresql":
         # Statistics for the planner, as autovacuum would have gathered on a live database.

@@ -2,7 +2,7 @@
 actions) and ``tests/perf/test_query_counts.py`` (query counts at two small sizes).
 
 Every item is a callable with no arguments; pages go through the Django test client signed in
-as the person who would open them. The data must come from ``reports.bench_data.build``."""
+as the person who would open them. The data must come from ``demo.bench.build``."""
 
 from __future__ import annotations
 
@@ -17,16 +17,16 @@ from django.utils import timezone
 
 from actions.models import OPEN_STATUSES, Action
 from actions.reminders import is_weekly_summary_day, run_sweep
-from reports import bench_data
+from demo import bench
 from reports.quarters import Quarter
 from reviews.models import RapidReview
 from scsp.models import User
 from scsp.workdays import calendar
 
 ROLES = {
-    "coordinator": bench_data.COORDINATOR, "chair": bench_data.CHAIR,
-    "scrutineer": bench_data.SCRUTINEER, "agency_lead": bench_data.AGENCY_LEAD,
-    "agency_officer": bench_data.AGENCY_OFFICER,
+    "coordinator": bench.COORDINATOR, "chair": bench.CHAIR,
+    "scrutineer": bench.SCRUTINEER, "agency_lead": bench.AGENCY_LEAD,
+    "agency_officer": bench.AGENCY_OFFICER,
 }
 
 

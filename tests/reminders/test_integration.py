@@ -19,6 +19,7 @@ from django.db import connection
 
 from actions.models import ActionStatus
 from scsp import emails
+from scsp.models import Reminder
 from tests.actions.factories import ActionFactory, PlanFactory
 from tests.services import free_port, need
 
@@ -93,12 +94,24 @@ def stop(proc, handle):
 
 
 def wait_for(predicate, seconds: float, what: str):
+    """Poll ``predicate`` until it holds; fail after ``seconds`` (a generous deadline: it only
+    bounds a hang, the test never waits for it when things work)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(0.25)
     pytest.fail(f"timed out waiting for {what}")
+
+
+def finished(log: Path, task: str) -> int:
+    """How many runs of ``task`` the worker has logged as finished (its own log line)."""
+    text = log.read_text() if log.exists() else ""
+    return sum(1 for line in text.splitlines() if f"{task}[" in line and " succeeded in " in line)
+
+
+SWEEP = "actions.tasks.send_reminders_task"
+PENDING = "scsp.tasks.send_pending_task"
 
 
 def test_worker_and_beat_deliver_each_digest_once(redis_url, tmp_path, coordinator, wmp_officer):
@@ -115,17 +128,25 @@ def test_worker_and_beat_deliver_each_digest_once(redis_url, tmp_path, coordinat
                        env, tmp_path / "worker.log")
         beat = start(["beat", "-l", "info", "-s", str(tmp_path / "beat-schedule")],
                      env, tmp_path / "beat.log")
+        worker_log = tmp_path / "worker.log"
         try:
             wait_for(lambda: inbox.to(wmp_officer.email), 90, "the digest")
-            time.sleep(8)  # several more beat ticks: nothing more may arrive
+            # Nothing more may arrive: wait until the worker has finished three more sweeps
+            # (a sweep sends its digests itself, so once it is logged as finished anything it
+            # would have sent is in the inbox); the one running when the digest came may be
+            # among them, so at least two ran entirely afterwards.
+            after = finished(worker_log, SWEEP)
+            wait_for(lambda: finished(worker_log, SWEEP) >= after + 3, 90,
+                     "three more sweeps after the digest")
         finally:
             stop(*beat)
             stop(*worker)
-    worker_log = (tmp_path / "worker.log").read_text()
     beat_log = (tmp_path / "beat.log").read_text()
-    assert beat_log.count("actions.tasks.send_reminders_task") >= 3, beat_log
-    assert worker_log.count("actions.tasks.send_reminders_task") >= 3
+    assert beat_log.count(SWEEP) >= 3, beat_log
+    assert finished(worker_log, SWEEP) >= 3
     (message,) = inbox.to(wmp_officer.email)
+    (claim,) = Reminder.objects.filter(recipient=wmp_officer, kind=Reminder.Kind.DAILY_DIGEST)
+    assert claim.status == Reminder.Status.SENT and claim.period == TUESDAY
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     for body in (text, html):
@@ -141,7 +162,6 @@ def test_redis_down_keeps_the_app_serving_and_reminders_follow(
 ):
     """Stop Redis: a request that enqueues still succeeds (logged), /healthz says 503; start a
     Redis again: the sweep and a worker send the queued notice and the digest once."""
-    from scsp.models import Reminder
     from tests.services import RedisServer
 
     down = RedisServer().start()  # a Redis the app is using...
@@ -182,13 +202,29 @@ def test_redis_down_keeps_the_app_serving_and_reminders_follow(
         worker = start(["worker", "-P", "solo", "-l", "info", "--without-gossip",
                         "--without-mingle", "-n", f"catchup-{os.getpid()}@%h", "-B",
                         "-s", str(tmp_path / "beat-schedule")], env, tmp_path / "worker.log")
+        worker_log = tmp_path / "worker.log"
+
+        def notice_sent():
+            notice.refresh_from_db()
+            return notice.status == Reminder.Status.SENT
+
         try:
             wait_for(lambda: len(inbox.to(wmp_officer.email)) >= 1, 90, "the queued notice")
-            time.sleep(6)
+            wait_for(notice_sent, 90, "the notice recorded as sent")
+            wait_for(lambda: Reminder.objects.filter(
+                recipient=wmp_officer, kind=Reminder.Kind.DAILY_DIGEST,
+                status=Reminder.Status.SENT).exists(), 90, "the digest recorded as sent")
+            # Nothing more may arrive: three more sweeps and pending-notice runs finish first.
+            after = (finished(worker_log, SWEEP), finished(worker_log, PENDING))
+            wait_for(lambda: finished(worker_log, SWEEP) >= after[0] + 3
+                     and finished(worker_log, PENDING) >= after[1] + 3, 90,
+                     "three more sweeps and pending-notice runs")
         finally:
             stop(*worker)
     subjects = sorted(m["Subject"] for m in inbox.to(wmp_officer.email))
     assert len(subjects) == len(set(subjects)), subjects
     assert any("returned" in s.lower() for s in subjects), subjects
+    assert len(subjects) == Reminder.objects.filter(recipient=wmp_officer,
+                                                    status=Reminder.Status.SENT).count()
     notice.refresh_from_db()
     assert notice.status == Reminder.Status.SENT

@@ -14,6 +14,7 @@ from reports.selectors import quarterly_report
 from reviews.models import AgeBand, ReviewKind, Sex, YesNoUnknown
 from scsp.models import User
 from scsp.workdays import WorkingCalendar, calendar
+from tests.demo_data import demo_loaded
 from tests.reports import factories
 from tests.reviews.factories import notification, referral
 
@@ -112,65 +113,71 @@ def test_the_disproportionality_table_counts_children_once_per_case(coordinator,
 # --- The demo: the annual report's own figures -------------------------------------------------
 
 
-@pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=StringIO())
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo partnership, loaded once for the class that uses it."""
+    with demo_loaded(django_db_blocker, tmp_path_factory.mktemp("media")):
+        yield
 
 
-def test_the_demo_gives_the_annual_reports_2022_23_figures(demo):
-    """Sandwell's 2022-23 annual report: 3 notifications to the National Panel, 2 LCSPRs,
-    1 Tabletop Review, 1 Spotlight Review completed, and 4 referrals, of which 1 no further
-    action and 3 learning briefings."""
-    chair = User.objects.get(email="chair@scsp.example")
-    year = figures(chair, FinancialYear(2022), cal=calendar(),
-                   today=timezone.localdate()).as_dict()
-    assert year["notifications"] == 3
-    assert year["lcsprs_initiated"] == 2
-    assert year["tabletop_completed"] == 1
-    assert year["spotlight_completed"] == 1
-    assert year["referrals"] == 4
-    assert (year["referral_nfa"], year["referral_briefing"], year["referral_spotlight"],
-            year["referral_awaiting"]) == (1, 3, 0, 0)
-    assert year["briefings_started"] == 3
-    # The rest of the section: every notification on time, the panels within 15 working
-    # days, Child 1's LCSPR ratified in February 2023 and embargoed, Child 3's in progress.
-    assert (year["notifications_within"], year["rapid_reviews"],
-            year["rapid_reviews_within"]) == (3, 3, 3)
-    assert (year["lcsprs_ratified"], year["lcsprs_awaiting"], year["lcsprs_embargoed"],
-            year["lcsprs_in_progress"], year["lcsprs_published"]) == (1, 1, 1, 1, 0)
+@pytest.mark.usefixtures("demo")
+class TestTheDemo:
+    """These tests read the demo; what one writes is rolled back before the next."""
+
+    def test_the_demo_gives_the_annual_reports_2022_23_figures(self):
+        """Sandwell's 2022-23 annual report: 3 notifications to the National Panel, 2 LCSPRs,
+        1 Tabletop Review, 1 Spotlight Review completed, and 4 referrals, of which 1 no further
+        action and 3 learning briefings."""
+        chair = User.objects.get(email="chair@scsp.example")
+        year = figures(chair, FinancialYear(2022), cal=calendar(),
+                       today=timezone.localdate()).as_dict()
+        assert year["notifications"] == 3
+        assert year["lcsprs_initiated"] == 2
+        assert year["tabletop_completed"] == 1
+        assert year["spotlight_completed"] == 1
+        assert year["referrals"] == 4
+        assert (year["referral_nfa"], year["referral_briefing"], year["referral_spotlight"],
+                year["referral_awaiting"]) == (1, 3, 0, 0)
+        assert year["briefings_started"] == 3
+        # The rest of the section: every notification on time, the panels within 15 working
+        # days, Child 1's LCSPR ratified in February 2023 and embargoed, Child 3's in progress.
+        assert (year["notifications_within"], year["rapid_reviews"],
+                year["rapid_reviews_within"]) == (3, 3, 3)
+        assert (year["lcsprs_ratified"], year["lcsprs_awaiting"], year["lcsprs_embargoed"],
+                year["lcsprs_in_progress"], year["lcsprs_published"]) == (1, 1, 1, 1, 0)
 
 
 
-def test_the_demos_2022_23_local_reviews_by_kind(demo):
-    """The annual report's local reviews of 2022-23 by kind: 1 Tabletop Review and no
-    Spotlight Review decided in the year, 3 learning briefings started."""
-    chair = User.objects.get(email="chair@scsp.example")
-    year = figures(chair, FinancialYear(2022), cal=calendar(), today=timezone.localdate())
-    started = {row["kind"]: row["started"] for row in year.figures.local_summary()}
-    assert started == {ReviewKind.TABLETOP: 1, ReviewKind.SPOTLIGHT: 0,
-                       ReviewKind.LEARNING_BRIEFING: 3}
+    def test_the_demos_2022_23_local_reviews_by_kind(self):
+        """The annual report's local reviews of 2022-23 by kind: 1 Tabletop Review and no
+        Spotlight Review decided in the year, 3 learning briefings started."""
+        chair = User.objects.get(email="chair@scsp.example")
+        year = figures(chair, FinancialYear(2022), cal=calendar(), today=timezone.localdate())
+        started = {row["kind"]: row["started"] for row in year.figures.local_summary()}
+        assert started == {ReviewKind.TABLETOP: 1, ReviewKind.SPOTLIGHT: 0,
+                           ReviewKind.LEARNING_BRIEFING: 3}
 
-def test_the_demos_quarters_add_up_to_its_year(demo):
-    chair = User.objects.get(email="chair@scsp.example")
-    today, cal = timezone.localdate(), calendar()
-    quarters = [quarterly_report(chair, q, today=today, now=timezone.now(), cal=cal).headline
-                for q in Quarter.of_year(2022)]
-    assert sum(h.notifications for h in quarters) == 3
-    assert sum(h.rapid_reviews for h in quarters) == 3
-    assert sum(h.lcsprs_started for h in quarters) == 2
-    assert sum(h.referrals.received for h in quarters) == 4
-    assert sum(h.tabletop_completed for h in quarters) == 1
-    assert sum(h.spotlight_completed for h in quarters) == 1
-    # Q4: Child 1's LCSPR ratified (February 2023) and embargoed; Child 3's in progress.
-    assert (quarters[3].lcsprs_ratified, quarters[3].lcsprs_embargoed,
-            quarters[3].lcsprs_in_progress) == (1, 1, 1)
+    def test_the_demos_quarters_add_up_to_its_year(self):
+        chair = User.objects.get(email="chair@scsp.example")
+        today, cal = timezone.localdate(), calendar()
+        quarters = [quarterly_report(chair, q, today=today, now=timezone.now(), cal=cal).headline
+                    for q in Quarter.of_year(2022)]
+        assert sum(h.notifications for h in quarters) == 3
+        assert sum(h.rapid_reviews for h in quarters) == 3
+        assert sum(h.lcsprs_started for h in quarters) == 2
+        assert sum(h.referrals.received for h in quarters) == 4
+        assert sum(h.tabletop_completed for h in quarters) == 1
+        assert sum(h.spotlight_completed for h in quarters) == 1
+        # Q4: Child 1's LCSPR ratified (February 2023) and embargoed; Child 3's in progress.
+        assert (quarters[3].lcsprs_ratified, quarters[3].lcsprs_embargoed,
+                quarters[3].lcsprs_in_progress) == (1, 1, 1)
 
 
-def test_the_demo_has_the_chairs_commentary_on_q4_2022_23(demo, client_for):
-    chair = User.objects.get(email="chair@scsp.example")
-    html = client_for(chair).get("/reports/quarterly/2022-23/q4/").content.decode()
-    assert "stays embargoed while the criminal trial runs" in html
-    call_command("seed_demo", stdout=StringIO())  # twice: still one commentary
-    from reports.models import QuarterCommentary
+    def test_the_demo_has_the_chairs_commentary_on_q4_2022_23(self, client_for):
+        chair = User.objects.get(email="chair@scsp.example")
+        html = client_for(chair).get("/reports/quarterly/2022-23/q4/").content.decode()
+        assert "stays embargoed while the criminal trial runs" in html
+        call_command("seed_demo", stdout=StringIO())  # twice: still one commentary
+        from reports.models import QuarterCommentary
 
-    assert QuarterCommentary.objects.count() == 1
+        assert QuarterCommentary.objects.count() == 1

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from actions.models import Action, ActionPlan, ProgressUpdate
-from reports import bench_data
+from demo import bench
 from reviews.models import Case, RapidReview
 from scsp.models import Agency, User
 
@@ -15,7 +15,7 @@ TODAY = dt.date(2026, 11, 27)
 
 
 def test_scaled_counts_and_the_issue_proportions():
-    counts = bench_data.build(actions=2000, today=TODAY)
+    counts = bench.build(actions=2000, today=TODAY)
     # Fixed at every size; the rest scale with the actions (20,000 -> the issue's figures).
     assert counts["agencies"] == Agency.objects.count() == 50
     assert counts["users"] == User.objects.count() == 500
@@ -32,14 +32,14 @@ def test_scaled_counts_and_the_issue_proportions():
     assert 0.12 <= overdue <= 0.18, overdue
     assert 0.07 <= soon <= 0.13, soon
     # Built once: a second call adds nothing.
-    assert bench_data.build(actions=2000, today=TODAY) == {}
+    assert bench.build(actions=2000, today=TODAY) == {}
     assert Action.objects.count() == 2000
 
 
 def test_deterministic():
     def build_and_read():
         with transaction.atomic():
-            bench_data.build(actions=300, today=TODAY)
+            bench.build(actions=300, today=TODAY)
             rows = list(Action.objects.order_by("reference").values_list(
                 "reference", "target_date", "status", "lead_agency__short_name",
                 "lead_officer__email"))

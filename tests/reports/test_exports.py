@@ -2,6 +2,7 @@
 figures as the page, one sheet or file per table."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -74,24 +75,57 @@ def test_the_pdf_has_charts_drawn_as_svg(action_world, chair):
     assert "<script" not in html and 'style="' not in html
 
 
+def excel(*parts) -> dt.datetime:
+    """A date or time as openpyxl reads it back: Excel cells have no time zone."""
+    return dt.datetime(*parts)  # noqa: DTZ001
+
+
 def test_the_workbook_has_a_sheet_per_table_matching_the_report(action_world, review_world,
                                                                  coordinator,
                                                                  django_capture_on_commit_callbacks):
+    """Every cell below is written out from the hand count in ``tests/reports/factories.py``."""
     export, content = make(coordinator, "xlsx", execute=django_capture_on_commit_callbacks)
     book = load_workbook(io.BytesIO(content))
-    tables = exports.quarterly_tables(report(coordinator))
-    assert book.sheetnames == [t.sheet_title for t in tables] + ["Actions at the report date"]
-    plans = list(book["Action plans"].iter_rows(values_only=True))
-    assert plans[0][:6] == ("Plan", "Title", "Origin", "Origin reference", "Actions", "Open")
-    assert {row[0]: row[4] for row in plans[1:]} == {"AP-T-1": 3, "AP-T-2": 2}
-    agencies = {row[1]: row for row in book["Actions by agency"].iter_rows(values_only=True)}
-    assert agencies["WMP"][2:] == (4, 3, 1, 0, 0, 1, 1)
-    assert agencies["SWBNHS"][2:] == (2, 1, 1, 1, 1, 1, 0)
+    assert book.sheetnames == [  # Excel cuts sheet names at 31 characters
+        "Change since the previous quart", "Notifications", "Rapid Reviews", "Practice reviews",
+        "Partner referrals", "Audits completed", "Single-agency audits not presen",
+        "Action plans", "Actions by agency", "Recurring learning themes",
+        "RAG status of actions", "Actions at the report date"]
+    assert list(book["Action plans"].iter_rows(values_only=True)) == [
+        ("Plan", "Title", "Origin", "Origin reference", "Actions", "Open", "Awaiting sign-off",
+         "Completed in the quarter", "Signed off in the quarter", "Overdue", "Red", "Amber",
+         "Green", "Blue", "Slipped", "Median slippage (days)"),
+        ("AP-T-1", "Rapid Review T-1", "Rapid Review", None, 3, 2, 0, 1, 1, 1, 1, 0, 1, 1, 0, None),
+        ("AP-T-2", "LCSPR T-2", "Rapid Review", None, 2, 2, 0, 0, 0, 1, 1, 1, 0, 0, 1, 35),
+    ]
+    assert list(book["Actions by agency"].iter_rows(values_only=True)) == [
+        ("Agency", "Short name", "Actions owned", "Open", "Overdue",
+         "Overdue more than 3 months", "Completed in the quarter", "Updates in the quarter",
+         "With evidence of impact"),
+        ("West Midlands Police", "WMP", 4, 3, 1, 0, 0, 1, 1),
+        ("Sandwell and West Birmingham NHS Trust", "SWBNHS", 2, 1, 1, 1, 1, 1, 0),
+    ]
     actions = list(book["Actions at the report date"].iter_rows(values_only=True))
-    assert len(actions) == 1 + 6
-    by_ref = {row[0]: row for row in actions[1:]}
-    a5 = next(row for ref, row in by_ref.items() if row[6] == 35)
-    assert a5[3] == "In progress" and a5[7] == "Amber" and a5[4].year == 2026
+    assert actions[0] == ("Reference", "Plan", "Lead agency", "Status", "Target date",
+                          "Original target date", "Slippage (days)", "RAG", "Completed on",
+                          "Signed off", "Evidence of impact")
+    # References carry the factory's running number, so they are the world's own.
+    assert [row[0] for row in actions[1:]] == [
+        action_world.actions[name].reference for name in ("a1", "a2", "a3", "a4", "a5", "a6")]
+    assert [row[1:] for row in actions[1:]] == [
+        ("AP-T-1", "WMP", "In progress", excel(2025, 11, 14), excel(2025, 11, 14), 0, "Red",
+         None, None, "No"),
+        ("AP-T-1", "WMP", "In progress", excel(2026, 3, 31), excel(2026, 3, 31), 0, "Green",
+         None, None, "No"),
+        ("AP-T-1", "SWBNHS", "Signed off", excel(2025, 12, 15), excel(2025, 12, 15), 0, "Blue",
+         excel(2025, 11, 20), excel(2025, 12, 10, 10), "No"),
+        ("AP-T-2", "SWBNHS", "In progress", excel(2025, 8, 29), excel(2025, 8, 29), 0, "Red",
+         None, None, "No"),
+        ("AP-T-2", "WMP", "In progress", excel(2026, 1, 23), excel(2025, 12, 19), 35, "Amber",
+         None, None, "No"),
+        ("AP-T-3", "WMP", "Signed off", excel(2025, 9, 20), excel(2025, 9, 20), 0, "Blue",
+         excel(2025, 9, 10), excel(2025, 9, 15, 10), "Yes"),
+    ]
     notifications = list(book["Notifications"].iter_rows(values_only=True))
     assert [row[4] for row in notifications[1:]] == [2, 9, 5]  # N3: 5 working days so far
 

@@ -6,8 +6,9 @@ import io
 import pytest
 from django.core.management.base import OutputWrapper
 
+from demo import core as scsp_demo
+from demo import reviews as reviews_demo
 from reviews import clocks
-from reviews import demo as reviews_demo
 from reviews.models import (
     Case,
     PracticeReview,
@@ -19,8 +20,8 @@ from reviews.models import (
     Route,
     SpotlightReferral,
 )
-from scsp import demo as scsp_demo
 from scsp.workdays import calendar
+from tests.demo_data import demo_loaded
 
 D = dt.date
 FY_START, FY_END = clocks.financial_year_bounds(2022)
@@ -32,12 +33,18 @@ class Command:
         self.stdout = OutputWrapper(io.StringIO())
 
 
-@pytest.fixture
-def seeded():
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The partnership and the demo reviews, loaded once for this module (the tests read it;
+    the one that seeds again does so in its own savepoint)."""
     command = Command()
-    scsp_demo.seed(command)
-    reviews_demo.seed(command)
-    return command
+
+    def seed():
+        scsp_demo.seed(command)
+        reviews_demo.seed(command)
+
+    with demo_loaded(django_db_blocker, tmp_path_factory.mktemp("media"), seed):
+        yield command
 
 
 def in_fy(**lookup):

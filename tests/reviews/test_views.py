@@ -4,9 +4,11 @@ escaping, the access log and the minutes PDF read back as text."""
 import csv
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pypdf
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -95,7 +97,10 @@ def test_an_agency_lead_refers_a_case(client_for, wmp_lead, wmp_officer, wmp, sw
     assert case.referral_received_on == today()
     assert client_for(wmp_officer).post(reverse("reviews:case_refer"), data).status_code == 403
     # The lead sees what they referred.
-    assert client_for(wmp_lead).get(case.get_absolute_url()).status_code == 200
+    page = client_for(wmp_lead).get(case.get_absolute_url())
+    assert page.status_code == 200
+    assert case.reference in page.content.decode()
+    assert "Learning about exploitation." in page.content.decode()
 
 
 # --- Scope, summaries and the access log -----------------------------------------------------------
@@ -125,18 +130,36 @@ def test_agency_staff_see_their_cases_only(client_for, two_cases, wmp_lead, heal
     assert client_for(wmp_lead).get(health_case.get_absolute_url()).status_code == 404
 
 
+CASE_HEADER = ["Reference", "Route", "Status", "Children", "Incident date", "Became aware",
+               "Notification submitted", "Notification due", "Notification clock",
+               "Referral received", "Rapid Review due", "Rapid Review day", "Rapid Review clock",
+               "Panel meeting", "Decision", "Agencies involved", "Learning themes"]
+
+
+def csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
 def test_the_csv_export_has_exactly_the_scoped_rows(client_for, two_cases, wmp_lead,
                                                     coordinator):
-    wmp_case, health_case = two_cases
-    response = client_for(wmp_lead).get(reverse("reviews:case_export"))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    # On 30 June 2022 the open Rapid Review is on working day 52 after the referral of 12 April
+    # (bank holidays 15 and 18 April, 2 May, 2 and 3 June), so the clock's cells are fixed.
+    with time_machine.travel(dt.datetime(2022, 6, 30, 12, tzinfo=ZoneInfo("Europe/London")),
+                             tick=False):
+        response = client_for(wmp_lead).get(reverse("reviews:case_export"))
+        referrals = client_for(coordinator).get(reverse("reviews:case_export"),
+                                                {"route": "referral"})
     assert response["Content-Type"].startswith("text/csv")
-    assert [r[0] for r in rows[1:]] == [wmp_case.reference]
-    event = AccessEvent.objects.get(action="export")
-    assert event.user == wmp_lead and event.label == "1 cases"
-    response = client_for(coordinator).get(reverse("reviews:case_export"), {"route": "referral"})
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert [r[0] for r in rows[1:]] == [health_case.reference]
+    assert csv_rows(response) == [CASE_HEADER, [
+        "SLPR-2022-001", "Serious incident notification", "Rapid Review in progress", "Child 1",
+        "2022-04-10", "2022-04-11", "2022-04-13", "2022-04-20", "Met", "2022-04-12",
+        "2022-05-06", "52", "Overdue", "", "", "WMP", ""]]
+    assert list(AccessEvent.objects.filter(action="export").order_by("id")
+                .values_list("user", "label")) == [(wmp_lead.pk, "1 cases"),
+                                                   (coordinator.pk, "1 cases")]
+    assert csv_rows(referrals) == [CASE_HEADER, [
+        "SLPR-2022-002", "Referral by a partner", "Awaiting the subgroup's decision", "Baby H",
+        "2022-05-20", "", "", "", "", "2022-06-01", "", "", "", "", "", "SWBNHS", ""]]
 
 
 def test_csv_cells_cannot_run_as_formulas(client_for, coordinator, wmp):
@@ -206,14 +229,26 @@ def embargoed(coordinator, wmp):
     return review
 
 
+REVIEW_HEADER = ["Reference", "Kind", "Title", "Cases", "Decision to initiate", "Status",
+                 "Target (6 months)", "Clock", "Ratified", "Published", "Completed", "Reviewer",
+                 "Learning themes"]
+#: The embargoed LCSPR: decided 28 April 2022, due six months on, ratified 16 February 2023.
+EMBARGOED_ROW = ["LCSPR-2022-01", "LCSPR", "LCSPR: SLPR-2022-001 (Child 1)", "SLPR-2022-001",
+                 "2022-04-28", "Ratified, embargoed", "2022-10-28", "Met late", "2023-02-16", "",
+                 "", "", ""]
+
+
 @pytest.mark.parametrize("persona", ["coordinator", "chair", "scrutineer"])
 def test_embargo_details_for_partnership_roles(client_for, embargoed, personas, persona):
     client = client_for(personas[persona])
     page = client.get(embargoed.get_absolute_url()).content.decode()
     assert "SECRET-REASON" in page and "Ratified, embargoed" in page
     assert "Ratified, embargoed" in client.get(reverse("reviews:review_list")).content.decode()
-    exported = client.get(reverse("reviews:review_export")).content.decode()
-    assert "Embargo: proceeding" in exported and "Criminal proceedings" in exported
+    exported = csv_rows(client.get(reverse("reviews:review_export")))
+    assert exported == [REVIEW_HEADER + ["Publication outcome", "Embargo: proceeding",
+                                         "Embargo: expected end", "Embargo: next review"],
+                        EMBARGOED_ROW + ["Embargoed", "Criminal proceedings", "2023-10-31",
+                                         "2023-06-30"]]
 
 
 @pytest.mark.parametrize("persona", ["wmp_lead", "wmp_officer"])
@@ -226,6 +261,8 @@ def test_agency_staff_never_see_embargo_detail(client_for, embargoed, personas, 
     for page in pages:
         assert "SECRET-REASON" not in page and "mbargo" not in page and "Crown Court" not in page
     assert "Ratified, awaiting publication" in pages[0]
+    assert csv_rows(client.get(reverse("reviews:review_export"))) == [
+        REVIEW_HEADER, [*EMBARGOED_ROW[:5], "Ratified, awaiting publication", *EMBARGOED_ROW[6:]]]
     # The outcome filter does not exist for them, so it cannot be used to find embargoes.
     page = client.get(reverse("reviews:review_list"), {"outcome": "published"}).content.decode()
     assert embargoed.reference in page and 'name="outcome"' not in page
@@ -471,3 +508,8 @@ def test_extra_fields_in_a_referral_are_ignored(client_for, wmp_lead, wmp, swbnh
 def test_odd_filter_input_never_breaks_a_list(client_for, two_cases, coordinator, name, query):
     response = client_for(coordinator).get(reverse(name) + "?" + query)
     assert response.status_code == 200
+    shown = {"reviews:case_list": '<h1 class="mb-0">Cases</h1>',
+             "reviews:review_list": '<h1 class="mb-0">Practice reviews</h1>',
+             "reviews:case_export": ",".join(CASE_HEADER),
+             "reviews:review_export": ",".join(REVIEW_HEADER)}[name]
+    assert shown in response.content.decode()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,23 @@ def test_non_staff_are_sent_to_the_admin_sign_in(client, coordinator, name):
     assert "/admin/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("name", SAMPLE)
-def test_staff_use_the_admin(client, business_unit, name):
+@pytest.mark.parametrize(("name", "heading", "shown"), [
+    ("admin:scsp_agency_changelist", "Select agency to change", "SCSP Business Unit"),
+    ("admin:scsp_user_changelist", "Select person to change", "admin@scsp.test"),
+    ("admin:scsp_closureday_add", "Add closure day", 'name="reason"'),
+    ("admin:scsp_theme_changelist", "Select learning theme to change", "Persistent neglect"),
+    ("admin:scsp_accessevent_changelist", "Select access event to view", "0 access events"),
+])
+def test_staff_use_the_admin(client, business_unit, name, heading, shown):
     admin = UserFactory(email="admin@scsp.test", agency=business_unit, role="coordinator",
                         is_staff=True, is_superuser=True)
+    ThemeFactory(name="Persistent neglect")
     client.force_login(admin)
-    assert client.get(reverse(name)).status_code == 200
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"<h1>{heading}</h1>" in page
+    assert shown in page
 
 
 def test_closure_day_added_in_admin_moves_the_clock(client, business_unit):

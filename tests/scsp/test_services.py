@@ -24,10 +24,25 @@ def test_suite_database_is_postgresql_in_ci():
         assert cursor.fetchone()[0]
 
 
-def test_ci_requires_services_flag_is_explicit():
-    # In CI the flag is set, so no service test can pass by skipping.
-    if os.environ.get("CI") == "true":
-        assert REQUIRE_SERVICES
+def test_ci_requires_services_flag_is_explicit(monkeypatch):
+    """CI sets REQUIRE_SERVICES=1 for the whole suite, and with it a missing service fails its
+    test instead of skipping it; without it the skip says loudly what is missing."""
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "\nexport REQUIRE_SERVICES=1\n" in script
+    assert script.index("export REQUIRE_SERVICES=1") < script.index("make test")
+    assert (os.environ.get("REQUIRE_SERVICES") == "1") is REQUIRE_SERVICES
+    assert REQUIRE_SERVICES or os.environ.get("CI") != "true", "CI must set REQUIRE_SERVICES=1"
+
+    import tests.services
+
+    need("Redis", True, "start redis-server")  # available: nothing happens
+    monkeypatch.setattr(tests.services, "REQUIRE_SERVICES", False)
+    with pytest.raises(pytest.skip.Exception,
+                       match=r"^\*\*\* Redis NOT AVAILABLE: start redis-server \*\*\*$"):
+        need("Redis", False, "start redis-server")
+    monkeypatch.setattr(tests.services, "REQUIRE_SERVICES", True)
+    with pytest.raises(pytest.fail.Exception, match=r"REQUIRE_SERVICES=1, so this is a failure"):
+        need("Redis", False, "start redis-server")
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from actions import services as action_services
 from actions.models import ActionStatus
+from demo.core import demo_email
 from reviews import services
 from reviews.models import (
     Attendance,
@@ -17,7 +18,6 @@ from reviews.models import (
     IncidentType,
     Route,
 )
-from scsp.demo import demo_email
 from scsp.models import Agency, Theme, User
 from scsp.workdays import calendar
 

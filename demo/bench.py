@@ -6,8 +6,8 @@ Reviews, 300 practice reviews, 100 audits, 1,500 action plans, 20,000 actions an
 100,000 progress updates. ``actions=N`` scales every record count except agencies and people
 by ``N / 20,000`` (the harness also builds 1,000 actions).
 
-It lives in ``reports`` because it builds records of every app (the core must not import
-``reviews`` or ``audits``); ``seed_demo`` imports it only for ``--scale large``.
+It lives in the ``demo`` package, outside the product apps, because it builds records of every
+app; ``seed_demo`` imports it only for ``--scale large``.
 
 Deterministic: one ``random.Random(2026)``; dates are relative to ``today`` so that about 15% of
 actions are overdue and 10% due within 14 days whenever it is run.
@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionPlan, ActionStatus, OriginKind, ProgressUpdate
 from audits.models import REFERENCE_PREFIX, Audit, AuditKind, AuditStatus
+from demo.core import DEMO_PASSWORD
 from reviews.models import Case, Child, PracticeReview, RapidReview
 from reviews.models.choices import (
     REVIEW_PREFIX,
@@ -42,13 +43,12 @@ from reviews.models.choices import (
     ReviewStatus,
     Route,
 )
-from scsp.demo import DEMO_PASSWORD
 from scsp.models import Agency, AgencyKind, Role, User
 
 BATCH = 2000
 FULL_ACTIONS = 20_000
 DOMAIN = "bench.example"
-#: Sign-ins the harness uses (password: ``scsp.demo.DEMO_PASSWORD``).
+#: Sign-ins the harness uses (password: ``demo.core.DEMO_PASSWORD``).
 COORDINATOR = f"coordinator@{DOMAIN}"
 CHAIR = f"chair@{DOMAIN}"
 SCRUTINEER = f"scrutineer@{DOMAIN}"

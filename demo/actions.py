@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import Action, ActionPlan, ActionStatus, OriginKind, TargetDateChange
-from scsp.demo import demo_email
+from demo.core import demo_email
 from scsp.models import Agency, Theme, User
 
 S = ActionStatus

@@ -7,10 +7,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from demo.core import demo_email
 from reports import services
 from reports.models import QuarterCommentary
 from reports.quarters import Quarter
-from scsp.demo import demo_email
 from scsp.models import User
 
 COMMENTARY = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from demo.reviews.builder import Demo
 from reviews import services
-from reviews.demo.builder import Demo
 from reviews.models import (
     AgeBand,
     IncidentType,

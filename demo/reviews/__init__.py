@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from reviews.demo import annual_report, live
-from reviews.demo.builder import Demo
+from demo.reviews import annual_report, live
+from demo.reviews.builder import Demo
 from reviews.models import Case
 
 

@@ -31,7 +31,7 @@ from audits.models import (
     Grade,
     RagRating,
 )
-from scsp.demo import DEMO_PASSWORD, demo_email
+from demo.core import DEMO_PASSWORD, demo_email
 from scsp.models import Agency, Role, Theme, User
 
 K = Agency.Kind
