@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
-from reviews.clocks import financial_year, financial_year_bounds, financial_year_label
+from scsp.workdays import financial_year, financial_year_bounds, financial_year_label
 
 #: Financial years the reports accept (a typo in a URL must not build a report for 9999).
 FIRST_YEAR, LAST_YEAR = 2000, 2099

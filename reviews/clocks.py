@@ -284,22 +284,3 @@ def panel_report_clock(review, cal: WorkingCalendar) -> Clock | None:
         due_soon_working_days=3,
         start_label=str(_("the decision to initiate")),
     )
-
-
-# --- Financial years (April to March) -----------------------------------------------------------
-
-
-def financial_year(day: dt.date) -> int:
-    """The financial year ``day`` falls in, by its starting year: 2022 for April 2022 to
-    March 2023."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def financial_year_bounds(start_year: int) -> tuple[dt.date, dt.date]:
-    """First and last day of the financial year starting in April ``start_year``."""
-    return dt.date(start_year, 4, 1), dt.date(start_year + 1, 3, 31)
-
-
-def financial_year_label(start_year: int) -> str:
-    """"2022-23" for the year from April 2022."""
-    return f"{start_year}-{(start_year + 1) % 100:02d}"

@@ -23,14 +23,15 @@ from reviews.models import (
     Route,
 )
 from reviews.selectors import case_clock_status, review_clock_status
+from scsp import workdays
 from scsp.models import Agency, Theme
 
 FIRST_FINANCIAL_YEAR = 2019
 
 
 def financial_year_choices(today):
-    last = clocks.financial_year(today)
-    return [(str(y), clocks.financial_year_label(y))
+    last = workdays.financial_year(today)
+    return [(str(y), workdays.financial_year_label(y))
             for y in range(last, FIRST_FINANCIAL_YEAR - 1, -1)]
 
 
@@ -46,7 +47,7 @@ class _ScopedFilterSet(django_filters.FilterSet):
 
     def _year_range(self, value):
         try:
-            return clocks.financial_year_bounds(int(value))
+            return workdays.financial_year_bounds(int(value))
         except (TypeError, ValueError):
             return None
 

@@ -26,7 +26,7 @@ from reviews.models import (
     ReviewStage,
     SpotlightReferral,
 )
-from scsp.permissions import scoped
+from scsp.permissions import Ability, may, scoped
 from scsp.workdays import WorkingCalendar
 
 
@@ -171,7 +171,7 @@ def case_timeline(case, *, rr, user, cal: WorkingCalendar) -> list[Event]:
     referral = referral_decision_of(case)
     if referral is not None:
         add(referral.decided_on, _("Subgroup decision"), referral.get_decision_display())
-    sees_embargo = getattr(user, "sees_everything", False)
+    sees_embargo = may(user, Ability.READ_EMBARGO_DETAILS)
     for review in case.practice_reviews.all():
         add(review.decision_date, _("%(ref)s started") % {"ref": review.reference},
             review.get_kind_display())
@@ -274,7 +274,7 @@ def review_row(review, *, user, cal: WorkingCalendar, today: dt.date) -> ReviewR
     return ReviewRow(
         review=review, status_label=review.status_for(user),
         clock=clock.describe(today) if clock else None, next_stage=next_stage,
-        show_embargo=getattr(user, "sees_everything", False),
+        show_embargo=may(user, Ability.READ_EMBARGO_DETAILS),
     )
 
 
@@ -323,7 +323,7 @@ def review_timeline(review, *, user) -> list[Event]:
             _("on track") if check.on_track else _("not on track"))
     for briefing in review.briefings.all():
         add(briefing.uploaded_at.date(), _("Learning briefing uploaded"), briefing.original_name)
-    if review.outcome == PublicationOutcome.EMBARGOED and getattr(user, "sees_everything", False):
+    if review.outcome == PublicationOutcome.EMBARGOED and may(user, Ability.READ_EMBARGO_DETAILS):
         add(review.embargo_next_review, _("Embargo to be reviewed"),
             review.get_embargo_proceeding_display(), planned=True)
         add(review.embargo_expected_end, _("Expected end of the embargo"), planned=True)

@@ -55,6 +55,10 @@ class Ability(models.TextChoices):
         "Add progress, evidence and impact, ask for a new target date (their agency's actions)")
     DECIDE_ACTIONS = "decide_actions", _(
         "Agree target-date changes; sign off, return or close actions")
+    READ_EMBARGO_DETAILS = "read_embargo_details", _(
+        "See that a review is embargoed, why and until when")
+    READ_FULL_CASE_RECORDS = "read_full_case_records", _(
+        "Read the full Rapid Review record and its minutes")
     LOG_NOTIFICATIONS = "log_notifications", _("Log serious incident notifications")
     REFER_CASES = "refer_cases", _("Refer a case to the SLPR subgroup")
     MANAGE_REVIEWS = "manage_reviews", _("Edit cases, Rapid Reviews and practice reviews")
@@ -81,6 +85,8 @@ ROLE_TABLE: dict[str, frozenset[str]] = {
     Ability.MANAGE_PLANS: _BUSINESS_UNIT,
     Ability.UPDATE_ACTIONS: _BUSINESS_UNIT | _PARTNERS,
     Ability.DECIDE_ACTIONS: _BUSINESS_UNIT,
+    Ability.READ_EMBARGO_DETAILS: _PARTNERSHIP_WIDE,
+    Ability.READ_FULL_CASE_RECORDS: _PARTNERSHIP_WIDE,
     Ability.LOG_NOTIFICATIONS: _BUSINESS_UNIT,
     Ability.REFER_CASES: frozenset({Role.COORDINATOR, Role.AGENCY_LEAD}),
     Ability.MANAGE_REVIEWS: _BUSINESS_UNIT,

@@ -1,4 +1,4 @@
-"""The working-day calendar every statutory clock uses.
+"""The calendar every statutory clock and report uses: working days and financial years.
 
 A working day is any day except Saturday, Sunday, a bank holiday in England and Wales (from the
 ``holidays`` package, substitute days included) and a partnership closure day entered in the
@@ -84,3 +84,22 @@ def calendar() -> WorkingCalendar:
     from scsp.models import ClosureDay
 
     return WorkingCalendar(frozenset(ClosureDay.objects.values_list("date", flat=True)))
+
+
+# --- Financial years (April to March) -----------------------------------------------------------
+
+
+def financial_year(day: dt.date) -> int:
+    """The financial year ``day`` falls in, by its starting year: 2022 for April 2022 to
+    March 2023."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_bounds(start_year: int) -> tuple[dt.date, dt.date]:
+    """First and last day of the financial year starting in April ``start_year``."""
+    return dt.date(start_year, 4, 1), dt.date(start_year + 1, 3, 31)
+
+
+def financial_year_label(start_year: int) -> str:
+    """"2022-23" for the year from April 2022."""
+    return f"{start_year}-{(start_year + 1) % 100:02d}"

@@ -25,7 +25,7 @@ from reviews.models.choices import (
 )
 from reviews.models.rapid_reviews import RapidReview, SpotlightReferral
 from scsp.models import Theme
-from scsp.permissions import ScopedQuerySet
+from scsp.permissions import Ability, ScopedQuerySet, may
 
 
 class PracticeReviewQuerySet(ScopedQuerySet):
@@ -186,7 +186,7 @@ class PracticeReview(models.Model):
 
     def status_for(self, user) -> str:
         """The status label ``user`` may see: "Embargoed" only for partnership-wide roles."""
-        if self.outcome == PublicationOutcome.EMBARGOED and getattr(user, "sees_everything", False):
+        if self.outcome == PublicationOutcome.EMBARGOED and may(user, Ability.READ_EMBARGO_DETAILS):
             return str(_("Ratified, embargoed"))
         return self.get_status_display()
 

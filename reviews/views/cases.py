@@ -163,7 +163,7 @@ class CaseDetailView(DayMixin, TemplateView):
                    for r in case.practice_reviews.all()]
         record_access(user=user, action="view", obj=case, request=self.request)
         ctx.update(
-            case=case, rr=rr, row=row, reviews=reviews, full=user.sees_everything,
+            case=case, rr=rr, row=row, reviews=reviews, full=may(user, Ability.READ_FULL_CASE_RECORDS),
             can_edit=may(user, Ability.MANAGE_REVIEWS),
             referral=selectors.referral_decision_of(case),
             timeline=selectors.case_timeline(case, rr=rr, user=user, cal=self.cal),

@@ -67,7 +67,7 @@ class ReviewExportView(ReviewListView):
         header = [_("Reference"), _("Kind"), _("Title"), _("Cases"), _("Decision to initiate"),
                   _("Status"), _("Target (6 months)"), _("Clock"), _("Ratified"),
                   _("Published"), _("Completed"), _("Reviewer"), _("Learning themes")]
-        sees_embargo = user.sees_everything
+        sees_embargo = may(user, Ability.READ_EMBARGO_DETAILS)
         if sees_embargo:
             header += [_("Publication outcome"), _("Embargo: proceeding"),
                        _("Embargo: expected end"), _("Embargo: next review")]
@@ -148,7 +148,7 @@ class ReviewDetailView(DayMixin, TemplateView):
             timeline=selectors.review_timeline(review, user=user),
             plan_visible=review.action_plan_id is not None and ActionPlan.objects.visible_to(
                 user).filter(pk=review.action_plan_id).exists(),
-            show_embargo=user.sees_everything, can_edit=may(user, Ability.MANAGE_REVIEWS),
+            show_embargo=may(user, Ability.READ_EMBARGO_DETAILS), can_edit=may(user, Ability.MANAGE_REVIEWS),
             today=self.today,
         )
         return ctx

@@ -21,7 +21,7 @@ from scsp.permissions import Ability, get_object_for_user, may
 def require_full_record(user):
     """The Rapid Review record and minutes are for partnership-wide roles; agency staff see
     the case summary (and their actions) instead."""
-    if not user.sees_everything:
+    if not may(user, Ability.READ_FULL_CASE_RECORDS):
         raise PermissionDenied(_("The full Rapid Review is for the business unit, the chair and "
                                  "the scrutineer. The case page shows its summary."))
 

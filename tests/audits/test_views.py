@@ -405,11 +405,19 @@ def test_moving_a_slot_through_the_form_needs_a_reason(client_for, coordinator, 
 
 # --- query counts ----------------------------------------------------------------------------
 
-def count_queries(client, url) -> int:
-    """Queries for one GET of ``url``, after a first GET that warms the session."""
+def count_queries(client, url, *, shows: list[str] | None = None, rows: int | None = None) -> int:
+    """Queries for one GET of ``url``, after a first GET that warms the session. The page must
+    show every text in ``shows`` and, for a paginated list, exactly ``rows`` rows (a page that
+    lost its rows would keep its count flat too)."""
     client.get(url)
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in shows or ():
+        assert text in html, (url, text)
+    if rows is not None:
+        assert len(response.context["page_obj"].object_list) == rows, url
     return len(ctx.captured_queries)
 
 
@@ -419,11 +427,11 @@ def test_audit_list_queries_do_not_grow(client_for, coordinator, wmp, wmp_office
     AgencyReturn.objects.create(audit=first, agency=wmp)
     for user in (coordinator, wmp_officer):
         client = client_for(user)
-        one = count_queries(client, reverse("audits:audit_list"))
+        one = count_queries(client, reverse("audits:audit_list"), rows=1)
         for _ in range(24):
             audit = AuditFactory(lead=lead, created_by=lead)
             AgencyReturn.objects.create(audit=audit, agency=wmp)
-        many = count_queries(client, reverse("audits:audit_list"))
+        many = count_queries(client, reverse("audits:audit_list"), rows=25)
         assert many == one, user
         Audit.objects.exclude(pk=first.pk).delete()
     assert one <= 8
@@ -431,11 +439,12 @@ def test_audit_list_queries_do_not_grow(client_for, coordinator, wmp, wmp_office
 
 def test_rota_queries_do_not_grow(client_for, coordinator, django_assert_max_num_queries):
     client = client_for(coordinator)
-    RotaSlotFactory(lead=coordinator)
-    one = count_queries(client, reverse("audits:rota"))
+    RotaSlotFactory(lead=coordinator, agency=AgencyFactory(name="Rota agency first"))
+    one = count_queries(client, reverse("audits:rota"), shows=["Rota agency first"])
     for i in range(24):
-        RotaSlotFactory(lead=coordinator, agency=AgencyFactory(short_name=f"R{i}"))
-    assert count_queries(client, reverse("audits:rota")) == one
+        RotaSlotFactory(lead=coordinator, agency=AgencyFactory(name=f"Rota agency {i}"))
+    assert count_queries(client, reverse("audits:rota"), shows=[
+        "Rota agency first", *(f"Rota agency {i}<" for i in range(24))]) == one
     with django_assert_max_num_queries(8):
         client.get(reverse("audits:rota"))
 
@@ -466,8 +475,9 @@ def test_audit_pages_take_the_same_queries_for_1_or_25_rows(client_for, coordina
     client = client_for(coordinator)
     small = _grow_macfa(coordinator, 1, 1, "S")
     big = _grow_macfa(coordinator, 25, 3, "B")
-    one = count_queries(client, reverse(url_name, args=[small.pk]))
-    many = count_queries(client, reverse(url_name, args=[big.pk]))
+    one = count_queries(client, reverse(url_name, args=[small.pk]), shows=["S-00"])
+    many = count_queries(client, reverse(url_name, args=[big.pk]),
+                         shows=[f"B-{i:02d}" for i in range(25)])
     assert many == one, (one, many)
     assert one <= 25
 
@@ -480,8 +490,9 @@ def test_return_pages_take_the_same_queries_for_1_or_25_cases(client_for, coordi
                      today=today())
     for audit in (small, big):
         answer_all(wmp_officer, return_of(audit, wmp), Grade.GOOD)
-    one = count_queries(client, return_of(small, wmp).get_absolute_url())
-    many = count_queries(client, return_of(big, wmp).get_absolute_url())
+    one = count_queries(client, return_of(small, wmp).get_absolute_url(), shows=["ONE"])
+    many = count_queries(client, return_of(big, wmp).get_absolute_url(),
+                         shows=[f"C-{i:02d}" for i in range(25)])
     assert many == one
 
 

@@ -20,11 +20,12 @@ from reviews.models import (
     Route,
     SpotlightReferral,
 )
+from scsp import workdays
 from scsp.workdays import calendar
 from tests.demo_data import demo_loaded
 
 D = dt.date
-FY_START, FY_END = clocks.financial_year_bounds(2022)
+FY_START, FY_END = workdays.financial_year_bounds(2022)
 pytestmark = pytest.mark.django_db
 
 
