@@ -228,7 +228,7 @@ class ActionForm(forms.Form):
         officers = (User.objects.active().select_related("agency")
                     .order_by("agency__name", "full_name"))
         self.fields["lead_officer"].queryset = officers
-        # Officers grouped by agency (<optgroup>); reviews.js narrows them to the lead agency.
+        # Officers grouped by agency (<optgroup>); js/officer_select.js narrows them to the lead agency.
         groups: dict[str, list] = {}
         for user in officers:
             groups.setdefault(user.agency.name, []).append((user.pk, user.full_name))
