@@ -56,8 +56,13 @@ class Demo:
         return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
     def wd(self, n: int) -> dt.date:
-        """``n`` working days from today (negative: before)."""
-        return self.cal.add_working_days(self.today, n)
+        """``n`` working days from the last working day on or before today (negative: before).
+        Counting from a weekend day itself would put every live clock one working day further
+        from its deadline than on a weekday, so the demo looks on Saturday as it did on Friday."""
+        anchor = self.today
+        if not self.cal.is_working_day(anchor):
+            anchor = self.cal.add_working_days(anchor, -1)
+        return self.cal.add_working_days(anchor, n)
 
     # --- building blocks -----------------------------------------------------------------------
 

@@ -33,9 +33,12 @@ def test_coordinator_logs_a_notification_through_to_the_minutes(
     page = journey.page
     cal = calendar()
     today = timezone.localdate()
-    received = cal.add_working_days(today, -1)
-    aware = cal.add_working_days(today, -2)
-    incident = cal.add_working_days(today, -3)
+    # Counted from the last working day on or before today, so that today is "day 1 of 15" on
+    # any day of the week (on a Saturday, Friday's count still stands).
+    workday = today if cal.is_working_day(today) else cal.add_working_days(today, -1)
+    received = cal.add_working_days(workday, -1)
+    aware = cal.add_working_days(workday, -2)
+    incident = cal.add_working_days(workday, -3)
     due = cal.add_working_days(received, 15)
 
     journey.sign_in(coordinator)
