@@ -57,7 +57,7 @@ def test_healthz_ok(client):
 def test_healthz_503_when_database_is_down(client):
     broken = mock.MagicMock()
     broken.__enter__.side_effect = Exception("connection refused")
-    with mock.patch("scsp.views.connection") as conn:
+    with mock.patch("scsp.views.health.connection") as conn:
         conn.cursor.return_value = broken
         response = client.get("/healthz")
     assert response.status_code == 503
