@@ -46,6 +46,9 @@ class Ability(models.TextChoices):
     """A step some roles may take. Scope (which records) is the querysets' business."""
 
     MANAGE_DIRECTORY = "manage_directory", _("Manage agencies and learning themes")
+    MANAGE_PEOPLE = "manage_people", _(
+        "Invite people, deactivate them, reset their second factor")
+    MANAGE_SETTINGS = "manage_settings", _("Change the partnership's settings")
     READ_AUDIT_TRAIL = "read_audit_trail", _("Read the access log and change history")
     READ_ALL_REMINDERS = "read_all_reminders", _("Read every reminder sent, failures included")
     LIST_ALL_ACTIONS = "list_all_actions", _("List every action in the partnership")
@@ -78,6 +81,8 @@ _PARTNERS = frozenset({Role.AGENCY_LEAD, Role.AGENCY_OFFICER})
 #: Ability -> the roles that have it. The one statement of who may take which step.
 ROLE_TABLE: dict[str, frozenset[str]] = {
     Ability.MANAGE_DIRECTORY: _BUSINESS_UNIT,
+    Ability.MANAGE_PEOPLE: _BUSINESS_UNIT,
+    Ability.MANAGE_SETTINGS: _BUSINESS_UNIT,
     Ability.READ_AUDIT_TRAIL: frozenset({Role.COORDINATOR, Role.SCRUTINEER}),
     Ability.READ_ALL_REMINDERS: frozenset({Role.COORDINATOR, Role.SCRUTINEER}),
     Ability.LIST_ALL_ACTIONS: _PARTNERSHIP_WIDE,
