@@ -276,83 +276,123 @@ def review_record_outcome(*, by, review, today, outcome="", published_on=None,
     review; raises ``ValidationError`` by field."""
     require(by, Ability.MANAGE_REVIEWS, _("Only the business unit records outcomes."))
     review = PracticeReview.objects.prefetch_related("stages").get(pk=review.pk)
-    errors: dict = {}
     if review.kind == ReviewKind.LCSPR:
-        if outcome not in PublicationOutcome.values:
-            _add(errors, "outcome", _("Choose the publication outcome."))
-        if not review.ratified_on:
-            _add(errors, "outcome", _("Record the date the partnership ratified the report (on "
-                                      "the stages page) before its publication outcome."))
-        if outcome == PublicationOutcome.PUBLISHED:
-            if published_on is None:
-                _add(errors, "published_on", _("Give the publication date."))
-            else:
-                _not_future(errors, "published_on", published_on, today,
-                            _("The publication date"))
-                if review.ratified_on and published_on < review.ratified_on:
-                    _add(errors, "published_on",
-                         _("It cannot be published before it was ratified (%(d)s).")
-                         % {"d": _d(review.ratified_on)})
-            if not _text(published_url):
-                _add(errors, "published_url", _("Give the link to the published report."))
-            elif not _text(published_url).lower().startswith(("https://", "http://")):
-                _add(errors, "published_url", _("The link must start with https://."))
-        elif outcome == PublicationOutcome.EMBARGOED:
-            if not _text(embargo_reason):
-                _add(errors, "embargo_reason", _("Give the reason for the embargo."))
-            if not embargo_proceeding:
-                _add(errors, "embargo_proceeding", _("Choose the parallel proceeding."))
-            if embargo_expected_end is None:
-                _add(errors, "embargo_expected_end",
-                     _("Give the expected end of the proceedings (an estimate is fine)."))
-            if embargo_next_review is None:
-                _add(errors, "embargo_next_review",
-                     _("Give the date the embargo will next be reviewed."))
-            elif review.ratified_on and embargo_next_review < review.ratified_on:
-                _add(errors, "embargo_next_review",
-                     _("The next review of the embargo cannot be before ratification."))
-        elif outcome == PublicationOutcome.NOT_PUBLISHED:
-            if not _text(not_published_reason):
-                _add(errors, "not_published_reason", _("Give the exceptional reason for not "
-                                                       "publishing."))
-            if not _text(published_instead):
-                _add(errors, "published_instead",
-                     _("Say what was published instead (for example the improvements made)."))
-        _raise_if(errors)
-        review.outcome = outcome
-        if outcome == PublicationOutcome.PUBLISHED:
-            review.published_url = _text(published_url)
-            _set_stage_date(review, StageKey.PUBLISHED, published_on, by)
-        elif outcome == PublicationOutcome.EMBARGOED:
-            review.embargo_reason = _text(embargo_reason)
-            review.embargo_proceeding = embargo_proceeding
-            review.embargo_proceeding_detail = _text(embargo_proceeding_detail)
-            review.embargo_expected_end = embargo_expected_end
-            review.embargo_next_review = embargo_next_review
-        else:
-            review.not_published_reason = _text(not_published_reason)
-            review.published_instead = _text(published_instead)
+        _record_publication(review, by=by, today=today, outcome=outcome, fields={
+            "published_on": published_on, "published_url": published_url,
+            "embargo_reason": embargo_reason, "embargo_proceeding": embargo_proceeding,
+            "embargo_proceeding_detail": embargo_proceeding_detail,
+            "embargo_expected_end": embargo_expected_end,
+            "embargo_next_review": embargo_next_review,
+            "not_published_reason": not_published_reason,
+            "published_instead": published_instead})
     else:
-        if completed_on is None:
-            _add(errors, "completed_on", _("Give the date it was completed."))
-        else:
-            _not_future(errors, "completed_on", completed_on, today, _("The completion date"))
-            if completed_on < review.decision_date:
-                _add(errors, "completed_on",
-                     _("It cannot be completed before the decision (%(d)s).")
-                     % {"d": _d(review.decision_date)})
-        _raise_if(errors)
-        stage = review.stage(StageKey.COMPLETED)
-        rows = [{"name": s.name, "key": s.key, "not_needed": s.not_needed,
-                 "actual_date": completed_on if s is stage else s.actual_date}
-                for s in review.stages.all()]
-        _raise_if(validate_stages(review=review, rows=rows, today=today))
-        _set_stage_date(review, StageKey.COMPLETED, completed_on, by)
+        _record_completion(review, by=by, today=today, completed_on=completed_on)
     if summary is not None:
         review.summary = _text(summary)
     _save(review, by)
     review_refresh_status(review=review, by=by)
     return review
+
+
+def _record_publication(review, *, by, today, outcome, fields: dict) -> None:
+    """An LCSPR's publication outcome: checked by the outcome's own rule, then applied."""
+    errors: dict = {}
+    if outcome not in PublicationOutcome.values:
+        _add(errors, "outcome", _("Choose the publication outcome."))
+    if not review.ratified_on:
+        _add(errors, "outcome", _("Record the date the partnership ratified the report (on "
+                                  "the stages page) before its publication outcome."))
+    if outcome in _OUTCOMES:
+        _OUTCOMES[outcome][0](errors, review, today, fields)
+    _raise_if(errors)
+    review.outcome = outcome
+    _OUTCOMES[outcome][1](review, by, fields)
+
+
+def _check_published(errors, review, today, f) -> None:
+    published_on = f["published_on"]
+    if published_on is None:
+        _add(errors, "published_on", _("Give the publication date."))
+    else:
+        _not_future(errors, "published_on", published_on, today, _("The publication date"))
+        if review.ratified_on and published_on < review.ratified_on:
+            _add(errors, "published_on",
+                 _("It cannot be published before it was ratified (%(d)s).")
+                 % {"d": _d(review.ratified_on)})
+    if not _text(f["published_url"]):
+        _add(errors, "published_url", _("Give the link to the published report."))
+    elif not _text(f["published_url"]).lower().startswith(("https://", "http://")):
+        _add(errors, "published_url", _("The link must start with https://."))
+
+
+def _apply_published(review, by, f) -> None:
+    review.published_url = _text(f["published_url"])
+    _set_stage_date(review, StageKey.PUBLISHED, f["published_on"], by)
+
+
+def _check_embargoed(errors, review, today, f) -> None:
+    if not _text(f["embargo_reason"]):
+        _add(errors, "embargo_reason", _("Give the reason for the embargo."))
+    if not f["embargo_proceeding"]:
+        _add(errors, "embargo_proceeding", _("Choose the parallel proceeding."))
+    if f["embargo_expected_end"] is None:
+        _add(errors, "embargo_expected_end",
+             _("Give the expected end of the proceedings (an estimate is fine)."))
+    if f["embargo_next_review"] is None:
+        _add(errors, "embargo_next_review", _("Give the date the embargo will next be reviewed."))
+    elif review.ratified_on and f["embargo_next_review"] < review.ratified_on:
+        _add(errors, "embargo_next_review",
+             _("The next review of the embargo cannot be before ratification."))
+
+
+def _apply_embargoed(review, by, f) -> None:
+    review.embargo_reason = _text(f["embargo_reason"])
+    review.embargo_proceeding = f["embargo_proceeding"]
+    review.embargo_proceeding_detail = _text(f["embargo_proceeding_detail"])
+    review.embargo_expected_end = f["embargo_expected_end"]
+    review.embargo_next_review = f["embargo_next_review"]
+
+
+def _check_not_published(errors, review, today, f) -> None:
+    if not _text(f["not_published_reason"]):
+        _add(errors, "not_published_reason", _("Give the exceptional reason for not "
+                                               "publishing."))
+    if not _text(f["published_instead"]):
+        _add(errors, "published_instead",
+             _("Say what was published instead (for example the improvements made)."))
+
+
+def _apply_not_published(review, by, f) -> None:
+    review.not_published_reason = _text(f["not_published_reason"])
+    review.published_instead = _text(f["published_instead"])
+
+
+#: Publication outcome -> (check, apply).
+_OUTCOMES = {
+    PublicationOutcome.PUBLISHED: (_check_published, _apply_published),
+    PublicationOutcome.EMBARGOED: (_check_embargoed, _apply_embargoed),
+    PublicationOutcome.NOT_PUBLISHED: (_check_not_published, _apply_not_published),
+}
+
+
+def _record_completion(review, *, by, today, completed_on) -> None:
+    """A Spotlight, Tabletop Review or learning briefing: the date it was completed."""
+    errors: dict = {}
+    if completed_on is None:
+        _add(errors, "completed_on", _("Give the date it was completed."))
+    else:
+        _not_future(errors, "completed_on", completed_on, today, _("The completion date"))
+        if completed_on < review.decision_date:
+            _add(errors, "completed_on",
+                 _("It cannot be completed before the decision (%(d)s).")
+                 % {"d": _d(review.decision_date)})
+    _raise_if(errors)
+    stage = review.stage(StageKey.COMPLETED)
+    rows = [{"name": s.name, "key": s.key, "not_needed": s.not_needed,
+             "actual_date": completed_on if s is stage else s.actual_date}
+            for s in review.stages.all()]
+    _raise_if(validate_stages(review=review, rows=rows, today=today))
+    _set_stage_date(review, StageKey.COMPLETED, completed_on, by)
 
 
 @transaction.atomic
