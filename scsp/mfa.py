@@ -293,7 +293,7 @@ def reset_second_factor(*, by, person, request=None) -> int:
         device.delete()
         count += 1
     changed(person=person, by=by, request=request,
-            label=f"second factor reset by {by.email}",
+            label="second factor reset",
             heading=_("Your second factor was reset by %(name)s. Next time you sign in you "
                       "will set up an authenticator app again.") % {"name": by.full_name})
     security_log.warning("second factor reset: person=%s by=%s", person.pk, by.pk)
