@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -33,6 +33,9 @@ class NextMixin:
             return candidate
         return resolve_url(default)
 
+    def step_url(self, name: str) -> str:
+        return f"{reverse(name)}?{urlencode({'next': self.next_url()})}"
+
     def get_context_data(self, **kwargs):
         kwargs.setdefault("next", self.next_url())
         return super().get_context_data(**kwargs)
@@ -50,7 +53,7 @@ class VerifyView(NextMixin, FormView):
             if request.user.is_verified():
                 return redirect(self.next_url())
             if not mfa.has_second_factor(request.user):
-                return redirect(f"{reverse('scsp:mfa_enrol')}?next={self.next_url()}")
+                return redirect(self.step_url("scsp:mfa_enrol"))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -100,12 +103,12 @@ class EnrolView(AuthenticatorSetupMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and mfa.has_second_factor(request.user):
             if not request.user.is_verified():
-                return redirect(f"{reverse('scsp:mfa_verify')}?next={self.next_url()}")
+                return redirect(self.step_url("scsp:mfa_verify"))
             return redirect("scsp:security")
         return super().dispatch(request, *args, **kwargs)
 
     def confirmed(self):
-        return redirect(f"{reverse('scsp:recovery_codes')}?next={self.next_url()}")
+        return redirect(self.step_url("scsp:recovery_codes"))
 
 
 
@@ -157,7 +160,8 @@ class RecoveryCodesDownloadView(View):
 class NewRecoveryCodesView(View):
     def post(self, request, *args, **kwargs):
         mfa.new_recovery_codes(request)
-        return redirect(f"{reverse('scsp:recovery_codes')}?next={reverse('scsp:security')}")
+        return redirect(f"{reverse('scsp:recovery_codes')}?"
+                        f"{urlencode({'next': reverse('scsp:security')})}")
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -355,3 +355,17 @@ def test_only_the_coordinator_resets_a_second_factor(client, personas, wmp_offic
         response = client.post(reverse("scsp:person_reset_second_factor", args=[wmp_officer.pk]))
         assert response.status_code == 403, persona
     assert TOTPDevice.objects.filter(user=wmp_officer, confirmed=True).exists()
+
+
+def test_next_survives_the_steps_and_never_leaves_the_site(wmp_officer):
+    device = give_device(wmp_officer)
+    client = password_only(wmp_officer)
+    target = "/actions/all/?rag=red&page=2"
+    step = client.get(target)["Location"]
+    assert step == f"{VERIFY}?next=%2Factions%2Fall%2F%3Frag%3Dred%26page%3D2"
+    response = client.post(step, {"code": next_code(device), "next": target})
+    assert response["Location"] == target
+    other = password_only(wmp_officer)
+    code = next_code(device)
+    response = other.post(VERIFY, {"code": code, "next": "https://evil.example/"})
+    assert response["Location"] == "/"
