@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from base64 import b32decode
+
+from django.conf import settings
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from scsp.models import Agency, Role, Theme, User
 
 DEMO_PASSWORD = "learning-from-practice-2026"
 DEMO_DOMAIN = "scsp.example"
+#: Every demo person's authenticator secret (base32, for an authenticator app; README "Demo
+#: sign-ins"). Demo data only: ``seed_demo`` gives it to no one outside the demo settings.
+DEMO_TOTP_SECRET = "SCSPDEMOSCSPDEMOSCSPDEMOSCSPDEMO"
+DEMO_TOTP_KEY = b32decode(DEMO_TOTP_SECRET).hex()
 
 K = Agency.Kind
 AGENCIES = [
@@ -75,7 +85,32 @@ def _user(command, *, email, full_name, agency, role, job_title="", is_staff=Fal
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
+    if settings.DEMO_DATA_ALLOWED:
+        give_demo_authenticator(user)
     return user
+
+
+def give_demo_authenticator(user) -> TOTPDevice:
+    """A confirmed authenticator app with the demo secret, so a newcomer signs in with
+    ``manage.py demo_code EMAIL`` (or the secret in any authenticator app)."""
+    device = TOTPDevice.objects.filter(user=user, key=DEMO_TOTP_KEY).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app (demo)",
+                                           key=DEMO_TOTP_KEY, confirmed=True)
+    return device
+
+
+def demo_code(email: str) -> str:
+    """The 6-digit code the demo authenticator shows now for ``email``. Refuses outside the
+    demo settings and for anyone whose authenticator is not the demo one."""
+    if not settings.DEMO_DATA_ALLOWED:
+        raise PermissionError("Demo codes exist only in the demo settings (not production).")
+    device = TOTPDevice.objects.filter(user__email__iexact=email.strip(), key=DEMO_TOTP_KEY,
+                                       confirmed=True).first()
+    if device is None:
+        raise LookupError(f"{email} has no demo authenticator (run seed_demo first).")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return str(totp.token()).zfill(device.digits)
 
 
 def seed(command) -> None:
@@ -115,6 +150,10 @@ def seed(command) -> None:
 def print_sign_ins(command) -> None:
     command.stdout.write("")
     command.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
+    command.stdout.write("Second factor: every demo person's authenticator app has the secret "
+                         f"{DEMO_TOTP_SECRET}")
+    command.stdout.write("  (add it to an authenticator app as a time-based key, or print the "
+                         "current code with: python manage.py demo_code EMAIL)")
     rows = User.objects.filter(email__endswith="@" + DEMO_DOMAIN).select_related("agency")
     order = {r.value: i for i, r in enumerate(Role)}
     for user in sorted(rows, key=lambda u: (order.get(u.role, 9), u.agency.short_name)):

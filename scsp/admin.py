@@ -4,7 +4,7 @@ from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from scsp.models import AccessEvent, Agency, ClosureDay, LoginFailure, Theme, User
+from scsp.models import AccessEvent, Agency, ClosureDay, Theme, User
 
 admin.site.site_header = _("SCSP Reviews administration")
 admin.site.site_title = _("SCSP Reviews admin")
@@ -71,8 +71,3 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AccessEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "action", "object_type", "label"]
     list_filter = ["action", "object_type"]
-
-
-@admin.register(LoginFailure)
-class LoginFailureAdmin(ReadOnlyAdmin):
-    list_display = ["at", "email", "ip_address"]

@@ -7,7 +7,9 @@ class ScspConfig(AppConfig):
     verbose_name = _("Partnership")
 
     def ready(self):
+        from scsp import auth  # noqa: F401 - connects the lockout log to django-axes' signal
         from scsp.navigation import Entry, register
+        from scsp.permissions import Ability, may
 
         def signed_in(user):
             return user.is_authenticated
@@ -28,6 +30,17 @@ class ScspConfig(AppConfig):
                        _("The reminder e-mails sent to you; for the co-ordinator, every "
                          "reminder sent and any that failed."),
                        signed_in, order=95, group=_("Partnership")))
+        register(Entry(_("People"), "scsp:people",
+                       _("Invite people, reset a second factor, deactivate leavers."),
+                       lambda u: may(u, Ability.MANAGE_PEOPLE), order=85,
+                       group=_("Partnership")))
+        register(Entry(_("Partnership settings"), "scsp:partnership_settings",
+                       _("The partnership's settings, such as who needs a second factor."),
+                       lambda u: may(u, Ability.MANAGE_SETTINGS), order=86,
+                       group=_("Partnership")))
+        register(Entry(_("Sign-in and security"), "scsp:security",
+                       _("Your authenticator app, passkeys, recovery codes and password."),
+                       signed_in, order=199, in_navbar=False))
         register(Entry(_("Change your password"), "scsp:password_change",
                        _("Set a new password (at least 12 characters)."),
                        signed_in, order=200, in_navbar=False))

@@ -8,14 +8,7 @@ from __future__ import annotations
 from django.db import models
 
 from scsp.models import AccessEvent
-
-
-def client_ip(request) -> str | None:
-    """The client address. Behind the production proxy, REMOTE_ADDR is set by gunicorn from the
-    trusted proxy; X-Forwarded-For is not trusted here because it is client-controlled."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from scsp.proxy import client_ip  # noqa: F401 - the one rule for the client's address
 
 
 def record_access(

@@ -1,9 +1,14 @@
+from scsp.mfa import passed
 from scsp.navigation import entries_for
 
 
 def navigation(request):
-    """The role-based navigation for the base template: top-level links and drop-down groups."""
+    """The role-based navigation for the base template: top-level links and drop-down groups.
+    None until the second factor is done (the pages would only send the person back)."""
     user = getattr(request, "user", None)
+    pending = bool(getattr(user, "is_authenticated", False) and not passed(request))
+    if pending:
+        return {"nav_items": [], "nav_groups": [], "second_factor_pending": True}
     items = [i for i in entries_for(user) if i["in_navbar"]]
     groups: dict[str, list[dict]] = {}
     for item in items:

@@ -78,3 +78,54 @@ class AccessLogFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError(_("“From” must be on or before “To”."))
         return data
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The code on "Check it's you": 6 digits from the app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"), max_length=20,
+        help_text=_("The 6-digit code your authenticator app shows now, or one of your "
+                    "recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                      "spellcheck": "false", "autocapitalize": "off"}),
+        error_messages={"required": _("Enter the code.")},
+    )
+
+
+class AuthenticatorCodeForm(forms.Form):
+    """The code that confirms a newly set-up authenticator app."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"), max_length=10,
+        help_text=_("6 digits. A new one appears every 30 seconds."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "spellcheck": "false"}),
+        error_messages={"required": _("Enter the 6-digit code from your app.")},
+    )
+
+
+class PartnershipSettingsForm(forms.Form):
+    officers_exempt_from_mfa = forms.BooleanField(
+        label=_("Agency officers may sign in without a second factor"), required=False,
+        help_text=_("Only agency officers. Leads, the business unit, the chair, the scrutineer "
+                    "and administrators always need one. Officers who have set one up are "
+                    "still asked for it."))
+    exemption_reason = forms.CharField(
+        label=_("Reason for the exemption"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required while officers are exempt. Shown on this page and kept in the "
+                    "change history."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        data["exemption_reason"] = (data.get("exemption_reason") or "").strip()
+        if data.get("officers_exempt_from_mfa") and not data["exemption_reason"]:
+            self.add_error("exemption_reason",
+                           _("Give the reason why agency officers are exempt."))
+        return data

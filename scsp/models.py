@@ -255,6 +255,43 @@ class ClosureDay(models.Model):
         return f"{self.date:%d %b %Y}: {self.reason}"
 
 
+class PartnershipSettings(models.Model):
+    """The partnership's own settings: one row (``PartnershipSettings.load()``), changed on the
+    Partnership settings page by the co-ordinator, every change kept in its history."""
+
+    officers_exempt_from_mfa = models.BooleanField(
+        _("agency officers may sign in without a second factor"), default=False,
+        help_text=_("Only agency officers, never leads, the business unit or administrators."))
+    exemption_reason = models.TextField(
+        _("reason for the exemption"), blank=True,
+        help_text=_("Why officers are exempt, for example an agency whose staff cannot use "
+                    "phones at work. Required while the exemption is on."))
+    changed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("changed by"))
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("partnership settings")
+        verbose_name_plural = _("partnership settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="partnership_settings_singleton"),
+            models.CheckConstraint(
+                condition=Q(officers_exempt_from_mfa=False) | ~Q(exemption_reason=""),
+                name="mfa_exemption_has_reason"),
+        ]
+
+    def __str__(self):
+        return str(_("Partnership settings"))
+
+    @classmethod
+    def load(cls) -> PartnershipSettings:
+        obj = cls.objects.filter(pk=1).first()
+        return obj if obj is not None else cls(pk=1)
+
+
 class AccessEventQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self if may(user, Ability.READ_AUDIT_TRAIL) else self.none()
@@ -271,6 +308,7 @@ class AccessEvent(models.Model):
         DOWNLOAD = "download", _("Downloaded")
         EXPORT = "export", _("Exported")
         DENIED = "denied", _("Refused")
+        SECURITY = "security", _("Sign-in and security")
 
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="access_events", null=True, blank=True
@@ -293,20 +331,6 @@ class AccessEvent(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.action} {self.object_type} {self.label}"
-
-
-class LoginFailure(models.Model):
-    """A failed sign-in, kept for throttling. The password is never stored."""
-
-    email = models.CharField(max_length=254, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-at"]
-
-    def __str__(self):
-        return f"{self.email} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class ReminderQuerySet(models.QuerySet):

@@ -11,6 +11,7 @@ Two shapes of deployment read the same file:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -85,6 +86,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "axes",
     "scsp",
     "actions",
     "reviews",
@@ -93,6 +99,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: drops X-Forwarded-* headers unless the request came through a trusted proxy.
+    "scsp.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "scsp.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -100,11 +108,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "scsp.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After sign-in: every page but the second-factor steps needs the second factor.
+    "scsp.mfa.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a refused sign-in into the sign-in page's one generic message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "scsp.urls"
@@ -144,7 +157,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "scsp.User"
 
 # --- Authentication -------------------------------------------------------------------------
-AUTHENTICATION_BACKENDS = ["scsp.auth.ThrottledEmailBackend"]
+# The lockout check first (django-axes), then e-mail and password.
+AUTHENTICATION_BACKENDS = ["scsp.auth.LockoutBackend", "scsp.auth.EmailBackend"]
 LOGIN_URL = "scsp:login"
 LOGIN_REDIRECT_URL = "scsp:home"
 LOGOUT_REDIRECT_URL = "scsp:login"
@@ -161,10 +175,65 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "scsp.auth.ContextWordsValidator"},
 ]
-# Failed sign-in throttling: per account and per client address, in a sliding window.
-LOGIN_THROTTLE_WINDOW_MINUTES = env_int("LOGIN_THROTTLE_WINDOW_MINUTES", 15)
-LOGIN_THROTTLE_PER_ACCOUNT = env_int("LOGIN_THROTTLE_PER_ACCOUNT", 10)
-LOGIN_THROTTLE_PER_IP = env_int("LOGIN_THROTTLE_PER_IP", 30)
+
+# The client's address (sign-in lockout, rate limits, access log) is REMOTE_ADDR unless the
+# request came through a trusted reverse proxy: TRUSTED_PROXY_COUNT proxies that each append
+# to X-Forwarded-For (the app must be reachable only through them), or TRUSTED_PROXY_ADDRESSES
+# (addresses or networks of the proxies). Set one of them, not both. See scsp/proxy.py.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_ADDRESSES = [a.strip() for a in (env("TRUSTED_PROXY_ADDRESSES") or "").split(",")
+                           if a.strip()]
+if TRUSTED_PROXY_COUNT < 0 or (TRUSTED_PROXY_COUNT and TRUSTED_PROXY_ADDRESSES):
+    raise ImproperlyConfigured(
+        "Set TRUSTED_PROXY_COUNT (a number of proxies) or TRUSTED_PROXY_ADDRESSES, not both.")
+
+# Sign-in lockout (django-axes, database handler; scsp/auth.py). Failures count per account
+# and address, and per address; a lockout lasts a fixed LOGIN_COOLOFF_MINUTES from the last
+# failure that counted (refused attempts while locked out are not counted and do not extend it).
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env_int("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", 10)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+#: Days the sign-in records (django-axes attempts and log) are kept before the nightly purge.
+SIGN_IN_RECORDS_KEEP_DAYS = env_int("SIGN_IN_RECORDS_KEEP_DAYS", 90)
+AXES_HANDLER = "scsp.auth.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "scsp.proxy.client_ip"
+AXES_USERNAME_CALLABLE = "scsp.auth.attempted_username"
+AXES_LOCKOUT_CALLABLE = "scsp.auth.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = True
+
+# The second factor (django-otp: TOTP, one-use recovery codes; django-otp-webauthn: passkeys).
+# Required for everyone unless MFA_REQUIRED is off; the partnership settings page may exempt
+# agency officers only, with a recorded reason (scsp/mfa.py).
+MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+MFA_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "SCSP Reviews"
+OTP_TOTP_THROTTLE_FACTOR = 1  # wait 1, 2, 4, 8 ... seconds after each wrong code in a row
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys are bound to the site's domain; browsers accept http only on localhost, so in
+# development use http://localhost:8000.
+_webauthn_origin = f"{urlsplit(SITE_URL).scheme}://{urlsplit(SITE_URL).netloc}"
+if _webauthn_origin.startswith("http://127.0.0.1"):
+    _webauthn_origin = _webauthn_origin.replace("http://127.0.0.1", "http://localhost")
+OTP_WEBAUTHN_RP_ID = urlsplit(_webauthn_origin).hostname
+OTP_WEBAUTHN_RP_NAME = "SCSP Reviews"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [_webauthn_origin]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "scsp.security"
+
+# Password reset requests: at most this many an hour per account and per address (counted in
+# the cache; a cache failure lets the request through and is logged).
+PASSWORD_RESET_PER_ACCOUNT = env_int("PASSWORD_RESET_PER_ACCOUNT", 3)
+PASSWORD_RESET_PER_ADDRESS = env_int("PASSWORD_RESET_PER_ADDRESS", 20)
+PASSWORD_RESET_WINDOW_MINUTES = 60
+#: Hours an invitation's set-password link works (once).
+INVITATION_TIMEOUT_HOURS = env_int("INVITATION_TIMEOUT_HOURS", 72)
 
 # Sessions: 30 minutes idle, 12 hours absolute (SECURITY.md E1), checked server-side.
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
@@ -289,6 +358,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.exports_purge_task",
         "schedule": crontab(hour=2, minute=15),
     },
+    "purge-sign-in-records": {
+        "task": "scsp.tasks.purge_sign_in_records_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 #: Days a generated quarterly report file (PDF / XLSX) is kept before the nightly purge.
 REPORT_EXPORT_KEEP_DAYS = env_int("REPORT_EXPORT_KEEP_DAYS", 7)
@@ -300,6 +373,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Honoured only from a trusted proxy: scsp.proxy.TrustedProxyMiddleware drops the header
+    # from any other request (TRUSTED_PROXY_COUNT / TRUSTED_PROXY_ADDRESSES).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -327,6 +402,8 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "INFO"},
         "scsp.security": {"level": "INFO"},
+        # django-axes logs every attempt at INFO; scsp.security logs what matters.
+        "axes": {"level": "WARNING"},
         # WeasyPrint logs every layout step at INFO (a line per page of a report).
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -23,3 +23,29 @@ def send_pending_task() -> int:
     from scsp.emails import send_pending
 
     return send_pending()
+
+
+@shared_task(name="scsp.tasks.send_password_reset_task")
+def send_password_reset_task(email: str) -> int:
+    """E-mail a password-reset link to the active account with this address, if there is one.
+    The token is made here, never stored; the web request only queued the address. Returns
+    how many messages went (0 or 1)."""
+    from scsp.accounts import send_password_reset
+
+    return send_password_reset(email)
+
+
+@shared_task(name="scsp.tasks.send_invitation_task")
+def send_invitation_task(user_id: int) -> bool:
+    """E-mail an invited person their set-password link (made here, never stored)."""
+    from scsp.accounts import send_invitation_email
+
+    return send_invitation_email(user_id)
+
+
+@shared_task(name="scsp.tasks.purge_sign_in_records_task")
+def purge_sign_in_records_task() -> int:
+    """Nightly: delete sign-in records (django-axes) older than SIGN_IN_RECORDS_KEEP_DAYS."""
+    from scsp.auth import purge_sign_in_records
+
+    return purge_sign_in_records()

@@ -18,6 +18,7 @@ import pytest
 
 from scsp.models import Agency, Role
 from tests.factories import AgencyFactory, UserFactory
+from tests.mfa import Client
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop + the ORM
 
@@ -33,6 +34,9 @@ def _fast_and_isolated(settings, tmp_path):
         },
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core.cache import cache
+
+    cache.clear()  # rate-limit counters (locmem) start from nothing in every test
 
 
 @pytest.fixture
@@ -119,8 +123,17 @@ def personas(coordinator, chair, scrutineer, wmp_lead, wmp_officer, health_offic
 
 
 @pytest.fixture
+def client():
+    """Django's test client whose ``force_login`` also passes the second factor (a confirmed
+    authenticator app, as django-otp records it); ``client.password_only_login(user)`` stops
+    after the password. See ``tests/mfa.py``."""
+    return Client()
+
+
+@pytest.fixture
 def client_for(client):
-    """``client_for(user)`` returns the test client signed in as ``user`` (or anonymous)."""
+    """``client_for(user)`` returns the test client signed in as ``user`` (or anonymous), with
+    the second factor done."""
 
     def sign_in(user):
         client.logout()

@@ -46,6 +46,9 @@ MAY_USE_DEMO = {
     "scsp.management.commands.seed_demo": (
         "the command that loads the demo partnership and the benchmark data: an entry point "
         "run by hand, never imported by the product"),
+    "scsp.management.commands.demo_code": (
+        "prints a demo person's current second-factor code; an entry point run by hand in the "
+        "demo settings only (it refuses elsewhere), never imported by the product"),
 }
 
 #: Calls whose first argument names a model as "app_label.Model".

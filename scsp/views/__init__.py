@@ -1,6 +1,13 @@
 """The core app's pages, one module per area; ``scsp.urls`` imports them from here."""
 
-from scsp.views.accounts import PasswordResetView, SignInView  # noqa: F401
+from scsp.views.accounts import (  # noqa: F401
+    InvitationDoneView,
+    InvitationView,
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+    SignInView,
+)
 from scsp.views.audit_trail import (  # noqa: F401
     AccessLogView,
     AuditReaderMixin,
@@ -17,4 +24,27 @@ from scsp.views.directory import (  # noqa: F401
 from scsp.views.errors import forbidden, not_found, server_error  # noqa: F401
 from scsp.views.health import accessibility_statement, database_ok, healthz, redis_ok  # noqa: F401
 from scsp.views.home import HomeView  # noqa: F401
+from scsp.views.mfa import (  # noqa: F401
+    EnrolView,
+    NewRecoveryCodesView,
+    PasskeyAuthBeginView,
+    PasskeyAuthCompleteView,
+    PasskeyRegisterBeginView,
+    PasskeyRegisterCompleteView,
+    RecoveryCodesDownloadView,
+    RecoveryCodesView,
+    RemovePasskeyView,
+    ReplaceAuthenticatorView,
+    SecurityView,
+    VerifyView,
+)
+from scsp.views.partnership import PartnershipSettingsView  # noqa: F401
+from scsp.views.people import (  # noqa: F401
+    PeopleListView,
+    PersonActiveView,
+    PersonDetailView,
+    PersonInviteAgainView,
+    PersonInviteView,
+    PersonResetSecondFactorView,
+)
 from scsp.views.reminders import ReminderDetailView, ReminderListView  # noqa: F401

@@ -86,7 +86,7 @@ class TestServices:
 @pytest.mark.django_db
 def test_two_people_in_two_browsers(client_for, django_user_model, wmp_officer, wmp_lead,
                                     wmp_action):
-    from django.test import Client
+    from tests.mfa import Client
 
     alice, bob = Client(), Client()
     alice.force_login(wmp_officer)

@@ -7,7 +7,6 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.test import Client
 from django.urls import reverse
 
 from actions import services
@@ -16,6 +15,7 @@ from actions.uploads import DOCX, ODT, PDF, PNG, XLSX, check_upload, clean_filen
 from scsp.models import AccessEvent
 from tests.actions import files
 from tests.actions.factories import EvidenceFactory
+from tests.mfa import Client
 
 pytestmark = pytest.mark.django_db
 

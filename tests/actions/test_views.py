@@ -354,7 +354,7 @@ def test_navigation_by_role(client_for, wmp_officer, coordinator, chair):
 
 def test_every_change_needs_the_csrf_token(world, coordinator, wmp_officer):
     """SECURITY.md check 27, for every state-changing page of this app."""
-    from django.test import Client
+    from tests.mfa import Client
 
     action = world["wmp_action"]
     change = TargetDateChangeFactory(action=action)

@@ -434,7 +434,7 @@ def test_audit_list_queries_do_not_grow(client_for, coordinator, wmp, wmp_office
         many = count_queries(client, reverse("audits:audit_list"), rows=25)
         assert many == one, user
         Audit.objects.exclude(pk=first.pk).delete()
-    assert one <= 8
+    assert one <= 9  # one of them is the second factor's device (django-otp)
 
 
 def test_rota_queries_do_not_grow(client_for, coordinator, django_assert_max_num_queries):

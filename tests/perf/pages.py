@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.core import mail
 from django.db import connection, transaction
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from reports.quarters import Quarter
 from reviews.models import RapidReview
 from scsp.models import User
 from scsp.workdays import calendar
+from tests.mfa import Client
 
 ROLES = {
     "coordinator": bench.COORDINATOR, "chair": bench.CHAIR,

@@ -67,7 +67,7 @@ def test_queries_do_not_grow_with_rows(client_for, personas, coordinator, wmp, s
     assert shown(page, url) == 25
     assert twenty_five == one, f"{url} as {persona}: {one} queries for 1 row, {twenty_five} for 25"
     print(f"QUERIES {url} as {persona}: {one} (1 row) == {twenty_five} (25 rows)")
-    assert one <= 16, f"{url}: {one} queries"
+    assert one <= 17, f"{url}: {one} queries"  # 17: one is the second factor (django-otp)
 
 
 def test_case_detail_queries_are_bounded(client_for, coordinator, wmp, wmp_officer, swbnhs):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from demo.core import DEMO_PASSWORD
+from demo.core import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from scsp.models import Agency, Role, User
 from tests.demo_data import demo_loaded
 
@@ -30,6 +30,23 @@ def test_seed_demo_twice_creates_no_duplicates():
     assert counts() == first
     assert "coordinator@scsp.example" in out.getvalue()
     assert DEMO_PASSWORD in out.getvalue()
+    assert DEMO_TOTP_SECRET in out.getvalue()
+    assert "python manage.py demo_code EMAIL" in out.getvalue()
+
+
+def test_demo_code_refuses_outside_the_demo_settings(settings):
+    call_command("seed_demo", stdout=StringIO())
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="Refusing"):
+        call_command("demo_code", "coordinator@scsp.example", stdout=StringIO())
+
+
+def test_demo_code_is_only_for_the_demo_authenticator(coordinator):
+    from tests.mfa import give_device
+
+    give_device(coordinator)  # a real (non-demo) secret
+    with pytest.raises(CommandError, match="no demo authenticator"):
+        call_command("demo_code", coordinator.email, stdout=StringIO())
 
 
 @pytest.fixture(scope="class")
@@ -51,10 +68,16 @@ class TestTheLoadedDemo:
         for short in ("SWBNHS", "WMAS", "SCVO", "PROB", "EDU"):
             assert Agency.objects.filter(short_name=short).exists()
 
-    def test_demo_sign_ins_work(self, client):
+    def test_demo_sign_ins_work_with_the_printed_code(self, client):
         response = client.post("/accounts/sign-in/", {"username": "officer.wmp@scsp.example",
                                                       "password": DEMO_PASSWORD})
         assert response.status_code == 302
+        assert client.get("/")["Location"].startswith("/accounts/check/")
+        out = StringIO()
+        call_command("demo_code", "officer.wmp@scsp.example", stdout=out)
+        code = out.getvalue().strip()
+        assert len(code) == 6 and code.isdigit()
+        assert client.post("/accounts/check/", {"code": code}).status_code == 302
         page = client.get("/")
         assert page.status_code == 200
         assert page.context["user"].email == "officer.wmp@scsp.example"
@@ -64,6 +87,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ("scsp", "actions", "reviews", "audits", "reports")
 #: The one product module allowed to reach the demo package: the command that loads it.
 SEED_COMMAND = ROOT / "scsp" / "management" / "commands" / "seed_demo.py"
+#: The command that prints a demo person's second-factor code (demo settings only).
+CODE_COMMAND = ROOT / "scsp" / "management" / "commands" / "demo_code.py"
 
 
 def demo_dependencies(path):
@@ -88,6 +113,6 @@ def test_demo_data_lives_outside_the_product_apps():
         for path in sources:
             assert path.stem not in {"demo", "bench_data"}, path
             assert "demo" not in path.relative_to(ROOT).parts, path
-            if path != SEED_COMMAND:
+            if path not in (SEED_COMMAND, CODE_COMMAND):
                 assert list(demo_dependencies(path)) == [], path
     assert list(demo_dependencies(SEED_COMMAND))  # the command is what loads it
