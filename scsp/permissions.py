@@ -57,7 +57,8 @@ class Ability(models.TextChoices):
     UPDATE_ACTIONS = "update_actions", _(
         "Add progress, evidence and impact, ask for a new target date (their agency's actions)")
     DECIDE_ACTIONS = "decide_actions", _(
-        "Agree target-date changes; sign off, return or close actions")
+        "Agree target-date changes; close actions without completion")
+    SIGN_OFF_ACTIONS = "sign_off_actions", _("Sign off or return completed actions")
     READ_EMBARGO_DETAILS = "read_embargo_details", _(
         "See that a review is embargoed, why and until when")
     READ_FULL_CASE_RECORDS = "read_full_case_records", _(
@@ -90,6 +91,7 @@ ROLE_TABLE: dict[str, frozenset[str]] = {
     Ability.MANAGE_PLANS: _BUSINESS_UNIT,
     Ability.UPDATE_ACTIONS: _BUSINESS_UNIT | _PARTNERS,
     Ability.DECIDE_ACTIONS: _BUSINESS_UNIT,
+    Ability.SIGN_OFF_ACTIONS: frozenset({Role.COORDINATOR, Role.CHAIR}),
     Ability.READ_EMBARGO_DETAILS: _PARTNERSHIP_WIDE,
     Ability.READ_FULL_CASE_RECORDS: _PARTNERSHIP_WIDE,
     Ability.LOG_NOTIFICATIONS: _BUSINESS_UNIT,
