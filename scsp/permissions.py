@@ -98,7 +98,7 @@ ROLE_TABLE: dict[str, frozenset[str]] = {
     Ability.REFER_CASES: frozenset({Role.COORDINATOR, Role.AGENCY_LEAD}),
     Ability.MANAGE_REVIEWS: _BUSINESS_UNIT,
     Ability.SIGN_OFF_RAPID_REVIEWS: frozenset({Role.COORDINATOR, Role.CHAIR}),
-    Ability.MANAGE_AUDITS: frozenset({Role.COORDINATOR, Role.CHAIR}),
+    Ability.MANAGE_AUDITS: _BUSINESS_UNIT,
     Ability.RECORD_FINDINGS: _BUSINESS_UNIT,
     Ability.COMPLETE_AUDIT_RETURNS: _PARTNERS,
     Ability.READ_REPORTS: _PARTNERSHIP_WIDE,

@@ -48,9 +48,8 @@ def _save_case_grades(audit: Audit, case_grades: Mapping[tuple[int, int], str]) 
 def _save_return_grades(audit: Audit, grades: Mapping[int, str], notes: Mapping[int, str]):
     """Each return's agreed grade and note; a grade or note not named keeps what it has."""
     for ret in audit.returns.all():
-        grade = (grades[ret.pk] if ret.pk in grades else ret.agreed_grade) or ""
-        note = (notes[ret.pk] if ret.pk in notes else ret.moderation_note) or ""
-        note = note.strip()
+        grade = grades.get(ret.pk, ret.agreed_grade) or ""
+        note = (notes.get(ret.pk, ret.moderation_note) or "").strip()
         if (grade, note) != (ret.agreed_grade, ret.moderation_note):
             ret.agreed_grade, ret.moderation_note = grade, note
             ret.save()
