@@ -69,11 +69,10 @@ ACTION_RELATED = ("plan", "lead_agency", "lead_officer", "recommendation", "sign
 
 def action_permissions(user, action) -> dict:
     """What the person may do on this action now: the page shows exactly these controls.
-    Who took part in the action is read (one query) only for someone whose role may decide
-    on it now."""
+    Who took part in the action is read (one query, whatever its state, so the page's count
+    is steady) only for someone whose role takes the decisions that end an action."""
     awaiting = action.status == ActionStatus.AWAITING_SIGN_OFF
-    deciding = (awaiting and may(user, Ability.SIGN_OFF_ACTIONS)
-                or action.is_open and may(user, Ability.DECIDE_ACTIONS))
+    deciding = may(user, Ability.SIGN_OFF_ACTIONS) or may(user, Ability.DECIDE_ACTIONS)
     people = selectors.people_involved([action])[action.pk] if deciding else ()
     return {
         "progress": rules.can_add_progress(user, action),
