@@ -25,7 +25,7 @@ from reviews.models import (
 from reviews.selectors import case_clock_status, review_clock_status
 from scsp import workdays
 from scsp.models import Agency, Theme
-from scsp.permissions import scoped
+from scsp.permissions import Ability, may, scoped
 
 FIRST_FINANCIAL_YEAR = 2019
 
@@ -139,7 +139,7 @@ class ReviewFilter(_ScopedFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
-        if not getattr(user, "sees_everything", False):
+        if not may(user, Ability.READ_EMBARGO_DETAILS):
             # Whether a review is embargoed is for the co-ordinator, chair and scrutineer.
             del self.filters["outcome"]
 
