@@ -1,7 +1,8 @@
 """Shared fixtures: the personas every permission test uses.
 
 * ``coordinator``  - business unit; manages everything.
-* ``chair``        - reads everything, signs off, exports reports; changes no action.
+* ``chair``        - reads everything, signs off Rapid Reviews and completed actions (returns
+                     them too), exports reports; manages no audit, plan or review.
 * ``scrutineer``   - reads everything, changes nothing.
 * ``wmp_lead``     - West Midlands Police safeguarding lead: manages what is given to WMP.
 * ``wmp_officer``  - WMP officer: updates what is given to them or WMP.
