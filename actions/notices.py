@@ -41,7 +41,7 @@ def on_action_changed(sender, *, action, event, by, update=None, change=None, **
     if event == "returned":
         _notice(recipient=officer, key=f"action:{action.pk}:returned:{update.pk}",
                 subject=_("SCSP Reviews: %(ref)s returned for more evidence"),
-                heading="The co-ordinator has returned your action for more evidence.",
+                heading="Your action has been returned for more evidence.",
                 action=action, at=update.created_at)
     elif event == "signed_off":
         _notice(recipient=officer, key=f"action:{action.pk}:signed_off",

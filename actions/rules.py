@@ -13,18 +13,33 @@ recommendations; edit them
 add progress, ask for a new   the co-ordinator, and agency leads and officers of the
 date, add impact evidence     action's lead agency
 agree or refuse a new date    the co-ordinator
-sign off / return / close     the co-ordinator, never on an action they lead themselves
+sign off / return a           the co-ordinator or the chair, but nobody who led, updated or
+completed action              completed the action at any time
+close without completion      the co-ordinator, but nobody who led, updated or completed
+                              the action at any time
 ============================  ==============================================================
 
-The chair and the scrutineer read everything and change nothing.
+"Led, updated or completed at any time" (:func:`involved_in`) is read from the action's
+history in one query (``actions.selectors.people_involved``): every lead officer it has had,
+the authors of its progress and impact updates (so whoever marked it complete), and whoever
+set its completion date. Changing the lead officer first does not help. So a co-ordinator's
+own action is signed off by the chair or another co-ordinator. The services ask the same
+predicates, so a forged POST is refused there too.
+
+The scrutineer reads everything and changes nothing; the chair changes nothing but signs off
+and returns completed actions.
 
 "Who" is the role table (``scsp.permissions.ROLE_TABLE``: ``Ability.MANAGE_PLANS``,
-``UPDATE_ACTIONS``, ``DECIDE_ACTIONS``) plus, for the owners' steps, the action's lead agency
-(:func:`may_update`, the same lookup as ``Action.objects.editable_by``).
+``UPDATE_ACTIONS``, ``DECIDE_ACTIONS``, ``SIGN_OFF_ACTIONS``) plus, for the owners' steps, the
+action's lead agency (:func:`may_update`, the same lookup as ``Action.objects.editable_by``)
+and, for the decisions that end an action, who took part in it (:func:`involved_in`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from actions import selectors
 from actions.models import FINISHED_STATUSES, Action, ActionPlan, ActionStatus, edit_lookup
 from scsp.permissions import Ability, may
 
@@ -73,18 +88,25 @@ def can_decide(user) -> bool:
     return may(user, Ability.DECIDE_ACTIONS)
 
 
-def is_own_action(user, action: Action) -> bool:
-    return action.lead_officer_id == getattr(user, "pk", None)
+def involved_in(user, action: Action, people: Collection[int] | None = None) -> bool:
+    """Whether ``user`` led, updated or completed ``action`` at any time (see the module's
+    docstring). ``people`` is ``selectors.people_involved``'s answer for this action when the
+    caller already has it; otherwise it is fetched (one query)."""
+    if people is None:
+        people = selectors.people_involved([action])[action.pk]
+    return getattr(user, "pk", None) in people
 
 
-def can_sign_off(user, action: Action) -> bool:
-    """The co-ordinator signs off or returns, but never an action they lead themselves."""
-    return may(user, Ability.DECIDE_ACTIONS) and not is_own_action(user, action)
+def can_sign_off(user, action: Action, people: Collection[int] | None = None) -> bool:
+    """Sign off or return a completed action: the co-ordinator or the chair, never one they
+    led, updated or completed."""
+    return may(user, Ability.SIGN_OFF_ACTIONS) and not involved_in(user, action, people)
 
 
-def can_close(user, action: Action) -> bool:
-    """Closing without completion is the co-ordinator's decision, as signing off is."""
-    return can_sign_off(user, action)
+def can_close(user, action: Action, people: Collection[int] | None = None) -> bool:
+    """Close without completion: the co-ordinator, never on an action they led, updated or
+    completed (as for signing off)."""
+    return may(user, Ability.DECIDE_ACTIONS) and not involved_in(user, action, people)
 
 
 def can_edit_details(user, action: Action) -> bool:

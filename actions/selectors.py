@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, DateField, F, IntegerField, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -303,9 +303,61 @@ def action_changes_since(action: Action, seen_version: int) -> ChangesSince:
 
 # --- decisions, calendar ---------------------------------------------------------------------
 
+#: The timeline entries that make their author part of an action's delivery (a decision by
+#: the co-ordinator or the chair does not).
+DELIVERY_KINDS = (ProgressUpdate.Kind.PROGRESS, ProgressUpdate.Kind.IMPACT)
+
+
+def people_involved(actions) -> dict[int, frozenset[int]]:
+    """For each of ``actions`` (instances): the people who led, updated or completed it **at
+    any time**, as user ids. One query, whatever the number of actions.
+
+    * every lead officer it has had (its history, and the current one);
+    * the authors of its progress and impact updates (whoever moved it to awaiting sign-off
+      wrote one);
+    * whoever set ``completed_on`` (the history row where it became set or changed).
+
+    ``actions.rules`` asks it: nobody in this set signs the action off, returns or closes it."""
+    actions = list(actions)
+    ids = [a.pk for a in actions]
+    found: dict[int, set[int]] = {a.pk: {a.lead_officer_id} for a in actions}
+    if not ids:
+        return {}
+    history = (
+        Action.history.filter(id__in=ids)
+        .annotate(a=F("id"), o=F("history_id"), p=F("lead_officer_id"), u=F("history_user_id"),
+                  c=F("completed_on"))
+        .values_list("a", "o", "p", "u", "c").order_by()
+    )
+    updates = (
+        ProgressUpdate.objects.filter(action_id__in=ids, kind__in=DELIVERY_KINDS)
+        .annotate(a=F("action_id"), o=Value(None, IntegerField()), p=F("author_id"),
+                  u=Value(None, IntegerField()), c=Value(None, DateField()))
+        .values_list("a", "o", "p", "u", "c").order_by()
+    )
+    rows = list(history.union(updates, all=True))
+    completed_before: dict[int, dt.date | None] = {}
+    # History rows in the order they were written (updates carry no order and need none).
+    for action_id, order, person, history_user, completed_on in sorted(
+            rows, key=lambda r: (r[1] is not None, r[1] or 0)):
+        found[action_id].add(person)
+        if order is None:
+            continue
+        if completed_on and completed_on != completed_before.get(action_id) and history_user:
+            found[action_id].add(history_user)
+        completed_before[action_id] = completed_on
+    return {pk: frozenset(people - {None}) for pk, people in found.items()}
+
+
+def actions_involving(user, actions) -> set[int]:
+    """The ids of those of ``actions`` that ``user`` led, updated or completed (one query)."""
+    return {pk for pk, people in people_involved(actions).items() if user.pk in people}
+
+
 
 def decisions_for(user, *, today: dt.date) -> dict:
-    """What waits for the co-ordinator: actions marked complete and target-date requests."""
+    """What waits for the co-ordinator: actions marked complete and target-date requests
+    (querysets)."""
     awaiting = (
         Action.objects.visible_to(user).filter(status=ActionStatus.AWAITING_SIGN_OFF)
         .with_rag(today).select_related("plan", "lead_agency", "lead_officer")

@@ -352,15 +352,24 @@ class ModerationForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Save moderation")))
 
     def service_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "meeting_date": data.get("meeting_date"),
-            "notes": data.get("notes", ""),
-            "case_grades": {(c.pk, q.pk): data.get(f"c{c.pk}_q{q.pk}", "")
-                            for c in self.cases for q in self.questions},
-            "return_grades": {r.pk: data.get(f"r{r.pk}_grade", "") for r in self.returns},
-            "return_notes": {r.pk: data.get(f"r{r.pk}_note", "") for r in self.returns},
+        """Only what the POST carried: a field missing from it means "unchanged", not
+        "clear" (a browser sends every field of the form, an empty one as blank, which does
+        clear it)."""
+        data, sent = self.cleaned_data, self.data
+
+        def given(names: dict) -> dict:
+            return {key: data.get(name, "") for key, name in names.items() if name in sent}
+
+        kwargs = {
+            "case_grades": given({(c.pk, q.pk): f"c{c.pk}_q{q.pk}"
+                                  for c in self.cases for q in self.questions}),
+            "return_grades": given({r.pk: f"r{r.pk}_grade" for r in self.returns}),
+            "return_notes": given({r.pk: f"r{r.pk}_note" for r in self.returns}),
         }
+        for name in ("meeting_date", "notes"):
+            if name in sent:
+                kwargs[name] = data.get(name)
+        return kwargs
 
 
 class FindingForm(forms.Form):

@@ -25,6 +25,7 @@ from reviews.models import (
 from reviews.selectors import case_clock_status, review_clock_status
 from scsp import workdays
 from scsp.models import Agency, Theme
+from scsp.permissions import Ability, may, scoped
 
 FIRST_FINANCIAL_YEAR = 2019
 
@@ -138,7 +139,7 @@ class ReviewFilter(_ScopedFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
-        if not getattr(user, "sees_everything", False):
+        if not may(user, Ability.READ_EMBARGO_DETAILS):
             # Whether a review is embargoed is for the co-ordinator, chair and scrutineer.
             del self.filters["outcome"]
 
@@ -153,10 +154,14 @@ class ReviewFilter(_ScopedFilterSet):
         return queryset.filter(decision_date__range=bounds) if bounds else queryset
 
     def involving(self, queryset, name, value):
+        """Reviews of a case the agency is involved in, among the cases the person may see:
+        a thematic review's other cases say nothing about themselves, not even through a
+        filter."""
+        user = getattr(self.request, "user", None)
         through = PracticeReview.cases.through.objects.filter(
             practicereview=OuterRef("pk"),
             case__in=Case.agencies_involved.through.objects.filter(agency=value).values("case"),
-        )
+        ).filter(case__in=scoped(Case, user).values("pk"))
         return queryset.filter(Exists(through))
 
     def with_theme(self, queryset, name, value):

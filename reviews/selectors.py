@@ -246,12 +246,33 @@ def minutes_context(rr, *, cal: WorkingCalendar, today: dt.date, partners) -> di
 # --- Practice reviews ---------------------------------------------------------------------------
 
 
+def linked_cases(user, *, children: bool = False) -> Prefetch:
+    """The cases of practice reviews that ``user`` may see, as a prefetch into
+    ``review.linked_cases`` (a list). The one rule for every surface that names a review's
+    cases (its page, the list, the CSV export): a thematic review links cases of several
+    agencies, and an agency reads the reference and pseudonyms only of the cases in its own
+    scope (``Case.objects.visible_to``), never the others'. ``children`` also fetches the
+    children (for their pseudonyms)."""
+    cases = scoped(Case, user).order_by("reference")
+    cases = cases.prefetch_related("children") if children else cases.only("id", "reference")
+    return Prefetch("cases", queryset=cases, to_attr="linked_cases")
+
+
+def decided_by_case(review) -> Case | None:
+    """The case whose Rapid Review decided ``review``, if the viewer may see it (``review``
+    fetched with :func:`linked_cases`); otherwise None, and the page does not name it."""
+    if review.rapid_review_id is None:
+        return None
+    case_id = review.rapid_review.case_id
+    return next((c for c in review.linked_cases if c.pk == case_id), None)
+
+
 def review_list_for(user):
     return (
         scoped(PracticeReview, user)
         .prefetch_related(
             Prefetch("stages", queryset=ReviewStage.objects.order_by("order", "id")),
-            Prefetch("cases", queryset=Case.objects.only("id", "reference")),
+            linked_cases(user),
             "themes",
         )
         .order_by("-decision_date", "-id")
@@ -287,13 +308,17 @@ def review_clock_status(review, *, cal, today) -> str | None:
     return clock.status(today) if clock else None
 
 
-def review_detail_queryset():
+def review_detail_queryset(user=None):
+    """A review with what its page shows. With ``user``, its cases are only those the viewer
+    may see, in ``review.linked_cases`` (:func:`linked_cases`); without, the edit pages get
+    every case (they are the business unit's, and the services read ``review.cases``)."""
+    cases = (linked_cases(user, children=True) if user is not None
+             else Prefetch("cases", queryset=Case.objects.prefetch_related("children")))
     return PracticeReview.objects.select_related(
-        "rapid_review", "rapid_review__case", "referral", "action_plan", "created_by",
+        "rapid_review", "referral", "action_plan", "created_by",
     ).prefetch_related(
         Prefetch("stages", queryset=ReviewStage.objects.order_by("order", "id")),
-        Prefetch("cases", queryset=Case.objects.prefetch_related("children")),
-        "themes", "progress_checks__recorded_by", "briefings__uploaded_by",
+        cases, "themes", "progress_checks__recorded_by", "briefings__uploaded_by",
     )
 
 

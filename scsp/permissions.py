@@ -55,9 +55,10 @@ class Ability(models.TextChoices):
     LIST_AGENCY_ACTIONS = "list_agency_actions", _("List their agency's actions")
     MANAGE_PLANS = "manage_plans", _("Create and edit action plans, recommendations and actions")
     UPDATE_ACTIONS = "update_actions", _(
-        "Add progress, evidence and impact, ask for a new target date (their agency's actions)")
+        "Add progress, evidence and impact, ask for a new target date")
     DECIDE_ACTIONS = "decide_actions", _(
-        "Agree target-date changes; sign off, return or close actions")
+        "Agree target-date changes; close actions without completion")
+    SIGN_OFF_ACTIONS = "sign_off_actions", _("Sign off or return completed actions")
     READ_EMBARGO_DETAILS = "read_embargo_details", _(
         "See that a review is embargoed, why and until when")
     READ_FULL_CASE_RECORDS = "read_full_case_records", _(
@@ -90,19 +91,64 @@ ROLE_TABLE: dict[str, frozenset[str]] = {
     Ability.MANAGE_PLANS: _BUSINESS_UNIT,
     Ability.UPDATE_ACTIONS: _BUSINESS_UNIT | _PARTNERS,
     Ability.DECIDE_ACTIONS: _BUSINESS_UNIT,
+    Ability.SIGN_OFF_ACTIONS: frozenset({Role.COORDINATOR, Role.CHAIR}),
     Ability.READ_EMBARGO_DETAILS: _PARTNERSHIP_WIDE,
     Ability.READ_FULL_CASE_RECORDS: _PARTNERSHIP_WIDE,
     Ability.LOG_NOTIFICATIONS: _BUSINESS_UNIT,
     Ability.REFER_CASES: frozenset({Role.COORDINATOR, Role.AGENCY_LEAD}),
     Ability.MANAGE_REVIEWS: _BUSINESS_UNIT,
     Ability.SIGN_OFF_RAPID_REVIEWS: frozenset({Role.COORDINATOR, Role.CHAIR}),
-    Ability.MANAGE_AUDITS: frozenset({Role.COORDINATOR, Role.CHAIR}),
+    Ability.MANAGE_AUDITS: _BUSINESS_UNIT,
     Ability.RECORD_FINDINGS: _BUSINESS_UNIT,
     Ability.COMPLETE_AUDIT_RETURNS: _PARTNERS,
     Ability.READ_REPORTS: _PARTNERSHIP_WIDE,
     Ability.EXPORT_REPORTS: frozenset({Role.COORDINATOR, Role.CHAIR}),
     Ability.WRITE_COMMENTARY: frozenset({Role.CHAIR}),
 }
+
+
+#: Where scope or a rule narrows an ability a role has: (ability, role) -> a few words, shown
+#: in the rendered table (:func:`role_table_markdown`). Which records is the querysets'
+#: business (``visible_to`` / ``editable_by``); these notes only say it in the table.
+SCOPE_NOTES: dict[tuple[str, str], str] = {
+    (Ability.UPDATE_ACTIONS, Role.COORDINATOR): "any action",
+    (Ability.UPDATE_ACTIONS, Role.AGENCY_LEAD): "their agency's actions",
+    (Ability.UPDATE_ACTIONS, Role.AGENCY_OFFICER): "their agency's actions",
+    (Ability.DECIDE_ACTIONS, Role.COORDINATOR): "closes none they led, updated or completed",
+    (Ability.SIGN_OFF_ACTIONS, Role.COORDINATOR): "none they led, updated or completed",
+    (Ability.SIGN_OFF_ACTIONS, Role.CHAIR): "none they led, updated or completed",
+    (Ability.REFER_CASES, Role.AGENCY_LEAD): "for their agency",
+    (Ability.SIGN_OFF_RAPID_REVIEWS, Role.COORDINATOR): "records partners' sign-offs",
+    (Ability.SIGN_OFF_RAPID_REVIEWS, Role.CHAIR): "signs in person",
+}
+
+#: The table's columns: each role, in a short name.
+ROLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    (Role.COORDINATOR, "Co-ordinator"),
+    (Role.CHAIR, "Chair"),
+    (Role.SCRUTINEER, "Scrutineer"),
+    (Role.AGENCY_LEAD, "Agency lead"),
+    (Role.AGENCY_OFFICER, "Agency officer"),
+)
+
+
+def role_table_markdown() -> str:
+    """:data:`ROLE_TABLE` as a Markdown table: one row per ability (in :class:`Ability`'s
+    order), one column per role, "yes" (with :data:`SCOPE_NOTES`' words where scope narrows
+    it) or "no". The README's "Who sees what" holds exactly this (a test checks);
+    ``python manage.py role_table`` prints it."""
+    lines = ["| Step | " + " | ".join(name for _role, name in ROLE_COLUMNS) + " |",
+             "|---" * (len(ROLE_COLUMNS) + 1) + "|"]
+    for ability in Ability:
+        cells = []
+        for role, _name in ROLE_COLUMNS:
+            if role in ROLE_TABLE[ability]:
+                note = SCOPE_NOTES.get((ability, role))
+                cells.append(f"yes ({note})" if note else "yes")
+            else:
+                cells.append("no")
+        lines.append(f"| {ability.label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def may(user, ability: str) -> bool:

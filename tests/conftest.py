@@ -1,7 +1,8 @@
 """Shared fixtures: the personas every permission test uses.
 
 * ``coordinator``  - business unit; manages everything.
-* ``chair``        - reads everything, signs off, exports reports; changes no action.
+* ``chair``        - reads everything, signs off Rapid Reviews and completed actions (returns
+                     them too), exports reports; manages no audit, plan or review.
 * ``scrutineer``   - reads everything, changes nothing.
 * ``wmp_lead``     - West Midlands Police safeguarding lead: manages what is given to WMP.
 * ``wmp_officer``  - WMP officer: updates what is given to them or WMP.
@@ -39,76 +40,111 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()  # rate-limit counters (locmem) start from nothing in every test
 
 
+#: The agencies and people the personas are made of: the fixtures below and
+#: :func:`make_personas` (for a world built once per module) read the same rows.
+AGENCIES = {
+    "business_unit": {"name": "SCSP Business Unit", "short_name": "SCSP BU",
+                      "kind": Agency.Kind.OTHER, "is_business_unit": True},
+    "wmp": {"name": "West Midlands Police", "short_name": "WMP", "kind": Agency.Kind.STATUTORY},
+    "swbnhs": {"name": "Sandwell and West Birmingham NHS Trust", "short_name": "SWBNHS",
+               "kind": Agency.Kind.HEALTH},
+    "sct": {"name": "Sandwell Children's Trust", "short_name": "SCT",
+            "kind": Agency.Kind.STATUTORY},
+}
+PEOPLE = {
+    "coordinator": ("business_unit", {"email": "coordinator@scsp.test",
+                                      "full_name": "Carol Coordinator",
+                                      "role": Role.COORDINATOR}),
+    "chair": ("business_unit", {"email": "chair@scsp.test", "full_name": "Charles Chair",
+                                "role": Role.CHAIR}),
+    "scrutineer": ("business_unit", {"email": "scrutineer@scsp.test",
+                                     "full_name": "Sam Scrutineer", "role": Role.SCRUTINEER}),
+    "wmp_lead": ("wmp", {"email": "lead@wmp.test", "full_name": "Lee Lead",
+                         "role": Role.AGENCY_LEAD}),
+    "wmp_officer": ("wmp", {"email": "officer@wmp.test", "full_name": "Olive Officer",
+                            "role": Role.AGENCY_OFFICER}),
+    "health_officer": ("swbnhs", {"email": "officer@swbnhs.test", "full_name": "Hana Health",
+                                  "role": Role.AGENCY_OFFICER}),
+    "health_lead": ("swbnhs", {"email": "lead@swbnhs.test", "full_name": "Hugh Healthlead",
+                               "role": Role.AGENCY_LEAD}),
+    "sct_officer": ("sct", {"email": "officer@sct.test", "full_name": "Tia Trust",
+                            "role": Role.AGENCY_OFFICER}),
+}
+
+
+def make_agency(key):
+    return AgencyFactory(**AGENCIES[key])
+
+
+def make_person(key, agency=None):
+    agency_key, details = PEOPLE[key]
+    return UserFactory(agency=agency or make_agency(agency_key), **details)
+
+
+def make_personas() -> dict:
+    """The personas of :data:`PERSONAS` (``None`` for anonymous), made as the fixtures make
+    them: for a world built once for a whole module (``tests/test_post_matrix.py``)."""
+    return {"anonymous": None, **{key: make_person(key) for key in PERSONAS if key != "anonymous"}}
+
+
 @pytest.fixture
 def business_unit(db):
-    return AgencyFactory(name="SCSP Business Unit", short_name="SCSP BU",
-                         kind=Agency.Kind.OTHER, is_business_unit=True)
+    return make_agency("business_unit")
 
 
 @pytest.fixture
 def wmp(db):
-    return AgencyFactory(name="West Midlands Police", short_name="WMP",
-                         kind=Agency.Kind.STATUTORY)
+    return make_agency("wmp")
 
 
 @pytest.fixture
 def swbnhs(db):
-    return AgencyFactory(name="Sandwell and West Birmingham NHS Trust", short_name="SWBNHS",
-                         kind=Agency.Kind.HEALTH)
+    return make_agency("swbnhs")
 
 
 @pytest.fixture
 def sct(db):
-    return AgencyFactory(name="Sandwell Children's Trust", short_name="SCT",
-                         kind=Agency.Kind.STATUTORY)
+    return make_agency("sct")
 
 
 @pytest.fixture
 def coordinator(business_unit):
-    return UserFactory(email="coordinator@scsp.test", full_name="Carol Coordinator",
-                       agency=business_unit, role=Role.COORDINATOR)
+    return make_person("coordinator", business_unit)
 
 
 @pytest.fixture
 def chair(business_unit):
-    return UserFactory(email="chair@scsp.test", full_name="Charles Chair",
-                       agency=business_unit, role=Role.CHAIR)
+    return make_person("chair", business_unit)
 
 
 @pytest.fixture
 def scrutineer(business_unit):
-    return UserFactory(email="scrutineer@scsp.test", full_name="Sam Scrutineer",
-                       agency=business_unit, role=Role.SCRUTINEER)
+    return make_person("scrutineer", business_unit)
 
 
 @pytest.fixture
 def wmp_lead(wmp):
-    return UserFactory(email="lead@wmp.test", full_name="Lee Lead", agency=wmp,
-                       role=Role.AGENCY_LEAD)
+    return make_person("wmp_lead", wmp)
 
 
 @pytest.fixture
 def wmp_officer(wmp):
-    return UserFactory(email="officer@wmp.test", full_name="Olive Officer", agency=wmp,
-                       role=Role.AGENCY_OFFICER)
+    return make_person("wmp_officer", wmp)
 
 
 @pytest.fixture
 def health_officer(swbnhs):
-    return UserFactory(email="officer@swbnhs.test", full_name="Hana Health", agency=swbnhs,
-                       role=Role.AGENCY_OFFICER)
+    return make_person("health_officer", swbnhs)
 
 
 @pytest.fixture
 def health_lead(swbnhs):
-    return UserFactory(email="lead@swbnhs.test", full_name="Hugh Healthlead", agency=swbnhs,
-                       role=Role.AGENCY_LEAD)
+    return make_person("health_lead", swbnhs)
 
 
 @pytest.fixture
 def sct_officer(sct):
-    return UserFactory(email="officer@sct.test", full_name="Tia Trust", agency=sct,
-                       role=Role.AGENCY_OFFICER)
+    return make_person("sct_officer", sct)
 
 
 PERSONAS = ("anonymous", "coordinator", "chair", "scrutineer", "wmp_lead", "wmp_officer",

@@ -14,6 +14,10 @@
   ``scoped``, ``visible_to``): no ``objects.get(`` and the like in any app's views.
 * **Nothing is marked safe and nothing is inline** in any app's code or any template (the CSP
   forbids inline script and style).
+* **One role table, asked everywhere**: every ability in ``scsp.permissions.ROLE_TABLE`` is
+  asked somewhere (``Ability.<NAME>`` in the product code), and no module tests a role
+  (``user.role``, ``is_coordinator``, ``Role.CHAIR``, ...) except the listed uses that only
+  choose what to show or whom to tell.
 """
 
 from __future__ import annotations
@@ -336,3 +340,136 @@ def test_every_owner_named_in_the_rule_table_exists():
     assert len(paths) >= 10
     for path in sorted(paths):
         assert (ROOT / path).is_file(), path
+
+
+# --- one role table, asked everywhere -----------------------------------------------------------
+
+#: The role table's own module: it states the table (and the scope hooks every queryset
+#: shares), so its mentions of abilities and roles are the statement, not a use.
+PERMISSIONS_HOME = {"scsp/permissions.py", "scsp/roles.py"}
+
+#: Abilities in the table that no code asks yet, with the reason. An ability nobody asks is
+#: a defect (a row the README promises that nothing enforces); each entry here must name the
+#: work that will ask it, and goes as soon as that code asks it.
+ABILITIES_NOT_YET_ASKED: dict[str, str] = {
+    "MANAGE_PEOPLE": (
+        "issue 13, the second factor and invitations (another branch): inviting people, "
+        "deactivating them and resetting their second factor will ask it"),
+    "MANAGE_SETTINGS": (
+        "issue 13, another branch: the partnership's settings page will ask it"),
+}
+
+
+def product_sources() -> list[tuple[str, str]]:
+    """(path relative to the repository, text) of every product module (not the demo data,
+    not migrations)."""
+    found = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            found.append((path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_ability_in_the_table_is_asked_somewhere():
+    import re
+
+    from scsp.permissions import ROLE_TABLE, Ability
+
+    asked = set()
+    for relative, source in product_sources():
+        if relative not in PERMISSIONS_HOME:
+            asked |= set(re.findall(r"\bAbility\.([A-Z_]+)\b", source))
+    names = {Ability(a).name for a in ROLE_TABLE}
+    unused = sorted(names - asked - set(ABILITIES_NOT_YET_ASKED))
+    assert not unused, f"abilities in ROLE_TABLE that no page or service asks: {unused}"
+    stale = sorted(set(ABILITIES_NOT_YET_ASKED) & asked)
+    assert not stale, f"now asked: delete from ABILITIES_NOT_YET_ASKED: {stale}"
+    assert set(ABILITIES_NOT_YET_ASKED) <= names
+
+
+#: What gives a role away in code: the role helpers on User, a comparison of ``.role`` and
+#: the Role constants.
+ROLE_TESTS = {
+    "role helper": (r"\.(is_coordinator|is_chair|is_scrutineer|is_agency_lead|is_agency_officer"
+                    r"|sees_everything)\b|[\"'](is_coordinator|is_chair|is_scrutineer"
+                    r"|is_agency_lead|is_agency_officer|sees_everything)[\"']"),
+    "role comparison": r"\.role\s*(==|!=|\bin\b|\bnot\s+in\b)",
+    "role constant": r"\bRole\.(COORDINATOR|CHAIR|SCRUTINEER|AGENCY_LEAD|AGENCY_OFFICER)\b",
+}
+
+#: (path, kind of role test) -> why it does not grant a step. Steps are granted by the role
+#: table only (``may`` / ``require`` / ``RoleRequiredMixin.ability``); these choose what to
+#: show, whom to tell, or a form's shape, after the table has said yes.
+ROLE_TEST_EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("scsp/models.py", "role comparison"): (
+        "the role helpers themselves (is_coordinator, ..., sees_everything) and the rule that "
+        "a co-ordinator works in the business unit (User.clean)"),
+    ("scsp/models.py", "role constant"): "the same, and createsuperuser's default role",
+    ("actions/views/common.py", "role helper"): (
+        "which action list each role starts at (default_list_url): a landing page, not a step"),
+    ("actions/selectors.py", "role helper"): (
+        "what an agency lead's calendar feed lists besides their own actions (their agency's): "
+        "what to show, within visible_to"),
+    ("actions/notices.py", "role constant"): "whom to tell that an action waits for sign-off",
+    ("actions/reminders.py", "role constant"): (
+        "who receives which digest: agency leads their agency's overdue list, the co-ordinator "
+        "and the chair the weekly partnership summary"),
+    ("reviews/reminders.py", "role constant"): "who receives the statutory clock reminders",
+    ("reviews/views/rapid_reviews.py", "role helper"): (
+        "which sign-off form: the chair signs in person, the co-ordinator records a partner's "
+        "sign-off; both are allowed by Ability.SIGN_OFF_RAPID_REVIEWS first"),
+    ("reviews/services/rapid_reviews.py", "role helper"): (
+        "whose name goes on a Rapid Review sign-off (the chair's own, in person) after "
+        "require(by, Ability.SIGN_OFF_RAPID_REVIEWS)"),
+    ("audits/forms.py", "role constant"): (
+        "who can be named lead officer of an audit finding's action (people who deliver "
+        "actions), a choice list, not a permission"),
+    ("audits/models/audits.py", "role helper"): (
+        "scope: partnership-wide roles read every audit's results, as visible_to gives them "
+        "every audit; agencies from moderation on"),
+    ("audits/selectors.py", "role helper"): (
+        "whether to show 'your agency's return': partnership-wide roles have none"),
+    ("reports/dashboards.py", "role helper"): "whose home-page dashboard to show",
+}
+
+
+def role_tests_found() -> dict[tuple[str, str], list[int]]:
+    import re
+
+    found: dict[tuple[str, str], list[int]] = {}
+    for relative, source in product_sources():
+        if relative in PERMISSIONS_HOME:
+            continue
+        for kind, pattern in ROLE_TESTS.items():
+            for match in re.finditer(pattern, source):
+                line = source.count("\n", 0, match.start()) + 1
+                found.setdefault((relative, kind), []).append(line)
+    return found
+
+
+def test_no_code_tests_a_role_to_grant_a_step():
+    """DEVELOPERS.md, "Permissions": never test ``user.role`` or ``user.is_coordinator`` for
+    a permission; add an ability to the table. Role helpers may choose what to show
+    (listed above with their reasons)."""
+    found = role_tests_found()
+    unexplained = {key: lines for key, lines in found.items()
+                   if key not in ROLE_TEST_EXCEPTIONS}
+    assert not unexplained, (
+        "role tests outside the role table (ask may(user, Ability.X) instead, or list the "
+        f"use in ROLE_TEST_EXCEPTIONS with why it grants nothing): {unexplained}")
+    stale = sorted(set(ROLE_TEST_EXCEPTIONS) - set(found))
+    assert not stale, f"no longer needed: delete from ROLE_TEST_EXCEPTIONS: {stale}"
+
+
+@pytest.mark.parametrize("source", [
+    "if request.user.is_coordinator:\n    services.sign_off()",
+    "allowed = user.role == Role.CHAIR",
+    "if getattr(user, 'sees_everything', False): pass",
+    "if user.role in (Role.COORDINATOR,): pass",
+])
+def test_the_role_test_check_catches_each_form(source):
+    import re
+
+    assert any(re.search(pattern, source) for pattern in ROLE_TESTS.values()), source

@@ -74,16 +74,12 @@ def world(personas, db):
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.url_name for row in ROWS])
-def test_matrix(row, personas, world, client):
+def test_matrix(row, personas, world, client_for):
     kwargs = row.kwargs(world) if row.kwargs else {}
     url = reverse(row.url_name, kwargs=kwargs) + (f"?{row.query}" if row.query else "")
     got = {}
     for persona in PERSONAS:
-        client.logout()
-        user = personas[persona]
-        if user is not None:
-            client.force_login(user)
-        response = client.get(url)
+        response = client_for(personas[persona]).get(url)
         got[persona] = response.status_code
         if persona == "anonymous" and response.status_code == 302 and not row.url_name.startswith("admin:"):
             assert "/accounts/sign-in/" in response["Location"], url

@@ -1,15 +1,22 @@
-"""The co-ordinator's decisions on an action: sign off, return for more evidence, close
-without completion. Each is a timeline entry (``ProgressUpdate`` of kind decision)."""
+"""The decisions that end (or reopen) an action: sign off, return for more evidence (the
+co-ordinator or the chair), close without completion (the co-ordinator). Nobody who led,
+updated or completed the action at any time takes them (``actions.rules``). Each is a
+timeline entry (``ProgressUpdate`` of kind decision)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from actions import rules, signals
 from actions.models import FINISHED_STATUSES, ActionStatus, ProgressUpdate
 from actions.services._common import _check_version, _now, _require, _save_action, _text
+
+SIGN_OFF_REFUSED = gettext_lazy(
+    "Only the co-ordinator or the chair signs off or returns actions, and nobody who led, "
+    "updated or completed an action decides on it.")
 
 #: The event each decision sends (``actions.signals``).
 DECISION_EVENTS = {ActionStatus.SIGNED_OFF: "signed_off", ActionStatus.RETURNED: "returned",
@@ -32,11 +39,11 @@ def _decision(*, by, action, seen, new_status, note, now, **fields) -> ProgressU
 
 @transaction.atomic
 def action_sign_off(*, by, action, version=None, note="", now=None) -> ProgressUpdate:
-    """Sign off a completed action on its evidence. Co-ordinator only, never their own
-    action; the action must be awaiting sign-off. Returns the timeline entry; raises
-    ``EditConflict`` if the action (its evidence, say) changed since ``version``."""
-    _require(rules.can_sign_off(by, action), _(
-        "Only the co-ordinator signs actions off, and nobody signs off an action they lead."))
+    """Sign off a completed action on its evidence: the co-ordinator or the chair, never
+    someone who led, updated or completed it; the action must be awaiting sign-off. Returns
+    the timeline entry; raises ``EditConflict`` if the action (its evidence, say) changed
+    since ``version``."""
+    _require(rules.can_sign_off(by, action), SIGN_OFF_REFUSED)
     if action.status != ActionStatus.AWAITING_SIGN_OFF:
         raise ValidationError(_("Only an action marked complete can be signed off."))
     seen = _check_version(action, version)
@@ -51,9 +58,8 @@ def action_sign_off(*, by, action, version=None, note="", now=None) -> ProgressU
 @transaction.atomic
 def action_return(*, by, action, reason, version=None, now=None) -> ProgressUpdate:
     """Return a completed action to its owner for more evidence, saying what is missing.
-    Co-ordinator only, never their own action. Returns the timeline entry."""
-    _require(rules.can_sign_off(by, action), _(
-        "Only the co-ordinator returns actions, and nobody decides on an action they lead."))
+    Whoever may sign it off (``rules.can_sign_off``). Returns the timeline entry."""
+    _require(rules.can_sign_off(by, action), SIGN_OFF_REFUSED)
     if action.status != ActionStatus.AWAITING_SIGN_OFF:
         raise ValidationError(_("Only an action marked complete can be returned."))
     seen = _check_version(action, version)
@@ -66,10 +72,12 @@ def action_return(*, by, action, reason, version=None, now=None) -> ProgressUpda
 
 @transaction.atomic
 def action_close(*, by, action, reason, version=None, now=None) -> ProgressUpdate:
-    """Close an action without completing it, with the reason (co-ordinator only, never
-    their own). Returns the timeline entry."""
-    _require(rules.can_close(by, action), _(
-        "Only the co-ordinator closes actions, and nobody decides on an action they lead."))
+    """Close an action without completing it, with the reason: the co-ordinator, never
+    someone who led, updated or completed it (``rules.can_close``). Returns the timeline
+    entry."""
+    _require(rules.can_close(by, action), gettext_lazy(
+        "Only the co-ordinator closes actions, and nobody who led, updated or completed an "
+        "action closes it."))
     if action.status in FINISHED_STATUSES:
         raise ValidationError(_("This action is already finished."))
     seen = _check_version(action, version)

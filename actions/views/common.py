@@ -8,8 +8,9 @@ from django import forms
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from actions import rules
+from actions import rules, selectors
 from actions.models import ActionStatus
+from scsp.permissions import Ability, may
 
 
 def _raw(value):
@@ -67,17 +68,19 @@ ACTION_RELATED = ("plan", "lead_agency", "lead_officer", "recommendation", "sign
 
 
 def action_permissions(user, action) -> dict:
-    """What the person may do on this action now: the page shows exactly these controls."""
+    """What the person may do on this action now: the page shows exactly these controls.
+    Who took part in the action is read (one query, whatever its state, so the page's count
+    is steady) only for someone whose role takes the decisions that end an action."""
+    awaiting = action.status == ActionStatus.AWAITING_SIGN_OFF
+    deciding = may(user, Ability.SIGN_OFF_ACTIONS) or may(user, Ability.DECIDE_ACTIONS)
+    people = selectors.people_involved([action])[action.pk] if deciding else ()
     return {
         "progress": rules.can_add_progress(user, action),
         "date_change": rules.can_request_date_change(user, action),
         "impact": rules.can_record_impact(user, action),
         "edit": rules.can_edit_details(user, action),
-        "sign_off": rules.can_sign_off(user, action)
-        and action.status == ActionStatus.AWAITING_SIGN_OFF,
-        "close": rules.can_close(user, action) and action.is_open,
+        "sign_off": awaiting and rules.can_sign_off(user, action, people),
+        "close": action.is_open and rules.can_close(user, action, people),
         "decide": rules.can_decide(user),
-        "own": rules.is_own_action(user, action),
+        "involved": deciding and rules.involved_in(user, action, people),
     }
-
-

@@ -133,5 +133,11 @@ class DecisionsView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(selectors.decisions_for(self.request.user, today=timezone.localdate()))
+        user = self.request.user
+        decisions = selectors.decisions_for(user, today=timezone.localdate())
+        awaiting = list(decisions["awaiting"])
+        # Those the co-ordinator led, updated or completed: the chair or another co-ordinator
+        # signs them off (actions.rules.can_sign_off).
+        ctx.update(decisions, awaiting=awaiting,
+                   involved=selectors.actions_involving(user, awaiting))
         return ctx

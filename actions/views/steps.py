@@ -305,9 +305,12 @@ class DateChangeDecideView(ActionStepView):
 
 
 class CompletedActionStepView(ActionStepView):
-    """Sign-off and return: the co-ordinator's decisions on a completed action, made on its
-    evidence (shown on the page), never on an action they lead."""
+    """Sign-off and return: decisions on a completed action, made on its evidence (shown on
+    the page) by the co-ordinator or the chair, never by someone who led, updated or
+    completed it (``rules.can_sign_off``). The action is fetched as seen, not as changeable:
+    the chair changes no action otherwise."""
 
+    edit = False
     not_possible_text = gettext_lazy("Only an action marked complete can be signed off or returned.")
 
     def allowed(self, user, action):

@@ -43,8 +43,8 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
 
 class AuditQuerySet(ScopedQuerySet):
     """Partnership-wide roles see every audit; an agency sees the audits it takes part in and
-    its own single-agency audits. The people who manage audits (the co-ordinator and the
-    chair) change them."""
+    its own single-agency audits. The co-ordinator, who manages audits, changes them; the chair
+    and the scrutineer read them."""
 
     edit_ability = Ability.MANAGE_AUDITS
 

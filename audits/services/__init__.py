@@ -4,7 +4,7 @@ busy professional can act on (a dict keyed by field when it is about one field) 
 
 Who does what (the role table in ``scsp.permissions``):
 
-* ``Ability.MANAGE_AUDITS`` (the co-ordinator and the chair): create, edit, move status, edit
+* ``Ability.MANAGE_AUDITS`` (the co-ordinator): create, edit, move status, edit
   the audit tool, the sample and the participants, record moderation, reopen a return;
 * ``Ability.RECORD_FINDINGS`` (the co-ordinator): findings and actions, because they write to
   the audit's action plan and only the co-ordinator changes action plans;

@@ -17,9 +17,8 @@ CASE_REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /\-]{0,39}$")
 
 
 def require_manager(by) -> None:
-    """Raise ``PermissionDenied`` unless ``by`` manages audits (the co-ordinator or the
-    chair)."""
-    require(by, Ability.MANAGE_AUDITS, _("Only the co-ordinator or the chair can manage audits."))
+    """Raise ``PermissionDenied`` unless ``by`` manages audits (the co-ordinator)."""
+    require(by, Ability.MANAGE_AUDITS, _("Only the co-ordinator manages audits."))
 
 
 def require_status(audit: Audit, allowed: Iterable[str], message: str) -> None:

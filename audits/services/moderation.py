@@ -25,8 +25,13 @@ def _check_moderation_input(audit: Audit, case_grades: Mapping, return_grades: M
         raise ValidationError(_("That case or question is not in this audit."))
 
 
+#: "Leave it as it is": the default of every field ``moderation_record`` may change.
+UNCHANGED = object()
+
+
 def _save_case_grades(audit: Audit, case_grades: Mapping[tuple[int, int], str]) -> None:
-    """Create, change or (for a blank grade) delete each agreed grade."""
+    """Create, change or (for a blank grade) delete each agreed grade named; a case and
+    question not named keeps its grade."""
     existing = {(g.case_id, g.question_id): g
                 for g in ModerationGrade.objects.filter(case__audit=audit)}
     for key, grade in case_grades.items():
@@ -41,7 +46,7 @@ def _save_case_grades(audit: Audit, case_grades: Mapping[tuple[int, int], str]) 
 
 
 def _save_return_grades(audit: Audit, grades: Mapping[int, str], notes: Mapping[int, str]):
-    """Each return's agreed grade and note; a return not named keeps what it has."""
+    """Each return's agreed grade and note; a grade or note not named keeps what it has."""
     for ret in audit.returns.all():
         grade = grades.get(ret.pk, ret.agreed_grade) or ""
         note = (notes.get(ret.pk, ret.moderation_note) or "").strip()
@@ -55,16 +60,19 @@ def moderation_record(
     *,
     by,
     audit: Audit,
-    meeting_date: dt.date | None,
-    notes: str,
     today: dt.date,
-    case_grades: Mapping[tuple[int, int], str] = None,
-    return_grades: Mapping[int, str] = None,
-    return_notes: Mapping[int, str] = None,
+    meeting_date: dt.date | None = UNCHANGED,
+    notes: str = UNCHANGED,
+    case_grades: Mapping[tuple[int, int], str] | None = None,
+    return_grades: Mapping[int, str] | None = None,
+    return_notes: Mapping[int, str] | None = None,
 ) -> Audit:
     """Record the moderation meeting: its date and notes, the grade agreed for each case and
-    question (``case_grades`` keyed ``(case_id, question_id)``; blank clears it) and the
-    overall grade agreed for each agency's return. Returns the audit; raises
+    question (``case_grades`` keyed ``(case_id, question_id)``) and the overall grade and
+    note agreed for each agency's return (keyed by return id).
+
+    Only what is given changes: a field not given (``UNCHANGED``, a key missing from a
+    mapping) keeps its value; a blank given clears it. Returns the audit; raises
     ``ValidationError`` outside moderation or for a grade, case or question not in it."""
     require_manager(by)
     audit = locked_audit(audit)
@@ -72,13 +80,15 @@ def moderation_record(
         raise ValidationError(_("A single-agency audit is presented, not moderated."))
     require_status(audit, (AuditStatus.MODERATION, AuditStatus.FINDINGS_AGREED),
                    _("Moderation is recorded once the audit reaches moderation."))
-    if meeting_date and meeting_date > today:
+    if meeting_date is not UNCHANGED and meeting_date and meeting_date > today:
         raise ValidationError({"meeting_date": _("The meeting date cannot be in the future.")})
     case_grades = case_grades or {}
     return_grades = return_grades or {}
     _check_moderation_input(audit, case_grades, return_grades)
-    audit.moderation_date = meeting_date
-    audit.moderation_notes = (notes or "").strip()
+    if meeting_date is not UNCHANGED:
+        audit.moderation_date = meeting_date
+    if notes is not UNCHANGED:
+        audit.moderation_notes = (notes or "").strip()
     audit.save()
     _save_case_grades(audit, case_grades)
     _save_return_grades(audit, return_grades, return_notes or {})

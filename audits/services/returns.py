@@ -2,7 +2,7 @@
 each standard (Section 11 / 175), what is still missing, submitting and reopening it.
 
 Only the agency's own lead and officers write their return, and only while the audit is in
-progress; the co-ordinator or the chair reopens a submitted one."""
+progress; the co-ordinator reopens a submitted one."""
 
 from __future__ import annotations
 

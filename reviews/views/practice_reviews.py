@@ -77,7 +77,7 @@ class ReviewExportView(ReviewListView):
             embargoed = r.outcome == PublicationOutcome.EMBARGOED
             values = [
                 r.reference, r.get_kind_display(), r.title,
-                "; ".join(c.reference for c in r.cases.all()), _iso(r.decision_date),
+                "; ".join(c.reference for c in r.linked_cases), _iso(r.decision_date),
                 row.status_label, _iso(row.clock["due"]) if row.clock else "",
                 row.clock["status_label"] if row.clock else "", _iso(r.ratified_on),
                 _iso(r.published_on), _iso(r.completed_on), r.reviewer,
@@ -129,19 +129,17 @@ class ReviewDetailView(DayMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        review = get_object_for_user(selectors.review_detail_queryset(), user,
+        review = get_object_for_user(selectors.review_detail_queryset(user), user,
                                      pk=self.kwargs["pk"])
         record_access(user=user, action="view", obj=review, request=self.request)
         lcspr = clocks.lcspr_clock(review, self.cal)
         panel = clocks.panel_report_clock(review, self.cal)
-        visible_cases = set(scoped(Case, user).filter(
-            pk__in=[c.pk for c in review.cases.all()]).values_list("pk", flat=True))
         ctx.update(
             review=review, status_label=review.status_for(user),
             lcspr_clock=lcspr.describe(self.today) if lcspr else None,
             panel_clock=panel.describe(self.today) if panel else None,
             stages=[(s, s.state(self.today)) for s in review.stages.all()],
-            cases=[(c, c.pk in visible_cases) for c in review.cases.all()],
+            cases=review.linked_cases, decided_by_case=selectors.decided_by_case(review),
             recommendations=selectors.recommendations_of(review),
             actions=selectors.plan_actions(review.action_plan, user, today=self.today),
             briefings=list(review.briefings.all()),

@@ -297,10 +297,24 @@ class TestDecisions:
         own.refresh_from_db()
         assert own.status == S.AWAITING_SIGN_OFF
 
-    @pytest.mark.parametrize("who", ["chair", "scrutineer", "wmp_lead", "wmp_officer"])
-    def test_only_the_coordinator_signs_off(self, request, who, completed):
+    @pytest.mark.parametrize("who", ["scrutineer", "wmp_lead", "wmp_officer"])
+    def test_only_the_coordinator_or_the_chair_signs_off(self, request, who, completed):
         with pytest.raises(PermissionDenied):
             services.action_sign_off(by=request.getfixturevalue(who), action=completed)
+        with pytest.raises(PermissionDenied):
+            services.action_return(by=request.getfixturevalue(who), action=completed,
+                                   reason="x")
+
+    def test_the_chair_signs_off(self, chair, completed):
+        services.action_sign_off(by=chair, action=completed)
+        completed.refresh_from_db()
+        assert completed.status == S.SIGNED_OFF and completed.signed_off_by == chair
+
+    @pytest.mark.parametrize("who", ["chair", "scrutineer", "wmp_lead", "wmp_officer"])
+    def test_only_the_coordinator_closes(self, request, who, wmp_action):
+        with pytest.raises(PermissionDenied):
+            services.action_close(by=request.getfixturevalue(who), action=wmp_action,
+                                  reason="Superseded.")
 
     def test_only_completed_actions(self, coordinator, wmp_action):
         with pytest.raises(ValidationError):

@@ -305,6 +305,29 @@ def test_a_finding_and_its_action_through_the_pages(client_for, coordinator, in_
     assert "Brief response officers on fathers." in detail
 
 
+def test_the_chair_reads_audits_but_does_not_manage_them(client_for, chair, in_moderation,
+                                                         wmp):
+    """README, "Who sees what": the chair signs off reviews and exports reports; audits are
+    the co-ordinator's to manage (Ability.MANAGE_AUDITS)."""
+    client = client_for(chair)
+    for url in (in_moderation.get_absolute_url(),
+                reverse("audits:results", args=[in_moderation.pk]),
+                reverse("audits:report", args=[in_moderation.pk]),
+                return_of(in_moderation, wmp).get_absolute_url()):
+        assert client.get(url).status_code == 200, url
+    detail = text(client.get(in_moderation.get_absolute_url()))
+    assert "Edit details" not in detail
+    moderation = reverse("audits:moderation_update", args=[in_moderation.pk])
+    assert client.get(moderation).status_code == 403
+    assert client.post(moderation, {"notes": "x"}).status_code == 403
+    response = client.post(reverse("audits:audit_transition", args=[in_moderation.pk]),
+                           {"to": "findings_agreed"})
+    assert response.status_code == 403
+    in_moderation.refresh_from_db()
+    assert in_moderation.status == AuditStatus.MODERATION
+    assert in_moderation.moderation_notes == ""
+
+
 def test_the_chair_cannot_write_to_the_plan(client_for, chair, in_moderation):
     assert client_for(chair).post(reverse("audits:finding_create", args=[in_moderation.pk]),
                                   {"kind": "strength", "text": "x"}).status_code == 403

@@ -3,7 +3,8 @@
 The world: a plan shared by WMP and SWBNHS (each leads an action), and a plan only SWBNHS
 leads. So WMP gets 404 on the SWBNHS plan and its evidence; the health officer reads the shared
 plan but gets 403 on changing WMP's action in it; the chair and scrutineer read everything and
-change nothing; only the co-ordinator creates, decides and signs off."""
+change nothing, except that the chair signs off and returns completed actions; only the
+co-ordinator creates plans and actions and decides dates and closures."""
 
 from actions.models import ActionStatus
 from tests.actions.factories import (
@@ -72,8 +73,9 @@ ROWS = [
     Row("actions:date_change_request", only("coordinator", "wmp_lead", "wmp_officer"),
         kwargs=pk("wmp_awaiting")),
     Row("actions:date_change_decide", only("coordinator"), kwargs=pk("date_change")),
-    Row("actions:action_sign_off", only("coordinator"), kwargs=pk("wmp_awaiting")),
-    Row("actions:action_return", only("coordinator"), kwargs=pk("wmp_awaiting")),
+    Row("actions:action_sign_off", only("coordinator", "chair"), kwargs=pk("wmp_awaiting"),
+        note="the chair signs off too (Ability.SIGN_OFF_ACTIONS)"),
+    Row("actions:action_return", only("coordinator", "chair"), kwargs=pk("wmp_awaiting")),
     Row("actions:action_close", only("coordinator"), kwargs=pk("wmp_action")),
     Row("actions:evidence_download", statuses(wmp_lead=404, wmp_officer=404),
         kwargs=pk("health_evidence"), note="evidence of a plan WMP has no part in: 404"),

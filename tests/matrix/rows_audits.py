@@ -48,10 +48,12 @@ def build_world(world, personas):
                                           today=today, agency=wmp, month_due=today)
 
 
-MANAGERS = only("coordinator", "chair")
+#: Audits are managed by the co-ordinator (Ability.MANAGE_AUDITS); the chair and the
+#: scrutineer read them.
+MANAGERS = only("coordinator")
 #: A POST-only button for managers: 405 to a GET once allowed, 403 for everyone else who can
 #: see the audit.
-MANAGER_BUTTON = statuses(403, coordinator=405, chair=405)
+MANAGER_BUTTON = statuses(403, coordinator=405)
 OWN_AGENCY = only("wmp_lead", "wmp_officer")
 COORDINATOR_ONLY = only("coordinator")
 
@@ -74,7 +76,7 @@ ROWS = [
         note="an audit WMP and SWBNHS take no part in: 404, not 403"),
     Row("audits:audit_update", MANAGERS, kwargs=_open),
     Row("audits:audit_transition",
-        statuses(404, coordinator=405, chair=405, scrutineer=403),
+        statuses(404, coordinator=405, chair=403, scrutineer=403),
         kwargs=lambda w: {"pk": w["macfa_sct"].pk}, note="POST only"),
     Row("audits:participants_update", MANAGERS, kwargs=_open),
     Row("audits:case_list", MANAGERS, kwargs=_open),
@@ -102,7 +104,7 @@ ROWS = [
         note="findings write to the action plan, which only the co-ordinator changes"),
     Row("audits:finding_action_create", COORDINATOR_ONLY,
         kwargs=lambda w: {"pk": w["macfa_mod"].pk, "finding_pk": w["finding"].pk}),
-    Row("audits:rota_presented", statuses(403, coordinator=200, chair=200, health_officer=404),
+    Row("audits:rota_presented", statuses(403, coordinator=200, health_officer=404),
         kwargs=lambda w: {"pk": w["slot"].pk}),
     Row("audits:report", statuses(), kwargs=lambda w: {"pk": w["macfa_mod"].pk},
         note="in moderation, participating agencies see the report"),
