@@ -55,8 +55,8 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from scsp.audit import client_ip, record_access
 from scsp.emails import queue_notice
-from scsp.models import AccessEvent, PartnershipSettings, Role
-from scsp.permissions import Ability, require
+from scsp.models import AccessEvent, PartnershipSettings
+from scsp.permissions import Ability, may, require
 
 security_log = logging.getLogger("scsp.security")
 
@@ -70,7 +70,7 @@ RECOVERY_NAME = "Recovery codes"
 
 def may_be_exempt(user) -> bool:
     """Only agency officers may ever be exempt; never leads, the business unit or admins."""
-    return (user.role == Role.AGENCY_OFFICER and not user.is_staff and not user.is_superuser)
+    return may(user, Ability.SKIP_SECOND_FACTOR) and not user.is_staff and not user.is_superuser
 
 
 def required_for(user) -> bool:

@@ -49,6 +49,9 @@ class Ability(models.TextChoices):
     MANAGE_PEOPLE = "manage_people", _(
         "Invite people, deactivate them, reset their second factor")
     MANAGE_SETTINGS = "manage_settings", _("Change the partnership's settings")
+    SKIP_SECOND_FACTOR = "skip_second_factor", _(
+        "Sign in without a second factor, if the partnership's settings exempt the role "
+        "and record why")
     READ_AUDIT_TRAIL = "read_audit_trail", _("Read the access log and change history")
     READ_ALL_REMINDERS = "read_all_reminders", _("Read every reminder sent, failures included")
     LIST_ALL_ACTIONS = "list_all_actions", _("List every action in the partnership")
@@ -84,6 +87,7 @@ ROLE_TABLE: dict[str, frozenset[str]] = {
     Ability.MANAGE_DIRECTORY: _BUSINESS_UNIT,
     Ability.MANAGE_PEOPLE: _BUSINESS_UNIT,
     Ability.MANAGE_SETTINGS: _BUSINESS_UNIT,
+    Ability.SKIP_SECOND_FACTOR: frozenset({Role.AGENCY_OFFICER}),
     Ability.READ_AUDIT_TRAIL: frozenset({Role.COORDINATOR, Role.SCRUTINEER}),
     Ability.READ_ALL_REMINDERS: frozenset({Role.COORDINATOR, Role.SCRUTINEER}),
     Ability.LIST_ALL_ACTIONS: _PARTNERSHIP_WIDE,

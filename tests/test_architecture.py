@@ -351,13 +351,7 @@ PERMISSIONS_HOME = {"scsp/permissions.py", "scsp/roles.py"}
 #: Abilities in the table that no code asks yet, with the reason. An ability nobody asks is
 #: a defect (a row the README promises that nothing enforces); each entry here must name the
 #: work that will ask it, and goes as soon as that code asks it.
-ABILITIES_NOT_YET_ASKED: dict[str, str] = {
-    "MANAGE_PEOPLE": (
-        "issue 13, the second factor and invitations (another branch): inviting people, "
-        "deactivating them and resetting their second factor will ask it"),
-    "MANAGE_SETTINGS": (
-        "issue 13, another branch: the partnership's settings page will ask it"),
-}
+ABILITIES_NOT_YET_ASKED: dict[str, str] = {}
 
 
 def product_sources() -> list[tuple[str, str]]:
@@ -407,6 +401,9 @@ ROLE_TEST_EXCEPTIONS: dict[tuple[str, str], str] = {
         "the role helpers themselves (is_coordinator, ..., sees_everything) and the rule that "
         "a co-ordinator works in the business unit (User.clean)"),
     ("scsp/models.py", "role constant"): "the same, and createsuperuser's default role",
+    ("scsp/services.py", "role comparison"): (
+        "an invariant, not a grant: the last active co-ordinator cannot be deactivated"),
+    ("scsp/services.py", "role constant"): "the same invariant",
     ("actions/views/common.py", "role helper"): (
         "which action list each role starts at (default_list_url): a landing page, not a step"),
     ("actions/selectors.py", "role helper"): (
