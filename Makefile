@@ -23,13 +23,17 @@ node_modules/.installed: package.json package-lock.json
 assets: node_modules/.installed
 
 ## make run: set up and serve the demo partnership on SQLite, eager Celery, console e-mail.
+## Without SCSP_ENV the settings are production's: the demo chooses development explicitly.
+run: export SCSP_ENV := development
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Serving http://$(ADDR)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(ADDR)
 
-## make test: install what the tests need and run the whole suite.
+## make test: install what the tests need and run the whole suite (SCSP_ENV=test; pytest
+## itself reads scsp.settings_test, which sets it).
+test: export SCSP_ENV := test
 test: install assets
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
@@ -55,6 +59,7 @@ beat: install
 ## written to bench-results-postgres.json.
 DB ?= sqlite
 BENCH_ARGS ?=
+bench: export SCSP_ENV := development
 bench: install
 ifeq ($(DB),postgres)
 	bash -c 'source .ci/services.sh && pg_up && trap pg_down EXIT && $(PY) tests/perf/bench.py --out bench-results-postgres.json $(BENCH_ARGS)'

@@ -1,17 +1,22 @@
 """One environment-driven settings module (healthchecks.io style).
 
-Two shapes of deployment read the same file:
+``SCSP_ENV`` chooses the shape; **without it the settings are production's**, so a server
+that was not told otherwise is never in debug mode with a key written in the code:
 
-* **Development / demo** (the default, what ``make run`` uses): SQLite, Celery in eager mode
-  (no Redis needed), e-mail printed to the console, ``DEBUG`` on.
-* **Production** (``SCSP_ENV=production``): PostgreSQL from ``DATABASE_URL``, Redis from
-  ``REDIS_URL`` for Celery and the cache, SMTP e-mail, secure cookies, HSTS. Missing secrets make
-  the import fail loudly instead of falling back to something unsafe.
+* **Production** (``SCSP_ENV=production``, or ``SCSP_ENV`` unset): PostgreSQL from
+  ``DATABASE_URL``, Redis from ``REDIS_URL`` for Celery and the cache, SMTP e-mail, secure
+  cookies, HSTS. Missing secrets make the import fail loudly, saying what to set.
+* **Development / demo** (``SCSP_ENV=development``, chosen by ``make run`` and ``make bench``):
+  SQLite, Celery in eager mode (no Redis needed), e-mail printed to the console, ``DEBUG`` on.
+* **Tests** (``SCSP_ENV=test``, chosen by ``scsp.settings_test``, the suite's settings module):
+  as development with ``DEBUG`` off.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,30 +44,63 @@ def env_int(name: str, default: int) -> int:
     return default if value is None else int(value)
 
 
-SCSP_ENV = env("SCSP_ENV", "development")
+def _local_secret_key(path: Path) -> str:
+    """Development and tests only: a random key made on first use and kept in a git-ignored
+    file beside the code, so no key is written in the code and every process of one checkout
+    (runserver's reloader, a test's Celery worker) shares it."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(50)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".dev-secret-key.")
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        try:
+            os.link(tmp, path)  # atomic: exactly one process's key wins
+        finally:
+            os.unlink(tmp)
+    except FileExistsError:
+        return path.read_text().strip()
+    except OSError:  # a read-only checkout: a key for this process only
+        return key
+    return key
+
+
+# --- Environment: production unless told otherwise (SCSP_ENV) ---------------------------------
+SCSP_ENV = env("SCSP_ENV", "production")
 if SCSP_ENV not in {"development", "production", "test"}:
-    raise ImproperlyConfigured("SCSP_ENV must be development, production or test")
+    raise ImproperlyConfigured(
+        f"SCSP_ENV={SCSP_ENV!r} is not known: set SCSP_ENV to production, development or test."
+    )
 PRODUCTION = SCSP_ENV == "production"
 TESTING = SCSP_ENV == "test"
 
 DEBUG = env_bool("DJANGO_DEBUG", default=SCSP_ENV == "development")
+
+#: What a refusal to start tells the person, after what is missing.
+_NOT_PRODUCTION_HINT = (
+    " (SCSP_ENV is {env}. For a local demo or development set SCSP_ENV=development, as "
+    "`make run` does; the tests use SCSP_ENV=test.)"
+).format(env="unset, so production settings apply" if "SCSP_ENV" not in os.environ
+         else "production")
 
 if PRODUCTION:
     SECRET_KEY = env("DJANGO_SECRET_KEY")
     if not SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters "
-            "in production."
+            "in production." + _NOT_PRODUCTION_HINT
         )
     if not env("DJANGO_ALLOWED_HOSTS"):
-        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set in production.")
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS must be set in production." + _NOT_PRODUCTION_HINT)
     if not env("DATABASE_URL"):
-        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
+        raise ImproperlyConfigured(
+            "DATABASE_URL must point at PostgreSQL in production." + _NOT_PRODUCTION_HINT)
 else:
-    SECRET_KEY = env(
-        "DJANGO_SECRET_KEY",
-        "dev-only-insecure-key-3c0f1f7d8a7e4b0d9c2e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c",
-    )
+    SECRET_KEY = env("DJANGO_SECRET_KEY") or _local_secret_key(BASE_DIR / ".dev-secret-key")
 
 ALLOWED_HOSTS = [h.strip() for h in (env("DJANGO_ALLOWED_HOSTS") or "").split(",") if h.strip()]
 if not ALLOWED_HOSTS and not PRODUCTION:
