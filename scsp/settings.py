@@ -145,6 +145,14 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# --- Request IDs and hostile input: outermost, so every response (a 400 included) carries the
+# ID and nothing with a NUL byte reaches sessions or the database. ---
+MIDDLEWARE = [
+    "scsp.middleware.RequestIdMiddleware",
+    "scsp.middleware.RefuseNulBytesMiddleware",
+    *MIDDLEWARE,
+]
+
 ROOT_URLCONF = "scsp.urls"
 WSGI_APPLICATION = "scsp.wsgi.application"
 
@@ -359,8 +367,14 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every line says which request it belongs to and from which address (scsp.request_log):
+    # the "Reference" on an error page finds them.
+    "filters": {"request_context": {"()": "scsp.request_log.RequestContextFilter"}},
+    "formatters": {"plain": {
+        "format": "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s ip=%(client_ip)s] "
+                  "%(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["request_context"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "INFO"},
