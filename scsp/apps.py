@@ -7,7 +7,10 @@ class ScspConfig(AppConfig):
     verbose_name = _("Partnership")
 
     def ready(self):
+        from scsp import lookups
         from scsp.navigation import Entry, register
+
+        lookups.register()
 
         def signed_in(user):
             return user.is_authenticated

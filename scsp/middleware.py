@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from scsp import request_log
 from scsp.audit import client_ip
+
+security_log = logging.getLogger("scsp.security")
 
 
 class RequestIdMiddleware:
@@ -36,11 +38,6 @@ class RequestIdMiddleware:
         return response
 
 
-class NulByteInRequest(SuspiciousOperation):
-    """A NUL character in the path, the query string or form data (logged by Django to
-    ``django.security.NulByteInRequest`` and answered 400)."""
-
-
 def _has_nul(querydict) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values)
                for key, values in querydict.lists())
@@ -49,7 +46,8 @@ def _has_nul(querydict) -> bool:
 class RefuseNulBytesMiddleware:
     """Answers 400 to a request with a NUL character in its path, query string or form fields,
     before anything reaches the database: PostgreSQL cannot hold or compare text containing
-    NUL (psycopg refuses it: a 500), and nobody types one.
+    NUL (psycopg refuses it: a 500), and nobody types one. One line goes to the security log
+    (no traceback: scanners send these by the thousand).
 
     URL-encoded forms are checked at once. Multipart forms are checked in ``process_view``,
     as ``CsrfViewMiddleware`` reads them anyway, except for views that are CSRF-exempt
@@ -61,18 +59,27 @@ class RefuseNulBytesMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or "\x00" in request.path_info or _has_nul(request.GET):
-            raise NulByteInRequest("NUL character in the URL")
+            return self.refuse(request, "the address")
         if (request.method == "POST"
                 and request.content_type == "application/x-www-form-urlencoded"
                 and _has_nul(request.POST)):
-            raise NulByteInRequest("NUL character in form data")
+            return self.refuse(request, "form data")
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if (request.method == "POST" and request.content_type == "multipart/form-data"
                 and not getattr(view_func, "csrf_exempt", False) and _has_nul(request.POST)):
-            raise NulByteInRequest("NUL character in form data")
+            return self.refuse(request, "form data")
         return None
+
+    @staticmethod
+    def refuse(request, where: str):
+        from scsp.views.errors import bad_request
+
+        security_log.warning("refused: NUL character in %s (%s %s)", where, request.method,
+                             request.path.replace("\x00", "\\0")[:200])
+        return bad_request(request)
+
 
 CSP = "; ".join(
     [

@@ -210,7 +210,8 @@ def get_object_for_user(model_or_queryset, user, *, edit: bool = False, **lookup
     qs = _queryset(model_or_queryset)
     try:
         obj = scoped(qs, user).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        # OverflowError: an id past 64 bits from the URL, which SQLite cannot even compare.
         security_log.info(
             "not found or out of scope: user=%s model=%s lookup=%r",
             getattr(user, "pk", None),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 from django.conf import settings
@@ -27,6 +28,9 @@ from scsp.models import User
 from scsp.permissions import get_object_for_user
 
 log = logging.getLogger(__name__)
+#: What ``scsp.models.new_calendar_token`` issues (``secrets.token_urlsafe(32)``: 43
+#: characters), with room for longer ones.
+CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 # --- evidence --------------------------------------------------------------------------------
 
@@ -89,9 +93,10 @@ class CalendarView(FormView):
 @login_not_required
 @never_cache
 def calendar_feed(request, token):
-    """The ICS feed, found by its secret token alone (calendar apps cannot sign in)."""
+    """The ICS feed, found by its secret token alone (calendar apps cannot sign in). Only a
+    token of the shape we issue is looked up: anything else is a 404 without a query."""
     user = (User.objects.filter(calendar_token=token, is_active=True).first()
-            if len(token) >= 32 else None)
+            if CALENDAR_TOKEN.fullmatch(token) else None)
     if user is None:
         raise Http404("No such calendar.")
     now = timezone.now()
