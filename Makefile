@@ -28,6 +28,7 @@ run: export SCSP_ENV := development
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py scan_waiting_files
 	@echo "Serving http://$(ADDR)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(ADDR)
 

@@ -262,6 +262,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
+# --- Virus scanning of uploads (actions/uploads.py, actions/clamav.py) -----------------------
+# Production: ClamAV's daemon over its UNIX socket (Debian's clamav-daemon; freshclam keeps its
+# signatures current). A file it cannot check in time is held as "waiting for scan" and
+# rescanned by beat. Development and tests: a stand-in that knows the EICAR test file only,
+# unless EVIDENCE_SCANNER says otherwise.
+CLAMAV_SOCKET = env("CLAMAV_SOCKET", "/var/run/clamav/clamd.ctl" if PRODUCTION else None)
+CLAMAV_TIMEOUT_SECONDS = env_int("CLAMAV_TIMEOUT_SECONDS", 30)
+EVIDENCE_SCANNER = env(
+    "EVIDENCE_SCANNER",
+    "actions.clamav.scan" if PRODUCTION else "actions.uploads.eicar_scanner",
+)
+RESCAN_WAITING_FILES_SECONDS = env_int("RESCAN_WAITING_FILES_SECONDS", 300)
+
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -330,6 +343,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-notices": {
         "task": "scsp.tasks.send_pending_task",
         "schedule": _every or 300.0,
+    },
+    "rescan-waiting-files": {
+        "task": "actions.tasks.rescan_waiting_files_task",
+        "schedule": float(RESCAN_WAITING_FILES_SECONDS),
     },
     "purge-report-exports": {
         "task": "reports.tasks.exports_purge_task",

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from actions import ics, selectors, services
 from actions.forms import (
     CalendarResetForm,
 )
-from actions.models import Evidence
+from actions.models import Evidence, ScanStatus
 from scsp.audit import record_access
 from scsp.models import User
 from scsp.permissions import get_object_for_user
@@ -41,13 +41,26 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+def unscanned_file_response(request, record, *, back_url: str):
+    """The page for a file that may not be downloaded (yet): 409 while it waits for its
+    virus scan, 410 once the scan removed it. Used for evidence and learning briefings."""
+    waiting = record.scan_status == ScanStatus.WAITING
+    log.info("download refused: %s %s is %s", record._meta.label, record.pk, record.scan_status)
+    return render(request, "actions/file_unavailable.html",
+                  {"record": record, "waiting": waiting, "back_url": back_url},
+                  status=409 if waiting else 410)
+
+
 class EvidenceDownloadView(View):
-    """Evidence leaves only through here: in scope, as an attachment, never rendered by the
-    browser, and logged."""
+    """Evidence leaves only through here: in scope, scanned clean, as an attachment, never
+    rendered by the browser, and logged."""
 
     def get(self, request, pk):
         evidence = get_object_for_user(Evidence.objects.select_related("action"), request.user,
                                        pk=pk)
+        if not evidence.downloadable:
+            return unscanned_file_response(request, evidence,
+                                           back_url=evidence.action.get_absolute_url())
         try:
             handle = evidence.file.open("rb")
         except (FileNotFoundError, OSError):
