@@ -40,8 +40,13 @@ test: install assets
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## make lint: ruff; bandit on the app packages (config and justified skips: pyproject.toml
+## [tool.bandit]); pip-audit on requirements.lock (.ci/pip_audit.py: fails on a known
+## vulnerability, warns when no vulnerability database can be reached).
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m bandit -q -c pyproject.toml -r scsp actions reviews audits reports demo
+	$(PY) .ci/pip_audit.py requirements.lock
 
 format: install
 	$(PY) -m ruff check --fix .

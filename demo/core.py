@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from scsp.models import Agency, Role, Theme, User
 
-DEMO_PASSWORD = "learning-from-practice-2026"
+# The published demo sign-in (README), refused in production: not a secret.
+DEMO_PASSWORD = "learning-from-practice-2026"  # nosec B105
 DEMO_DOMAIN = "scsp.example"
 
 K = Agency.Kind
