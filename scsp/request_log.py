@@ -57,10 +57,17 @@ def unbind(token: contextvars.Token) -> None:
 
 class RequestContextFilter(logging.Filter):
     """Adds ``request_id`` and ``client_ip`` to every record (``-`` outside a request). It never
-    drops a record."""
+    drops a record. Django's "Not Found" / "Bad Request" lines are written after the middleware
+    has finished; they carry the request itself, which has its ID."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request_id, client = _context.get()
+        request = getattr(record, "request", None)
+        if request_id == NONE and request is not None and hasattr(request, "META"):
+            from scsp.audit import client_ip
+
+            request_id = getattr(request, "request_id", NONE)
+            client = client_ip(request) or NONE
         if not hasattr(record, "request_id"):
             record.request_id = request_id
         if not hasattr(record, "client_ip"):

@@ -111,6 +111,10 @@ def test_log_lines_carry_the_request_id_and_client_address(client, wmp_officer, 
     assert reference == response["X-Request-ID"]
     assert any(f"[req={reference} ip=203.0.113.9]" in line and "Internal Server Error" in line
                for line in log_lines())
+    # Django's "Not Found" line is written after the middleware finished: it has the ID too.
+    response = client.get("/no-such-page/", REMOTE_ADDR="203.0.113.10")
+    assert any(f"[req={response['X-Request-ID']} ip=203.0.113.10]" in line
+               and "Not Found: /no-such-page/" in line for line in log_lines())
     # Outside a request a line says so.
     logging.getLogger("scsp.test").warning("between requests")
     assert any("[req=- ip=-] between requests" in line for line in log_lines())
