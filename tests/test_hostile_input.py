@@ -150,6 +150,7 @@ class FormReader(HTMLParser):
         self.get_keys: set[str] = set()
         self.post_forms: list[tuple[str, dict[str, str]]] = []
         self._form = None
+        self._select = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -157,8 +158,13 @@ class FormReader(HTMLParser):
             method = (attrs.get("method") or "get").lower()
             action = attrs.get("action") or self.page_url
             self._form = (method, urlsplit(action).path or urlsplit(self.page_url).path, {})
+        elif tag == "option" and self._form and self._select:
+            fields = self._form[2]
+            if "selected" in attrs or not fields.get(self._select):
+                fields[self._select] = attrs.get("value") or ""
         elif tag in ("input", "select", "textarea", "button") and self._form and attrs.get("name"):
             name = attrs["name"]
+            self._select = name if tag == "select" else None
             if name == "csrfmiddlewaretoken":
                 return
             value = attrs.get("value") or ""
@@ -166,13 +172,13 @@ class FormReader(HTMLParser):
                     and "checked" not in attrs and name in self._form[2]:
                 return
             self._form[2].setdefault(name, value)
-        elif tag == "option" and self._form and "selected" in attrs:
-            pass
         elif tag == "a" and (attrs.get("href") or "").startswith("?"):
             self.get_keys.update(k for k, _ in parse_qsl(attrs["href"][1:],
                                                          keep_blank_values=True))
 
     def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
         if tag == "form" and self._form:
             method, action, fields = self._form
             if method == "get":
