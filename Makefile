@@ -23,20 +23,30 @@ node_modules/.installed: package.json package-lock.json
 assets: node_modules/.installed
 
 ## make run: set up and serve the demo partnership on SQLite, eager Celery, console e-mail.
+## Without SCSP_ENV the settings are production's: the demo chooses development explicitly.
+run: export SCSP_ENV := development
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py scan_waiting_files
 	@echo "Serving http://$(ADDR)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(ADDR)
 
-## make test: install what the tests need and run the whole suite.
+## make test: install what the tests need and run the whole suite (SCSP_ENV=test; pytest
+## itself reads scsp.settings_test, which sets it).
+test: export SCSP_ENV := test
 test: install assets
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## make lint: ruff; bandit on the app packages (config and justified skips: pyproject.toml
+## [tool.bandit]); pip-audit on requirements.lock (.ci/pip_audit.py: fails on a known
+## vulnerability, warns when no vulnerability database can be reached).
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m bandit -q -c pyproject.toml -r scsp actions reviews audits reports demo
+	$(PY) .ci/pip_audit.py requirements.lock
 
 format: install
 	$(PY) -m ruff check --fix .
@@ -55,6 +65,7 @@ beat: install
 ## written to bench-results-postgres.json.
 DB ?= sqlite
 BENCH_ARGS ?=
+bench: export SCSP_ENV := development
 bench: install
 ifeq ($(DB),postgres)
 	bash -c 'source .ci/services.sh && pg_up && trap pg_down EXIT && $(PY) tests/perf/bench.py --out bench-results-postgres.json $(BENCH_ARGS)'

@@ -1,6 +1,6 @@
-# Throwaway PostgreSQL and Redis on loopback, for CI and `make bench DB=postgres`.
-# Source this file, then call pg_up / redis_up; services_down stops both by PID.
-# pg_up exports DATABASE_URL; redis_up exports TEST_REDIS_URL.
+# Throwaway PostgreSQL, Redis and ClamAV (clamd), for CI and `make bench DB=postgres`.
+# Source this file, then call pg_up / redis_up / clamav_up; services_down stops them by PID.
+# pg_up exports DATABASE_URL; redis_up exports TEST_REDIS_URL; clamav_up exports CLAMAV_SOCKET.
 
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 PGPORT=${PGPORT:-55432}
@@ -8,6 +8,9 @@ REDIS_PORT=${REDIS_PORT:-6390}
 PG_ROOT=""
 REDIS_PID=""
 REDIS_DIR=""
+CLAMD_PID=""
+CLAMD_DIR=""
+SERVICES_SH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 pg_up() {
   if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
@@ -58,7 +61,50 @@ redis_down() {
   fi
 }
 
+# clamd in the foreground with its own config: a UNIX socket in a temp dir, and a signature
+# database holding only the EICAR test signature (.ci/clamav/scsp-test.ndb; no freshclam here).
+clamav_up() {
+  local clamd
+  clamd=$(command -v clamd || echo /usr/sbin/clamd)
+  if [ ! -x "$clamd" ]; then
+    echo "clamd not found (apt-get install clamav-daemon)" >&2
+    return 1
+  fi
+  CLAMD_DIR=$(mktemp -d /tmp/scsp-clamd.XXXXXX)
+  mkdir -p "$CLAMD_DIR/db"
+  cp "$SERVICES_SH_DIR/clamav/scsp-test.ndb" "$CLAMD_DIR/db/"
+  cat >"$CLAMD_DIR/clamd.conf" <<CONF
+LocalSocket $CLAMD_DIR/clamd.sock
+Foreground yes
+DatabaseDirectory $CLAMD_DIR/db
+TemporaryDirectory $CLAMD_DIR
+LogFile $CLAMD_DIR/clamd.log
+CONF
+  "$clamd" -c "$CLAMD_DIR/clamd.conf" >"$CLAMD_DIR/stdout.log" 2>&1 &
+  CLAMD_PID=$!
+  for _ in $(seq 1 100); do
+    [ -S "$CLAMD_DIR/clamd.sock" ] && break
+    sleep 0.1
+  done
+  if [ ! -S "$CLAMD_DIR/clamd.sock" ]; then
+    cat "$CLAMD_DIR/stdout.log" >&2
+    return 1
+  fi
+  export CLAMAV_SOCKET="$CLAMD_DIR/clamd.sock"
+  echo "$("$clamd" --version) on $CLAMAV_SOCKET (pid $CLAMD_PID)"
+}
+
+clamav_down() {
+  if [ -n "$CLAMD_PID" ]; then
+    kill "$CLAMD_PID" 2>/dev/null || true
+    wait "$CLAMD_PID" 2>/dev/null || true
+    rm -rf "$CLAMD_DIR"
+    CLAMD_PID=""
+  fi
+}
+
 services_down() {
+  clamav_down
   redis_down
   pg_down
 }

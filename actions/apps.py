@@ -32,6 +32,12 @@ class ActionsConfig(AppConfig):
                        _("Your action deadlines in Outlook or another calendar."),
                        lambda u: u.is_authenticated, order=150, in_navbar=False))
 
+        # Evidence files are scanned for viruses; those held "waiting" are rescanned.
+        from actions.models import Evidence
+        from actions.uploads import register_scanned
+
+        register_scanned(Evidence)
+
         # Reminders: event notices (returned, signed off, awaiting sign-off, date requests).
         from actions import notices, signals
 

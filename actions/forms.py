@@ -18,6 +18,7 @@ from actions.models import ActionPlan, ActionStatus, OriginKind, TargetDateChang
 from actions.services import OWNER_TRANSITIONS, action_errors
 from actions.uploads import ACCEPT_ATTRIBUTE, ALLOWED_DESCRIPTION
 from scsp.models import Agency, Theme, User
+from scsp.privacy import IdentifierGuardMixin
 
 DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -104,7 +105,8 @@ def _themes_field():
 # --- plans -----------------------------------------------------------------------------------
 
 
-class PlanForm(forms.Form):
+class PlanForm(IdentifierGuardMixin, forms.Form):
+    guarded_fields = ("title",)
     title = forms.CharField(label=_("Title"), max_length=200)
     origin_kind = forms.ChoiceField(label=_("Where the plan came from"),
                                     choices=[("", "---------")] + OriginKind.choices)
@@ -133,7 +135,7 @@ class PlanForm(forms.Form):
         self.helper = _helper(_("Create the plan") if creating else _("Save the plan"))
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(IdentifierGuardMixin, forms.Form):
     text = forms.CharField(label=_("Recommendation or learning point"),
                            widget=forms.Textarea(attrs={"rows": 3}))
     themes = _themes_field()
@@ -147,8 +149,10 @@ class RecommendationForm(forms.Form):
 # --- actions ---------------------------------------------------------------------------------
 
 
-class ActionForm(forms.Form):
+class ActionForm(IdentifierGuardMixin, forms.Form):
     """Create an action (with a target date) or change its SMART details (without)."""
+
+    guarded_fields = ("title", "description", "success_measure")
 
     recommendation = forms.ModelChoiceField(
         label=_("Recommendation or learning point"), required=False, queryset=None,
@@ -219,7 +223,7 @@ class ActionForm(forms.Form):
         return data
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(IdentifierGuardMixin, forms.Form):
     """An owner's progress update: a note, optionally a new status, flags and files."""
 
     note = forms.CharField(label=_("What has happened since the last update"),
@@ -257,7 +261,7 @@ class ProgressForm(forms.Form):
         self.helper = _helper(_("Save the update"))
 
 
-class ImpactForm(forms.Form):
+class ImpactForm(IdentifierGuardMixin, forms.Form):
     impact_evidence = forms.CharField(
         label=_("Evidence of impact"), widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What is different for children and families because of this action, "
@@ -273,7 +277,7 @@ class ImpactForm(forms.Form):
         self.helper = _helper(_("Save the evidence of impact"))
 
 
-class DateChangeRequestForm(forms.Form):
+class DateChangeRequestForm(IdentifierGuardMixin, forms.Form):
     new_date = forms.DateField(label=_("New target date"), **DATE_WIDGET)
     reason = forms.CharField(label=_("Why the date needs to change"),
                              widget=forms.Textarea(attrs={"rows": 3}))
@@ -283,7 +287,7 @@ class DateChangeRequestForm(forms.Form):
         self.helper = _helper(_("Ask for the new date"))
 
 
-class DateChangeDecisionForm(forms.Form):
+class DateChangeDecisionForm(IdentifierGuardMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), widget=forms.RadioSelect,
         choices=[(TargetDateChange.Decision.AGREED, _("Agree the new date")),
@@ -300,7 +304,7 @@ class DateChangeDecisionForm(forms.Form):
         self.helper = _helper(_("Record the decision"))
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(IdentifierGuardMixin, forms.Form):
     note = forms.CharField(
         label=_("Note for the record (optional)"), required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -315,7 +319,7 @@ class SignOffForm(forms.Form):
         self.helper = _helper(_("Sign off the action"))
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(IdentifierGuardMixin, forms.Form):
     reason = forms.CharField(
         label=_("What more evidence is needed"), widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The owner sees this on the action and in their notice."),
@@ -330,7 +334,7 @@ class ReturnForm(forms.Form):
         self.helper = _helper(_("Return for more evidence"), css_class="btn-warning")
 
 
-class CloseForm(forms.Form):
+class CloseForm(IdentifierGuardMixin, forms.Form):
     reason = forms.CharField(label=_("Why the action is closed without completion"),
                              widget=forms.Textarea(attrs={"rows": 3}))
     version = VersionField()

@@ -16,3 +16,15 @@ def send_reminders_task(date_iso: str | None = None) -> dict:
     return {"date": today.isoformat(), "working_day": result.working_day,
             "messages": len(result.drafts), "sent": result.sent, "skipped": result.skipped,
             "failed": result.failed}
+
+
+@shared_task(name="actions.tasks.rescan_waiting_files_task")
+def rescan_waiting_files_task() -> dict:
+    """Scan again the uploaded files held as "waiting for scan"
+    (``actions.services.files_rescan_waiting``)."""
+    from actions.services import files_rescan_waiting
+
+    result = files_rescan_waiting(now=timezone.now())
+    return {"clean": result.clean, "infected": result.infected,
+            "still_waiting": result.still_waiting,
+            "scanner_unavailable": result.scanner_unavailable}

@@ -6,14 +6,21 @@ the allow-list **and** its bytes are what that extension says: a PDF renamed ``.
 page renamed ``.pdf`` is refused. Office files are ZIP containers: they must have the parts of
 their format, no macros, and sizes and entry counts that cannot be a decompression bomb.
 
-Every accepted file then goes through the scanner hook ``settings.EVIDENCE_SCANNER`` (a dotted
-path to a callable taking the file and raising ``ValidationError``). The default refuses the
-EICAR test signature only; point the setting at a ClamAV client in production.
+Every accepted file then goes through the virus scanner ``settings.EVIDENCE_SCANNER``: a dotted
+path to a callable taking the file and returning the name of what it found (None when clean),
+or raising :class:`ScannerUnavailable` when it cannot say. Production uses ClamAV's daemon
+(``actions.clamav.scan``); development and tests a stand-in that knows the EICAR test file only
+(:func:`eicar_scanner`). An infected file is refused at once. A file the scanner could not check
+(clamd down, a time-out) is **held**: stored with ``scan_status`` "waiting", never offered for
+download, and scanned again by the beat task ``actions.tasks.rescan_waiting_files_task`` (or
+``manage.py scan_waiting_files``), which marks it clean or removes it (:func:`scanned_models`
+lists the models holding such files; apps register theirs at start-up).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 import zipfile
@@ -26,6 +33,8 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+
+log = logging.getLogger("actions.uploads")
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -64,15 +73,37 @@ MARKUP = re.compile(rb"<\s*(!doctype|html|head|body|script|svg|iframe|object|\?x
 _FORMAT_CHARS = {"Cf", "Cc", "Cs", "Co", "Cn"}
 
 
+class ScannerUnavailable(Exception):
+    """The virus scanner could not say whether a file is clean: the file is held, not
+    accepted."""
+
+
 @dataclass(frozen=True)
 class CheckedFile:
-    """An upload that passed every check, with what we will store about it."""
+    """An upload that passed every check, with what we will store about it. ``scan_status``
+    is "clean", or "waiting" when the scanner could not check it yet."""
 
     file: object
     original_name: str
     content_type: str
     size: int
     sha256: str
+    scan_status: str = "clean"
+
+
+_SCANNED_MODELS: list = []
+
+
+def register_scanned(model) -> None:
+    """Declare a model whose rows hold uploaded files with ``file``, ``scan_status``,
+    ``scanned_at`` and ``scan_signature`` (evidence, learning briefings): the rescan covers
+    it. Called from ``AppConfig.ready()``."""
+    if model not in _SCANNED_MODELS:
+        _SCANNED_MODELS.append(model)
+
+
+def scanned_models() -> list:
+    return list(_SCANNED_MODELS)
 
 
 def clean_filename(name: str) -> str:
@@ -196,25 +227,42 @@ def _is_plain_text(upload) -> bool:
     return True
 
 
-def default_scanner(upload) -> None:
-    """Refuse the EICAR anti-virus test file. A stand-in for ClamAV: see the module docstring."""
+def eicar_scanner(upload) -> str | None:
+    """A stand-in for ClamAV in development and tests: finds the EICAR anti-virus test file
+    only. Production uses ``actions.clamav.scan`` (see the module docstring)."""
     upload.seek(0)
     try:
         tail = b""
         for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
             if EICAR in tail + chunk:
-                raise ValidationError(
-                    _("“%(name)s” was refused by the virus check."), code="virus",
-                    params={"name": upload.name},
-                )
+                return "Eicar-Test-Signature"
             tail = chunk[-len(EICAR):]
     finally:
         upload.seek(0)
+    return None
 
 
 def _scanner():
-    path = getattr(settings, "EVIDENCE_SCANNER", "actions.uploads.default_scanner")
-    return import_string(path)
+    return import_string(settings.EVIDENCE_SCANNER)
+
+
+def scan_file(upload) -> str | None:
+    """The scanner's verdict on ``upload``: the name of what it found, or None when clean.
+    Raises :class:`ScannerUnavailable` when it cannot say."""
+    try:
+        return _scanner()(upload)
+    except ScannerUnavailable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of the scanner holds the file
+        log.exception("virus scanner failed")
+        raise ScannerUnavailable(str(exc)) from exc
+
+
+def virus_refusal(name: str) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” was refused by the virus check: it contains a virus or a test virus. "
+          "Do not upload it again; tell your IT team."), code="virus", params={"name": name},
+    )
 
 
 def check_upload(upload) -> CheckedFile:
@@ -246,14 +294,23 @@ def check_upload(upload) -> CheckedFile:
               "Save it in the right format and upload it again."),
             code="content_mismatch", params={"name": name, "kind": label},
         )
-    _scanner()(upload)
+    try:
+        found = scan_file(upload)
+    except ScannerUnavailable as exc:
+        log.warning("virus scanner unavailable, file held for a later scan: %s (%s)", name, exc)
+        status = "waiting"
+    else:
+        if found:
+            log.warning("virus check refused an upload: %s found in %s", found, name)
+            raise virus_refusal(name)
+        status = "clean"
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
         digest.update(chunk)
     upload.seek(0)
     return CheckedFile(file=upload, original_name=name, content_type=content_type, size=size,
-                       sha256=digest.hexdigest())
+                       sha256=digest.hexdigest(), scan_status=status)
 
 
 class SizeLimitUploadHandler(FileUploadHandler):

@@ -20,6 +20,7 @@ from audits.models import (
     RagRating,
 )
 from scsp.models import Agency, Role, Theme, User
+from scsp.privacy import IdentifierGuardMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH_WIDGET = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -83,9 +84,11 @@ def _helper(submit_label, *, form_tag=True) -> FormHelper:
     return helper
 
 
-class AuditForm(forms.Form):
+class AuditForm(IdentifierGuardMixin, forms.Form):
     """Plan or edit an audit. Which fields appear depends on the kind and on whether the audit
     exists already (participants and the sample are managed on their own pages after)."""
+
+    guarded_fields = ("title", "description", "reschedule_reason")
 
     title = forms.CharField(label=_("Title"), max_length=200,
                             help_text=_("The theme or topic, for example “Responses to "
@@ -179,7 +182,9 @@ class ParticipantsForm(forms.Form):
         self.helper = _helper(_("Save participants"))
 
 
-class CaseForm(forms.Form):
+class CaseForm(IdentifierGuardMixin, forms.Form):
+    guarded_fields = ("summary",)
+
     reference = forms.CharField(
         label=_("Case reference"), max_length=40,
         help_text=_("A pseudonymised reference such as SLPR-2026-004. Never a child's name."),
@@ -193,7 +198,7 @@ class CaseForm(forms.Form):
         self.helper = _helper(_("Add the case"))
 
 
-class ToolItemForm(forms.Form):
+class ToolItemForm(IdentifierGuardMixin, forms.Form):
     text = forms.CharField(label=_("Wording"), widget=forms.Textarea(attrs={"rows": 3}))
     short_label = forms.CharField(
         label=_("Short label"), max_length=40, required=False,
@@ -206,7 +211,7 @@ class ToolItemForm(forms.Form):
                               else _("Add the %(noun)s") % {"noun": noun})
 
 
-class ReturnCaseForm(forms.Form):
+class ReturnCaseForm(IdentifierGuardMixin, forms.Form):
     """One agency's answers about one case: answer, grade and narrative per question."""
 
     def __init__(self, *args, questions, answers, **kwargs):
@@ -251,7 +256,7 @@ class ReturnCaseForm(forms.Form):
                 for q in self.questions}
 
 
-class RatingsForm(forms.Form):
+class RatingsForm(IdentifierGuardMixin, forms.Form):
     """One agency's Section 11 / 175 self-assessment: RAG, evidence and improvement per
     standard."""
 
@@ -297,7 +302,7 @@ class RatingsForm(forms.Form):
                 for s in self.standards}
 
 
-class ModerationForm(forms.Form):
+class ModerationForm(IdentifierGuardMixin, forms.Form):
     """The moderation meeting: date, notes, the grades agreed per case and question (MACFA)
     and the overall grade agreed for each agency's return."""
 
@@ -372,7 +377,7 @@ class ModerationForm(forms.Form):
         return kwargs
 
 
-class FindingForm(forms.Form):
+class FindingForm(IdentifierGuardMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of finding"), choices=Finding.Kind.choices,
                              widget=forms.RadioSelect)
     text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 4}),
@@ -399,7 +404,7 @@ class FindingForm(forms.Form):
         self.helper = _helper(_("Record the finding"))
 
 
-class FindingActionForm(forms.Form):
+class FindingActionForm(IdentifierGuardMixin, forms.Form):
     """A SMART action against a finding: what, how we will know, who, by when."""
 
     description = forms.CharField(label=_("Action: what will be done"),

@@ -10,7 +10,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scsp.models import Agency, Role, Theme, User
 
-DEMO_PASSWORD = "learning-from-practice-2026"
+# The published demo sign-in (README), refused in production: not a secret.
+DEMO_PASSWORD = "learning-from-practice-2026"  # nosec B105
 DEMO_DOMAIN = "scsp.example"
 #: Every demo person's authenticator secret (base32, for an authenticator app; README "Demo
 #: sign-ins"). Demo data only: ``seed_demo`` gives it to no one outside the demo settings.

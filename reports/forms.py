@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.quarters import recent_quarters, recent_years
 from reports.services import COMMENTARY_MAX_CHARS
+from scsp.privacy import IdentifierGuardMixin
 
 
 class Button(Submit):
@@ -32,7 +33,7 @@ def _helper(submit_label: str, *, method: str = "post", action: str = "",
     return helper
 
 
-class CommentaryForm(forms.Form):
+class CommentaryForm(IdentifierGuardMixin, forms.Form):
     """The chair's commentary on a quarter, printed in the report."""
 
     text = forms.CharField(

@@ -7,7 +7,11 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self):
+        from actions.uploads import register_scanned
         from reviews import checks  # noqa: F401 - registers the settings check
+        from reviews.models import BriefingFile
+
+        register_scanned(BriefingFile)  # learning briefings are rescanned with evidence
         from scsp.navigation import Entry, register
         from scsp.permissions import Ability, may
 

@@ -8,8 +8,11 @@ class ScspConfig(AppConfig):
 
     def ready(self):
         from scsp import auth  # noqa: F401 - connects the lockout log to django-axes' signal
+        from scsp import lookups
         from scsp.navigation import Entry, register
         from scsp.permissions import Ability, may
+
+        lookups.register()
 
         def signed_in(user):
             return user.is_authenticated

@@ -7,6 +7,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from scsp.models import AccessEvent, Theme
+from scsp.privacy import IdentifierGuardMixin
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -33,7 +34,7 @@ class SignInForm(auth_forms.AuthenticationForm):
         self.helper.add_input(Submit("submit", _("Sign in")))
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(IdentifierGuardMixin, forms.ModelForm):
     class Meta:
         model = Theme
         fields = ["name", "description", "active"]

@@ -28,6 +28,23 @@ from scsp.roles import Role
 security_log = logging.getLogger("scsp.security")
 
 
+# --- refusals: a 403 that says why ----------------------------------------------------------
+
+class ReadOnlyRecord(PermissionDenied):
+    """The record is visible to the person but not theirs to change (``edit=True`` refused).
+    The 403 page says "not yours to change"."""
+
+    reason = "read_only"
+
+
+class NotForYourRole(PermissionDenied):
+    """The page or step is not in the person's role (:class:`RoleRequiredMixin`,
+    :func:`require`). The 403 page says "not available to your role"; so does any other
+    ``PermissionDenied``. Its message is shown too: write it for the person."""
+
+    reason = "role"
+
+
 # --- who is asking ----------------------------------------------------------------------------
 
 def signed_in(user) -> bool:
@@ -165,7 +182,7 @@ def require(user, ability: str, message: str = "") -> None:
     """Raise ``PermissionDenied`` unless ``user`` may take ``ability``: what services call
     before they write."""
     if not may(user, ability):
-        raise PermissionDenied(message or _("Your role does not include this step."))
+        raise NotForYourRole(message or _("Your role does not include this step."))
 
 
 # --- scope ------------------------------------------------------------------------------------
@@ -243,7 +260,8 @@ def get_object_for_user(model_or_queryset, user, *, edit: bool = False, **lookup
     qs = _queryset(model_or_queryset)
     try:
         obj = scoped(qs, user).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        # OverflowError: an id past 64 bits from the URL, which SQLite cannot even compare.
         security_log.info(
             "not found or out of scope: user=%s model=%s lookup=%r",
             getattr(user, "pk", None),
@@ -258,7 +276,7 @@ def get_object_for_user(model_or_queryset, user, *, edit: bool = False, **lookup
             qs.model.__name__,
             obj.pk,
         )
-        raise PermissionDenied("You can see this record but not change it.")
+        raise ReadOnlyRecord(_("You can see this record but not change it."))
     return obj
 
 
@@ -282,5 +300,5 @@ class RoleRequiredMixin:
 
             return redirect_to_login(request.get_full_path())
         if not self.allowed(request.user):
-            raise PermissionDenied("Your role does not include this page.")
+            raise NotForYourRole(_("Your role does not include this page."))
         return super().dispatch(request, *args, **kwargs)

@@ -1,18 +1,23 @@
 """One environment-driven settings module (healthchecks.io style).
 
-Two shapes of deployment read the same file:
+``SCSP_ENV`` chooses the shape; **without it the settings are production's**, so a server
+that was not told otherwise is never in debug mode with a key written in the code:
 
-* **Development / demo** (the default, what ``make run`` uses): SQLite, Celery in eager mode
-  (no Redis needed), e-mail printed to the console, ``DEBUG`` on.
-* **Production** (``SCSP_ENV=production``): PostgreSQL from ``DATABASE_URL``, Redis from
-  ``REDIS_URL`` for Celery and the cache, SMTP e-mail, secure cookies, HSTS. Missing secrets make
-  the import fail loudly instead of falling back to something unsafe.
+* **Production** (``SCSP_ENV=production``, or ``SCSP_ENV`` unset): PostgreSQL from
+  ``DATABASE_URL``, Redis from ``REDIS_URL`` for Celery and the cache, SMTP e-mail, secure
+  cookies, HSTS. Missing secrets make the import fail loudly, saying what to set.
+* **Development / demo** (``SCSP_ENV=development``, chosen by ``make run`` and ``make bench``):
+  SQLite, Celery in eager mode (no Redis needed), e-mail printed to the console, ``DEBUG`` on.
+* **Tests** (``SCSP_ENV=test``, chosen by ``scsp.settings_test``, the suite's settings module):
+  as development with ``DEBUG`` off.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,30 +45,63 @@ def env_int(name: str, default: int) -> int:
     return default if value is None else int(value)
 
 
-SCSP_ENV = env("SCSP_ENV", "development")
+def _local_secret_key(path: Path) -> str:
+    """Development and tests only: a random key made on first use and kept in a git-ignored
+    file beside the code, so no key is written in the code and every process of one checkout
+    (runserver's reloader, a test's Celery worker) shares it."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(50)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".dev-secret-key.")
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        try:
+            os.link(tmp, path)  # atomic: exactly one process's key wins
+        finally:
+            os.unlink(tmp)
+    except FileExistsError:
+        return path.read_text().strip()
+    except OSError:  # a read-only checkout: a key for this process only
+        return key
+    return key
+
+
+# --- Environment: production unless told otherwise (SCSP_ENV) ---------------------------------
+SCSP_ENV = env("SCSP_ENV", "production")
 if SCSP_ENV not in {"development", "production", "test"}:
-    raise ImproperlyConfigured("SCSP_ENV must be development, production or test")
+    raise ImproperlyConfigured(
+        f"SCSP_ENV={SCSP_ENV!r} is not known: set SCSP_ENV to production, development or test."
+    )
 PRODUCTION = SCSP_ENV == "production"
 TESTING = SCSP_ENV == "test"
 
 DEBUG = env_bool("DJANGO_DEBUG", default=SCSP_ENV == "development")
+
+#: What a refusal to start tells the person, after what is missing.
+_NOT_PRODUCTION_HINT = (
+    " (SCSP_ENV is {env}. For a local demo or development set SCSP_ENV=development, as "
+    "`make run` does; the tests use SCSP_ENV=test.)"
+).format(env="unset, so production settings apply" if "SCSP_ENV" not in os.environ
+         else "production")
 
 if PRODUCTION:
     SECRET_KEY = env("DJANGO_SECRET_KEY")
     if not SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters "
-            "in production."
+            "in production." + _NOT_PRODUCTION_HINT
         )
     if not env("DJANGO_ALLOWED_HOSTS"):
-        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set in production.")
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS must be set in production." + _NOT_PRODUCTION_HINT)
     if not env("DATABASE_URL"):
-        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
+        raise ImproperlyConfigured(
+            "DATABASE_URL must point at PostgreSQL in production." + _NOT_PRODUCTION_HINT)
 else:
-    SECRET_KEY = env(
-        "DJANGO_SECRET_KEY",
-        "dev-only-insecure-key-3c0f1f7d8a7e4b0d9c2e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c",
-    )
+    SECRET_KEY = env("DJANGO_SECRET_KEY") or _local_secret_key(BASE_DIR / ".dev-secret-key")
 
 ALLOWED_HOSTS = [h.strip() for h in (env("DJANGO_ALLOWED_HOSTS") or "").split(",") if h.strip()]
 if not ALLOWED_HOSTS and not PRODUCTION:
@@ -118,6 +156,14 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a refused sign-in into the sign-in page's one generic message.
     "axes.middleware.AxesMiddleware",
+]
+
+# --- Request IDs and hostile input: outermost, so every response (a 400 included) carries the
+# ID and nothing with a NUL byte reaches sessions or the database. ---
+MIDDLEWARE = [
+    "scsp.middleware.RequestIdMiddleware",
+    "scsp.middleware.RefuseNulBytesMiddleware",
+    *MIDDLEWARE,
 ]
 
 ROOT_URLCONF = "scsp.urls"
@@ -285,6 +331,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
+# --- Virus scanning of uploads (actions/uploads.py, actions/clamav.py) -----------------------
+# Production: ClamAV's daemon over its UNIX socket (Debian's clamav-daemon; freshclam keeps its
+# signatures current). A file it cannot check in time is held as "waiting for scan" and
+# rescanned by beat. Development and tests: a stand-in that knows the EICAR test file only,
+# unless EVIDENCE_SCANNER says otherwise.
+CLAMAV_SOCKET = env("CLAMAV_SOCKET", "/var/run/clamav/clamd.ctl" if PRODUCTION else None)
+CLAMAV_TIMEOUT_SECONDS = env_int("CLAMAV_TIMEOUT_SECONDS", 30)
+EVIDENCE_SCANNER = env(
+    "EVIDENCE_SCANNER",
+    "actions.clamav.scan" if PRODUCTION else "actions.uploads.eicar_scanner",
+)
+RESCAN_WAITING_FILES_SECONDS = env_int("RESCAN_WAITING_FILES_SECONDS", 300)
+
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -354,6 +413,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scsp.tasks.send_pending_task",
         "schedule": _every or 300.0,
     },
+    "rescan-waiting-files": {
+        "task": "actions.tasks.rescan_waiting_files_task",
+        "schedule": float(RESCAN_WAITING_FILES_SECONDS),
+    },
     "purge-report-exports": {
         "task": "reports.tasks.exports_purge_task",
         "schedule": crontab(hour=2, minute=15),
@@ -396,8 +459,14 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every line says which request it belongs to and from which address (scsp.request_log):
+    # the "Reference" on an error page finds them.
+    "filters": {"request_context": {"()": "scsp.request_log.RequestContextFilter"}},
+    "formatters": {"plain": {
+        "format": "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s ip=%(client_ip)s] "
+                  "%(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["request_context"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "INFO"},

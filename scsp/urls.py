@@ -96,6 +96,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "scsp.views.bad_request"
 handler403 = "scsp.views.forbidden"
 handler404 = "scsp.views.not_found"
 handler500 = "scsp.views.server_error"

@@ -12,7 +12,6 @@ from __future__ import annotations
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 # ``flatatt`` renders attributes as Django's attrs.html does: False left out, True a bare
 # name, anything else name="value" (escaped).
@@ -31,8 +30,9 @@ class FastSelect(forms.Select):
             )
             groups.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
                           if group_name else rendered)
+        # Each group is already escaped (format_html): joined without marking anything safe.
         return format_html('<select name="{}"{}>{}</select>', widget["name"],
-                           flatatt(widget["attrs"]), mark_safe("".join(groups)))
+                           flatatt(widget["attrs"]), format_html_join("", "{}", ((g,) for g in groups)))
 
 
 class FastInputMixin:

@@ -199,3 +199,23 @@ def redis_url():
         yield server.url
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def clamav_socket():
+    """A real clamd that knows the EICAR test signature: CLAMAV_SOCKET when CI provides one,
+    else a throwaway clamd (tests.services.ClamdServer)."""
+    from tests.services import ClamdServer, clamd_binary, clamd_ping, need
+
+    path = os.environ.get("CLAMAV_SOCKET")
+    if path:
+        need("ClamAV", clamd_ping(path), f"CLAMAV_SOCKET={path} does not answer PING")
+        yield path
+        return
+    need("ClamAV", clamd_binary() is not None,
+         "clamd is not installed (apt-get install clamav-daemon)")
+    server = ClamdServer().start()
+    try:
+        yield server.socket
+    finally:
+        server.stop()

@@ -299,8 +299,6 @@ def test_every_exception_is_still_needed():
 UNSAFE = ("mark_safe", "|safe", "autoescape off", 'style="', "<script>")
 #: (path or folder, text) -> why it is allowed there.
 UNSAFE_EXCEPTIONS = {
-    ("scsp/widgets.py", "mark_safe"): (
-        "the fast select joins <option> groups that format_html already escaped"),
     ("templates/emails/", 'style="'): (
         "e-mail clients ignore style sheets; the CSP applies to pages, not to e-mail"),
     ("templates/emails/", "autoescape off"): (

@@ -11,7 +11,13 @@ choices in ``choices`` and the RAG rule's values and SQL in ``rag``; import them
 """
 
 from actions.models.action import Action, ActionQuerySet, VersionConflict, edit_lookup
-from actions.models.choices import FINISHED_STATUSES, OPEN_STATUSES, ActionStatus, OriginKind
+from actions.models.choices import (
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    ActionStatus,
+    OriginKind,
+    ScanStatus,
+)
 from actions.models.plans import ActionPlan, ActionPlanQuerySet, Recommendation
 from actions.models.rag import (
     RAG_DUE_SOON,
@@ -46,6 +52,7 @@ __all__ = [
     "ProgressUpdate",
     "Rag",
     "Recommendation",
+    "ScanStatus",
     "TargetDateChange",
     "VersionConflict",
     "edit_lookup",

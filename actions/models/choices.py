@@ -40,3 +40,14 @@ class ActionStatus(models.TextChoices):
 OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.RETURNED)
 #: Statuses in which nothing more is expected of anyone.
 FINISHED_STATUSES = (ActionStatus.SIGNED_OFF, ActionStatus.CLOSED_NOT_COMPLETED)
+
+
+class ScanStatus(models.TextChoices):
+    """Where an uploaded file (evidence, a learning briefing) is in its virus scan. A file is
+    only ever downloaded when it is clean; one the scanner could not check yet waits for the
+    rescan (``actions.services.files_rescan_waiting``); an infected one is removed, its row
+    kept to say so."""
+
+    WAITING = "waiting", _("Waiting for its virus scan")
+    CLEAN = "clean", _("Scanned: no virus found")
+    INFECTED = "infected", _("Removed: the virus scan found a virus")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actions.models.action import Action
-from actions.models.choices import ActionStatus
+from actions.models.choices import ActionStatus, ScanStatus
 from scsp.permissions import ScopedQuerySet
 
 
@@ -111,6 +111,12 @@ class Evidence(AppendOnlyMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploaded_evidence"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The virus scan: the only thing about an evidence row that changes after it is written
+    # (by actions.services.files_rescan_waiting, with a queryset update).
+    scan_status = models.CharField(_("virus scan"), max_length=10, choices=ScanStatus.choices,
+                                   default=ScanStatus.WAITING)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    scan_signature = models.CharField(max_length=200, blank=True)
 
     objects = _ThroughActionQuerySet.as_manager()
 
@@ -120,10 +126,16 @@ class Evidence(AppendOnlyMixin, models.Model):
         verbose_name_plural = _("evidence")
         constraints = [
             models.CheckConstraint(condition=Q(size__gt=0), name="evidence_not_empty"),
+            models.CheckConstraint(condition=Q(scan_status__in=ScanStatus.values),
+                                   name="evidence_scan_status_valid"),
         ]
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def downloadable(self) -> bool:
+        return self.scan_status == ScanStatus.CLEAN
 
 
 class TargetDateChange(models.Model):

@@ -12,8 +12,9 @@ that carries what changed meanwhile, instead of silently overwriting it.
 
 The services live in one module per step: ``plans`` (plans, recommendations and actions'
 SMART details), ``progress`` (progress updates and evidence of impact, with files),
-``decisions`` (sign off, return, close), ``dates`` (target-date requests and decisions) and
-``calendar_feed``; import them from here.
+``decisions`` (sign off, return, close), ``dates`` (target-date requests and decisions),
+``calendar_feed`` and ``scanning`` (the rescan of files held for a virus scan); import them
+from here.
 """
 
 from actions.services._common import EditConflict
@@ -39,12 +40,14 @@ from actions.services.progress import (
     action_record_impact,
     action_record_progress,
 )
+from actions.services.scanning import RescanResult, files_rescan_waiting
 
 __all__ = [
     "DECISION_EVENTS",
     "OWNER_TRANSITIONS",
     "PLAN_REFERENCE",
     "EditConflict",
+    "RescanResult",
     "action_close",
     "action_create",
     "action_decide_date_change",
@@ -56,6 +59,7 @@ __all__ = [
     "action_sign_off",
     "action_update",
     "calendar_token_regenerate",
+    "files_rescan_waiting",
     "plan_create",
     "plan_update",
     "recommendation_add",

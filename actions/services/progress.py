@@ -18,6 +18,7 @@ from actions.models import (
     ActionStatus,
     Evidence,
     ProgressUpdate,
+    ScanStatus,
 )
 from actions.services._common import (
     _check_version,
@@ -59,10 +60,12 @@ def _store_files(*, action: Action, update: ProgressUpdate | None, checked: list
     collects the names so a failed transaction can remove them."""
     evidence = []
     for item in checked:
+        clean = item.scan_status == ScanStatus.CLEAN
         record = Evidence(
             action=action, update=update, original_name=item.original_name,
             content_type=item.content_type, size=item.size, sha256=item.sha256,
-            uploaded_by=by, uploaded_at=now,
+            uploaded_by=by, uploaded_at=now, scan_status=item.scan_status,
+            scanned_at=now if clean else None,
         )
         item.file.seek(0)
         record.file.save(item.original_name, item.file, save=False)

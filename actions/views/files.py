@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +22,15 @@ from actions import ics, selectors, services
 from actions.forms import (
     CalendarResetForm,
 )
-from actions.models import Evidence
+from actions.models import Evidence, ScanStatus
 from scsp.audit import record_access
 from scsp.models import User
 from scsp.permissions import get_object_for_user
 
 log = logging.getLogger(__name__)
+#: What ``scsp.models.new_calendar_token`` issues (``secrets.token_urlsafe(32)``: 43
+#: characters), with room for longer ones.
+CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 # --- evidence --------------------------------------------------------------------------------
 
@@ -37,13 +41,26 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+def unscanned_file_response(request, record, *, back_url: str):
+    """The page for a file that may not be downloaded (yet): 409 while it waits for its
+    virus scan, 410 once the scan removed it. Used for evidence and learning briefings."""
+    waiting = record.scan_status == ScanStatus.WAITING
+    log.info("download refused: %s %s is %s", record._meta.label, record.pk, record.scan_status)
+    return render(request, "actions/file_unavailable.html",
+                  {"record": record, "waiting": waiting, "back_url": back_url},
+                  status=409 if waiting else 410)
+
+
 class EvidenceDownloadView(View):
-    """Evidence leaves only through here: in scope, as an attachment, never rendered by the
-    browser, and logged."""
+    """Evidence leaves only through here: in scope, scanned clean, as an attachment, never
+    rendered by the browser, and logged."""
 
     def get(self, request, pk):
         evidence = get_object_for_user(Evidence.objects.select_related("action"), request.user,
                                        pk=pk)
+        if not evidence.downloadable:
+            return unscanned_file_response(request, evidence,
+                                           back_url=evidence.action.get_absolute_url())
         try:
             handle = evidence.file.open("rb")
         except (FileNotFoundError, OSError):
@@ -89,9 +106,10 @@ class CalendarView(FormView):
 @login_not_required
 @never_cache
 def calendar_feed(request, token):
-    """The ICS feed, found by its secret token alone (calendar apps cannot sign in)."""
+    """The ICS feed, found by its secret token alone (calendar apps cannot sign in). Only a
+    token of the shape we issue is looked up: anything else is a 404 without a query."""
     user = (User.objects.filter(calendar_token=token, is_active=True).first()
-            if len(token) >= 32 else None)
+            if CALENDAR_TOKEN.fullmatch(token) else None)
     if user is None:
         raise Http404("No such calendar.")
     now = timezone.now()

@@ -1,6 +1,6 @@
 """What the review forms share: widgets, the crispy helper, parse-only model forms and the
-identifier guard (SECURITY.md check 37). A service's errors go onto a form with
-:func:`scsp.generic.apply_errors`."""
+identifier guard (``scsp.privacy.IdentifierGuardMixin``, SECURITY.md check 37). A service's
+errors go onto a form with :func:`scsp.generic.apply_errors`."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
-from reviews.privacy import find_identifiers
 from scsp.models import Agency, Theme
+from scsp.privacy import IdentifierGuardMixin  # noqa: F401 - the review forms import it here
 
 DATE = {"type": "date"}
 
@@ -60,43 +59,3 @@ class ParseOnlyModelForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
-
-
-class IdentifierGuardMixin:
-    """Warn when free text looks like it holds an NHS number or a postcode (SECURITY.md 37).
-    The person removes it or ticks a box to confirm it is not an identifier."""
-
-    guarded_fields: tuple[str, ...] = ()
-
-    def add_identifier_guard(self):
-        self.fields["confirm_no_identifiers"] = forms.BooleanField(
-            required=False, widget=forms.HiddenInput,
-            label=_("I have checked: this text does not identify a child or family member"),
-        )
-
-    def check_identifiers(self, data):
-        if "confirm_no_identifiers" not in self.fields or data.get("confirm_no_identifiers"):
-            return
-        found = False
-        for name in self.guarded_fields:
-            kinds = find_identifiers(data.get(name) or "")
-            if kinds:
-                found = True
-                self.add_error(name, _(
-                    "This looks like it contains %(what)s. Records here use pseudonyms only: "
-                    "remove it, or tick the box at the end of the form to confirm it does not "
-                    "identify anyone."
-                ) % {"what": _(" and ").join(kinds)})
-        if found:
-            self.fields["confirm_no_identifiers"].widget = forms.CheckboxInput()
-
-    def clean(self):
-        data = super().clean()
-        self.check_identifiers(data)
-        return data
-
-    def service_kwargs(self):
-        """The cleaned values the service takes (without the confirmation box)."""
-        data = dict(self.cleaned_data)
-        data.pop("confirm_no_identifiers", None)
-        return data

@@ -22,7 +22,7 @@ from reviews.models import (
     HarmCategory,
     SpotlightReferral,
 )
-from reviews.privacy import find_identifiers
+from scsp.privacy import find_identifiers
 
 CASE_DATE_FIELDS = ["incident_date", "became_aware_on", "notification_submitted_on",
                     "referral_received_on"]
@@ -166,7 +166,8 @@ class ChildForm(ParseOnlyModelForm):
     def clean_pseudonym(self):
         name = " ".join((self.cleaned_data.get("pseudonym") or "").split())
         if name and find_identifiers(name):
-            raise ValidationError(_("A pseudonym must not contain an NHS number or a postcode."))
+            raise ValidationError(_("A pseudonym must not contain an NHS number, a postcode or "
+                                    "a date of birth."))
         return name
 
 

@@ -124,7 +124,7 @@ class ProgressCheckForm(IdentifierGuardMixin, ParseOnlyModelForm):
         self.helper = helper(_("Record the check"))
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(IdentifierGuardMixin, forms.Form):
     text = forms.CharField(label=_("Recommendation or learning point"), widget=textarea(4))
     themes = forms.ModelMultipleChoiceField(
         label=_("Learning themes"), queryset=Theme.objects.none(), required=False,

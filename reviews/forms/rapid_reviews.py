@@ -203,8 +203,10 @@ class OfficerChoiceField(forms.ModelChoiceField):
         return f"{user.full_name} ({user.agency.short_name})"
 
 
-class ActionForm(forms.Form):
+class ActionForm(IdentifierGuardMixin, forms.Form):
     """A "what, by whom, by when" action for a Rapid Review's action plan."""
+
+    guarded_fields = ("title", "description", "success_measure")
 
     title = forms.CharField(
         label=_("Short title"), max_length=120, required=False,

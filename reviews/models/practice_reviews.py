@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from actions.models import ScanStatus
 from reviews.models.cases import Case
 from reviews.models.choices import (
     Proceeding,
@@ -285,12 +286,21 @@ class BriefingFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploaded_briefings"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The virus scan (actions.services.files_rescan_waiting changes it).
+    scan_status = models.CharField(_("virus scan"), max_length=10, choices=ScanStatus.choices,
+                                   default=ScanStatus.WAITING)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    scan_signature = models.CharField(max_length=200, blank=True)
 
     history = HistoricalRecords()
     objects = BriefingFileQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(scan_status__in=ScanStatus.values),
+                                   name="briefing_scan_status_valid"),
+        ]
 
     def __str__(self):
         return self.original_name
@@ -298,3 +308,7 @@ class BriefingFile(models.Model):
     @property
     def reference(self) -> str:
         return self.review.reference
+
+    @property
+    def downloadable(self) -> bool:
+        return self.scan_status == ScanStatus.CLEAN

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions import services as action_services
@@ -398,8 +399,9 @@ def _record_completion(review, *, by, today, completed_on) -> None:
 @transaction.atomic
 def review_upload_briefing(*, by, review, upload) -> BriefingFile:
     """Store a learning briefing file after the same content checks as evidence (allow-list
-    by content, 10 MB, virus-check hook), under a random private name. Returns the record;
-    raises ``ValidationError`` keyed ``file``."""
+    by content, 10 MB, virus scan), under a random private name. A file the scanner could not
+    check yet is stored "waiting for scan" and not offered for download until the rescan
+    passes it. Returns the record; raises ``ValidationError`` keyed ``file``."""
     require(by, Ability.MANAGE_REVIEWS, _("Only the business unit uploads learning briefings."))
     try:
         checked = check_upload(upload)
@@ -407,7 +409,9 @@ def review_upload_briefing(*, by, review, upload) -> BriefingFile:
         raise ValidationError({"file": exc.messages}) from None
     record = BriefingFile(review=review, original_name=checked.original_name,
                           content_type=checked.content_type, size=checked.size,
-                          sha256=checked.sha256, uploaded_by=by)
+                          sha256=checked.sha256, uploaded_by=by,
+                          scan_status=checked.scan_status,
+                          scanned_at=timezone.now() if checked.scan_status == "clean" else None)
     checked.file.seek(0)
     record.file.save(checked.original_name, checked.file, save=False)
     try:

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from actions.models import ActionPlan
+from actions.views.files import unscanned_file_response
 from reviews import clocks, forms, selectors, services
 from reviews.filters import ReviewFilter
 from reviews.models import (
@@ -288,14 +289,17 @@ class BriefingUploadView(PracticeReviewMixin, ObjectServiceFormView):
 
 
 class BriefingDownloadView(View):
-    """A learning briefing file, only for people who can see its review (404 otherwise),
-    served as an attachment in a sandbox and recorded in the access log."""
+    """A learning briefing file, only for people who can see its review (404 otherwise), once
+    scanned clean, served as an attachment in a sandbox and recorded in the access log."""
 
     def get(self, request, *args, **kwargs):
         briefing = get_object_for_user(
             BriefingFile.objects.filter(review_id=kwargs["pk"]).select_related("review"),
             request.user, pk=kwargs["file_pk"],
         )
+        if not briefing.downloadable:
+            return unscanned_file_response(request, briefing,
+                                           back_url=briefing.review.get_absolute_url())
         record_access(user=request.user, action="download", obj=briefing,
                       label=briefing.review.reference, request=request)
         response = FileResponse(briefing.file.open("rb"), content_type=briefing.content_type,

@@ -21,7 +21,7 @@ from scsp.views.directory import (  # noqa: F401
     ThemeListView,
     ThemeUpdateView,
 )
-from scsp.views.errors import forbidden, not_found, server_error  # noqa: F401
+from scsp.views.errors import bad_request, forbidden, not_found, server_error  # noqa: F401
 from scsp.views.health import accessibility_statement, database_ok, healthz, redis_ok  # noqa: F401
 from scsp.views.home import HomeView  # noqa: F401
 from scsp.views.mfa import (  # noqa: F401

@@ -114,3 +114,4 @@ class EvidenceFactory(DjangoModelFactory):
     size = 16
     sha256 = "0" * 64
     uploaded_by = factory.LazyAttribute(lambda e: e.action.lead_officer)
+    scan_status = "clean"

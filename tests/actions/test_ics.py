@@ -112,3 +112,20 @@ def test_calendar_page_reveals_the_address(client_for, wmp_officer, deadlines):
     assert f"/actions/calendar/{wmp_officer.calendar_token}.ics" in html
     assert "Make a new address" in html
     assert deadlines["mine"].reference in html
+
+
+@pytest.mark.parametrize("token,status", [
+    ("%00" + "a" * 50, 400),            # NUL: refused before anything reaches the database
+    ("a" * 10_000, 404),
+    ("%27%20OR%201%3D1--" + "a" * 30, 404),
+    ("%ff%fe" + "a" * 40, 404),
+    ("a" * 31, 404),
+])
+def test_malformed_tokens_are_refused_without_a_query(client, token, status):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/actions/calendar/{token}.ics")
+    assert response.status_code == status
+    assert not [q for q in queries.captured_queries if "calendar_token" in q["sql"]]

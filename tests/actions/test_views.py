@@ -388,3 +388,70 @@ def test_no_page_changes_anything_on_get(client_for, world, coordinator):
     client.get(url("calendar"))
     action.refresh_from_db()
     assert action.version == 1 and not ProgressUpdate.objects.exists()
+
+
+# --- identifiers in free text (scsp.privacy) ----------------------------------------------------
+
+HELD = "looks like it contains"
+BOX = 'type="checkbox" name="confirm_no_identifiers"'
+
+
+def test_a_progress_note_with_an_nhs_number_is_held_back_until_confirmed(client_for,
+                                                                         wmp_officer, world):
+    action = world["wmp_action"]
+    client = client_for(wmp_officer)
+    data = {"note": "Met the family; NHS 450 557 7104 checked.", "version": action.version}
+    html = page(client.post(url("action_progress", action.pk), data))
+    assert f"{HELD} an NHS number" in html and BOX in html
+    assert not ProgressUpdate.objects.filter(action=action).exists()
+    response = client.post(url("action_progress", action.pk),
+                           {**data, "confirm_no_identifiers": "on"})
+    assert response.status_code == 302
+    assert ProgressUpdate.objects.get(action=action).note.startswith("Met the family")
+
+
+@pytest.mark.parametrize("field,text,kind", [
+    ("completion_evidence", "Register signed by the mother, DOB 12/03/1990.", "a date of birth"),
+    ("note", "Visited at B70 6HX.", "a postcode"),
+])
+def test_completion_evidence_and_notes_are_guarded(client_for, wmp_officer, world, field, text,
+                                                   kind):
+    action = world["wmp_action"]
+    data = {"note": "Done.", "status": S.AWAITING_SIGN_OFF, "completion_evidence": "Register.",
+            "version": action.version, field: text}
+    html = page(client_for(wmp_officer).post(url("action_progress", action.pk), data))
+    assert f"{HELD} {kind}" in html
+
+
+def test_impact_date_change_and_decisions_are_guarded(client_for, coordinator, wmp_officer,
+                                                      world):
+    action = world["wmp_action"]
+    officer = client_for(wmp_officer)
+    new = (action.target_date + dt.timedelta(days=14)).isoformat()
+    data = {"new_date": new, "reason": "The child (born 12.03.15) moved school."}
+    html = page(officer.post(url("date_change_request", action.pk), data))
+    assert f"{HELD} a date of birth" in html and BOX in html
+    assert not TargetDateChange.objects.exists()
+    response = officer.post(url("date_change_request", action.pk),
+                            {**data, "confirm_no_identifiers": "on"})
+    assert response.status_code == 302 and TargetDateChange.objects.count() == 1
+    boss = client_for(coordinator)
+    html = page(boss.post(url("action_close", action.pk),
+                          {"reason": "Family moved to B70 6HX.", "version": action.version}))
+    assert f"{HELD} a postcode" in html
+
+
+def test_action_descriptions_and_success_measures_are_guarded(client_for, coordinator, world):
+    plan = world["shared_plan"]
+    before = Action.objects.count()
+    data = {"title": "Briefing", "description": "Brief staff on Child A, DOB 12/03/2015.",
+            "success_measure": "Audit of 450 557 7104's record.",
+            "lead_agency": world["wmp_action"].lead_agency_id,
+            "lead_officer": world["wmp_action"].lead_officer_id,
+            "target_date": (timezone.localdate() + dt.timedelta(days=60)).isoformat()}
+    client = client_for(coordinator)
+    html = page(client.post(url("action_create", plan.pk), data))
+    assert f"{HELD} a date of birth" in html and f"{HELD} an NHS number" in html
+    assert Action.objects.count() == before
+    response = client.post(url("action_create", plan.pk), {**data, "confirm_no_identifiers": "on"})
+    assert response.status_code == 302 and Action.objects.count() == before + 1

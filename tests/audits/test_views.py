@@ -585,3 +585,40 @@ def test_reading_a_return_is_in_the_access_log_without_its_content(client_for, l
     assert event.user == wmp_officer and event.object_id == str(r.pk)
     assert event.label == f"{live_macfa.reference} WMP"
     assert "Private" not in event.label
+
+
+# --- identifiers in free text (scsp.privacy) ----------------------------------------------------
+
+
+def test_findings_and_return_narratives_are_held_back_until_confirmed(
+        client_for, coordinator, in_moderation, live_macfa, wmp, wmp_officer):
+    client = client_for(coordinator)
+    finding_url = reverse("audits:finding_create", args=[in_moderation.pk])
+    data = {"kind": "improvement", "text": "Father (date of birth: 1 May 1990) not seen.",
+            "agency": wmp.pk}
+    response = client.post(finding_url, data)
+    assert "looks like it contains a date of birth" in text(response)
+    assert 'type="checkbox" name="confirm_no_identifiers"' in response.content.decode()
+    assert not Finding.objects.exists()
+    response = client.post(finding_url, {**data, "confirm_no_identifiers": "on"})
+    assert response.status_code == 302 and Finding.objects.count() == 1
+
+
+def test_a_return_narrative_is_guarded(client_for, live_macfa, wmp, wmp_officer):
+    r = return_of(live_macfa, wmp)
+    case = live_macfa.cases.order_by("reference").first()
+    url = reverse("audits:return_case_update", args=[live_macfa.pk, r.pk, case.pk])
+    data = {}
+    for q in live_macfa.questions.all():
+        data.update({f"q{q.pk}_answer": "partly", f"q{q.pk}_grade": "requires_improvement",
+                     f"q{q.pk}_narrative": "Father not seen."})
+    first = live_macfa.questions.order_by("number").first()
+    data[f"q{first.pk}_narrative"] = "Home visit at B70 6HX."
+    client = client_for(wmp_officer)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "looks like it contains a postcode" in text(response)
+    assert 'type="checkbox" name="confirm_no_identifiers"' in response.content.decode()
+    assert not Answer.objects.exists()
+    response = client.post(url, {**data, "confirm_no_identifiers": "on"})
+    assert response.status_code == 302 and Answer.objects.exists()

@@ -44,6 +44,7 @@ def measure_size(size: int, runs: int) -> dict:
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scsp.settings")
+    os.environ.setdefault("SCSP_ENV", "development")  # a benchmark, never production
     django.setup()
     from django.core.management import call_command
     from django.db import connection

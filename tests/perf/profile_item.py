@@ -40,6 +40,7 @@ def main(argv=None) -> int:
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scsp.settings")
+    os.environ.setdefault("SCSP_ENV", "development")  # a benchmark, never production
     os.environ.setdefault("DJANGO_DEBUG", "0")
     os.environ.setdefault("DB_CONN_MAX_AGE", "600")
     import django

@@ -247,3 +247,16 @@ def test_the_annual_page_shows_the_figures_and_the_suppressed_table(review_world
     assert "Notifications made to the National Panel" in html
     assert "[c]" in html and "could identify a child" in html
     assert "/reports/annual/2025-26/children-by-age-band.csv" in html
+
+
+def test_commentary_with_a_date_of_birth_is_held_back_until_confirmed(client_for, chair):
+    client = client_for(chair)
+    url = quarter_url(name="reports:commentary")
+    data = {"text": "Case SLPR-2025-004: the child, DOB 12/03/2015, is safe."}
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "looks like it contains a date of birth" in page
+    assert 'type="checkbox" name="confirm_no_identifiers"' in page
+    assert not QuarterCommentary.objects.exists()
+    assert client.post(url, {**data, "confirm_no_identifiers": "on"}).status_code == 302
+    assert QuarterCommentary.objects.get().text.startswith("Case SLPR-2025-004")

@@ -7,7 +7,6 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from reviews.models import Case, Child, PracticeReview, RapidReview, ReviewStage
-from reviews.privacy import find_identifiers, is_nhs_number
 from tests.reviews import factories as f
 
 D = dt.date
@@ -78,21 +77,3 @@ def test_case_models_have_no_direct_identifier_fields():
                 assert (model.__name__, field.name) in APPROVED, (model.__name__, field.name)
 
 
-@pytest.mark.parametrize(
-    ("text", "found"),
-    [
-        ("NHS number 450 557 7104 noted", ["an NHS number"]),
-        ("4505577104", ["an NHS number"]),
-        ("4505577105", []),  # fails the modulus 11 check
-        ("Lives near B70 6HX", ["a postcode"]),
-        ("b70 6hx", ["a postcode"]),
-        ("Panel on 28 April 2022 at 10:00; 15 working days; SLPR-2022-002", []),
-        ("Referral ref 1234567890", []),
-    ],
-)
-def test_identifier_scan(text, found):
-    assert find_identifiers(text) == found
-
-
-def test_nhs_check_digit():
-    assert is_nhs_number("9434765919") and not is_nhs_number("9434765918")

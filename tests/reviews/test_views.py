@@ -297,6 +297,24 @@ def test_the_rapid_review_page_adds_actions_for_two_agencies(client_for, coordin
     assert "The lead officer must belong to the lead agency" in response.content.decode()
 
 
+def test_a_rapid_review_action_with_a_date_of_birth_is_held_back(client_for, coordinator, wmp,
+                                                                 wmp_officer):
+    rr = f.notification(by=coordinator, agencies=[wmp]).rapid_review
+    client = client_for(coordinator)
+    url = reverse("reviews:rr_action_create", args=[rr.pk])
+    data = {"description": "Check records for the child born 12/03/2015.", "title": "Records",
+            "success_measure": "Records checked.", "lead_agency": wmp.pk,
+            "lead_officer": wmp_officer.pk,
+            "target_date": (today() + dt.timedelta(days=30)).isoformat()}
+    response = client.post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "looks like it contains a date of birth" in page
+    assert 'type="checkbox" name="confirm_no_identifiers"' in page
+    assert not Action.objects.filter(plan=rr.action_plan).exists()
+    assert client.post(url, {**data, "confirm_no_identifiers": "on"}).status_code == 302
+    assert Action.objects.filter(plan=rr.action_plan).count() == 1
+
+
 def test_the_decision_page_starts_the_lcspr(client_for, coordinator, wmp):
     case = f.notification(by=coordinator, agencies=[wmp])
     rr = case.rapid_review

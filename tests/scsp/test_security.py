@@ -25,8 +25,9 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env_overrides, unset=()):
+    # manage.py's own settings module (the suite's, scsp.settings_test, would force test).
     env = {k: v for k, v in os.environ.items()
-           if k not in unset and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+           if k not in unset and k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
            and not k.startswith(("DATABASE_URL", "REDIS_URL"))}
     env.update(env_overrides)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
@@ -90,16 +91,54 @@ def test_production_cookies_and_hsts():
 
 
 def test_development_defaults_need_nothing_but_python(settings):
-    # What `make run` gets without any environment: SQLite, eager Celery, console e-mail.
+    # What `make run` gets with SCSP_ENV=development and nothing else: SQLite, eager Celery,
+    # console e-mail, DEBUG on, a key that is not written in the code.
     code = ("from django.conf import settings as s;"
-            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)")
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND,"
+            " s.DEBUG, len(s.SECRET_KEY) >= 50)")
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DATABASE_URL", "REDIS_URL", "SCSP_ENV", "EMAIL_BACKEND"))}
-    env["DJANGO_SETTINGS_MODULE"] = "scsp.settings"
+           if not k.startswith(("DATABASE_URL", "REDIS_URL", "SCSP_ENV", "EMAIL_BACKEND",
+                                "DJANGO_SECRET_KEY", "DJANGO_DEBUG"))}
+    env.update(DJANGO_SETTINGS_MODULE="scsp.settings", SCSP_ENV="development")
     result = subprocess.run([sys.executable, "-c", "import django; django.setup();" + code],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == [
-        "django.db.backends.sqlite3", "True", "django.core.mail.backends.console.EmailBackend"]
+        "django.db.backends.sqlite3", "True", "django.core.mail.backends.console.EmailBackend",
+        "True", "True"], result.stderr
+    settings_source = (ROOT / "scsp" / "settings.py").read_text()
+    assert "dev-only-insecure-key" not in settings_source
+
+
+def test_without_scsp_env_manage_py_refuses_and_says_what_to_set():
+    # No SCSP_ENV and no secrets: production settings, which refuse to start, in one line.
+    env_names = ("SCSP_ENV", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_DEBUG",
+                 "DJANGO_SETTINGS_MODULE")
+    result = run_manage("check", env_overrides={}, unset=env_names)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("SCSP Reviews cannot start: DJANGO_SECRET_KEY must be set")
+    assert "SCSP_ENV=development" in result.stderr
+    assert "SCSP_ENV is unset, so production settings apply" in result.stderr
+
+
+def test_without_scsp_env_the_settings_are_production_s():
+    # Given the production secrets but no SCSP_ENV: DEBUG off, secure cookies, HSTS.
+    code = "from django.conf import settings as s; print(s.SCSP_ENV, s.DEBUG, s.SESSION_COOKIE_SECURE)"
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "REDIS_URL", "SCSP_ENV", "DJANGO_DEBUG")}
+    env.update({k: v for k, v in PRODUCTION_ENV.items() if k != "SCSP_ENV"},
+               DJANGO_SETTINGS_MODULE="scsp.settings")
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup();" + code],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["production", "False", "True"], result.stderr
+
+
+def test_the_suite_runs_with_the_test_settings(settings):
+    # scsp.settings_test chose SCSP_ENV=test before pytest-django imported the settings, and
+    # left it in the environment for the processes tests start.
+    assert settings.SCSP_ENV == "test" and settings.TESTING
+    assert os.environ["SCSP_ENV"] == "test"
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "scsp.settings_test"
 
 
 @pytest.mark.django_db
