@@ -7,8 +7,10 @@ class ScspConfig(AppConfig):
     verbose_name = _("Partnership")
 
     def ready(self):
-        from scsp import auth  # noqa: F401 - connects the lockout log to django-axes' signal
-        from scsp import lookups
+        from scsp import (
+            auth,  # noqa: F401 - connects the lockout log to django-axes' signal
+            lookups,
+        )
         from scsp.navigation import Entry, register
         from scsp.permissions import Ability, may
 
