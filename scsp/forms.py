@@ -106,7 +106,7 @@ class AuthenticatorCodeForm(forms.Form):
     )
 
 
-class PartnershipSettingsForm(forms.Form):
+class PartnershipSettingsForm(IdentifierGuardMixin, forms.Form):
     officers_exempt_from_mfa = forms.BooleanField(
         label=_("Agency officers may sign in without a second factor"), required=False,
         help_text=_("Only agency officers. Leads, the business unit, the chair, the scrutineer "

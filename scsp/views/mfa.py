@@ -27,7 +27,9 @@ class NextMixin:
 
     def next_url(self, default="scsp:home") -> str:
         candidate = self.request.POST.get("next") or self.request.GET.get("next")
-        if candidate and url_has_allowed_host_and_scheme(
+        # A path on this site only: anything else (a bare word would even be taken for a view
+        # name by ``redirect``) goes home.
+        if candidate and candidate.startswith("/") and url_has_allowed_host_and_scheme(
                 candidate, allowed_hosts={self.request.get_host()},
                 require_https=self.request.is_secure()):
             return candidate
