@@ -38,6 +38,7 @@ partnership_patterns = [
     ),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("glossary/", views.glossary, name="glossary"),
     path("partnership/agencies/", views.AgencyListView.as_view(), name="agency_list"),
     path("partnership/agencies/<int:pk>/", views.AgencyDetailView.as_view(), name="agency_detail"),
     path("partnership/themes/", views.ThemeListView.as_view(), name="theme_list"),

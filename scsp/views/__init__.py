@@ -15,6 +15,7 @@ from scsp.views.directory import (  # noqa: F401
     ThemeUpdateView,
 )
 from scsp.views.errors import forbidden, not_found, server_error  # noqa: F401
+from scsp.views.glossary import glossary  # noqa: F401
 from scsp.views.health import accessibility_statement, database_ok, healthz, redis_ok  # noqa: F401
 from scsp.views.home import HomeView  # noqa: F401
 from scsp.views.reminders import ReminderDetailView, ReminderListView  # noqa: F401

@@ -28,6 +28,7 @@ ROWS = [
     Row("scsp:password_reset_complete", PUBLIC),
     Row("scsp:healthz", PUBLIC),
     Row("scsp:accessibility", PUBLIC),
+    Row("scsp:glossary", PUBLIC),
     Row("scsp:agency_list", statuses()),
     Row("scsp:agency_detail", statuses(), kwargs=lambda w: {"pk": w["agency"].pk}),
     Row("scsp:theme_list", statuses()),
