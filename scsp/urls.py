@@ -37,6 +37,7 @@ partnership_patterns = [
         name="password_reset_complete",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("glossary/", views.glossary, name="glossary"),
     path("partnership/agencies/", views.AgencyListView.as_view(), name="agency_list"),

@@ -27,6 +27,7 @@ ROWS = [
         note="an invalid link shows the 'link has expired' page"),
     Row("scsp:password_reset_complete", PUBLIC),
     Row("scsp:healthz", PUBLIC),
+    Row("scsp:favicon", {p: 301 for p in PUBLIC}, note="sends browsers to static/favicon.ico"),
     Row("scsp:accessibility", PUBLIC),
     Row("scsp:glossary", PUBLIC),
     Row("scsp:agency_list", statuses()),
