@@ -43,9 +43,9 @@ TERMS: tuple[Term, ...] = (  # in alphabetical order
            "action plan."),
          "macfa"),
     Term("National Panel", _("the Child Safeguarding Practice Review Panel"),
-         _("The national panel that serious incident notifications go to. It receives every "
-           "Rapid Review, says whether it agrees with the decision, and may carry out a "
-           "national review. Not the same as a Rapid Review panel."),
+         _("The independent panel, for all of England, that serious incident notifications go "
+           "to. It receives every Rapid Review, says whether it agrees with the decision, and "
+           "may carry out a national review. Not the same as a Rapid Review panel."),
          "national-panel"),
     Term("QPPA", _("Quality of Practice, Performance and Assurance"),
          _("The partnership subgroup that runs audits (MACFAs, Section 11 and Section 175 "
