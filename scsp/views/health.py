@@ -63,4 +63,5 @@ def favicon(request):
 
 @login_not_required
 def accessibility_statement(request):
-    return render(request, "scsp/accessibility.html")
+    return render(request, "scsp/accessibility.html",
+                  {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL})
