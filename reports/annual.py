@@ -7,7 +7,7 @@ The counting rules, stated once here and on the page:
   the year (not the incidents, nor the dates the local authority became aware).
 * **Cases directed to the subgroup by partners**: partner referrals *received* in the year.
 * **Rapid Reviews held**: panels that *met* in the year; *within timescale* when the Rapid
-  Review was sent to the Panel within 15 working days (:mod:`reviews.clocks`).
+  Review was sent to the National Panel within 15 working days (:mod:`reviews.clocks`).
 * **LCSPRs initiated**: decisions to start one in the year; **ratified** in the year;
   **awaiting publication** at the year's end (ratified, not yet published; embargoed ones
   said separately).
@@ -104,7 +104,7 @@ def annual_figures(user, year: FinancialYear, *, today: dt.date, now: dt.datetim
                      f.referrals.received),
         AnnualFigure("rapid_reviews", _("Rapid Reviews held"), len(f.rapid_reviews)),
         AnnualFigure("rapid_reviews_within",
-                     _("of which completed and sent to the Panel within 15 working days"),
+                     _("of which completed and sent to the National Panel within 15 working days"),
                      rr_within, indent=True),
         AnnualFigure("lcsprs_initiated", _("LCSPRs initiated"),
                      sum(r.started_in_period for r in lcsprs)),

@@ -75,8 +75,9 @@ def quarterly_tables(report) -> list[Table]:
               [[r.reference, r.became_aware, r.notified, r.due, r.working_days, r.status_label]
                for r in [*f.notified, *f.waiting]]),
         Table("rapid-reviews", str(QUARTERLY_TABLES["rapid-reviews"]),
-              [_("Case"), _("Clock started"), _("Panel met"), _("Panel met on working day"),
-               _("Sent to the Panel"), _("Due"), _("Clock"), _("Decision")],
+              [_("Case"), _("Clock started"), _("Rapid Review panel met"),
+               _("Rapid Review panel met on working day"), _("Sent to the National Panel"),
+               _("Due"), _("Clock"), _("Decision")],
               [[r.reference, r.anchor, r.meeting, r.meeting_day, r.sent, r.due, r.status_label,
                 r.decision] for r in f.rapid_reviews]),
         Table("practice-reviews", str(QUARTERLY_TABLES["practice-reviews"]),

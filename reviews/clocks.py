@@ -179,7 +179,7 @@ def notification_clock(case, cal: WorkingCalendar) -> Clock | None:
         return None
     start = case.became_aware_on
     return Clock(
-        name=str(_("Notification to the Panel")),
+        name=str(_("Notification to the National Panel")),
         start=start,
         due=notification_due(start, cal) if start else None,
         done_on=case.notification_submitted_on,
@@ -276,7 +276,7 @@ def panel_report_clock(review, cal: WorkingCalendar) -> Clock | None:
         return None
     planned = review.planned_publication_date
     return Clock(
-        name=str(_("Report to the Panel and the Secretary of State")),
+        name=str(_("Report to the National Panel and the Secretary of State")),
         start=review.decision_date if planned else None,
         due=panel_report_due(planned, cal) if planned else None,
         done_on=review.sent_to_panel_on,

@@ -167,7 +167,7 @@ def case_timeline(case, *, rr, user, cal: WorkingCalendar) -> list[Event]:
             add(sign_off.signed_on, _("Signed off"),
                 f"{sign_off.agency.short_name}: {sign_off.signed_by_name}")
         add(rr.sent_to_panel_on, _("Rapid Review sent to the National Panel"))
-        add(rr.panel_response_on, _("The Panel's response"), rr.get_panel_response_display())
+        add(rr.panel_response_on, _("The National Panel's response"), rr.get_panel_response_display())
     referral = referral_decision_of(case)
     if referral is not None:
         add(referral.decided_on, _("Subgroup decision"), referral.get_decision_display())

@@ -28,7 +28,7 @@ DEFAULT_STAGES = {
         (_("Family contribution"), "", 14),
         (_("Draft report received"), "", 18),
         (_("Ratified by the partnership"), StageKey.RATIFIED, 21),
-        (_("Report sent to the Panel and the Secretary of State"), StageKey.SENT_TO_PANEL,
+        (_("Report sent to the National Panel and the Secretary of State"), StageKey.SENT_TO_PANEL,
          "panel"),
         (_("Published"), StageKey.PUBLISHED, "target"),
     ],

@@ -9,22 +9,33 @@
   templates build sort, filter and page links with Django's ``{% querystring %}``
   (``includes/pagination.html``, ``includes/sort_th.html``).
 * :class:`DayMixin`: the request's day and working-day calendar (the only clock read).
+* A list with ``printable = True`` has a print view, ``?print=1`` with its filters: every
+  filtered row on one page (up to :data:`PRINT_MAX`) in the print layout, the same scope and
+  filterset as the list (``includes/print_bar.html``, "Print this list" in
+  ``includes/print_link.html``).
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView
 from django_filters.views import FilterView
 
+from scsp.audit import record_access
 from scsp.pagination import KeysFirstPaginator
 from scsp.permissions import get_object_for_user
 from scsp.workdays import calendar
 
 PAGE_SIZE = 25
+#: The most rows a print view shows; past it, the page says how many were left out.
+PRINT_MAX = 500
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -133,6 +144,13 @@ class KeysFirstPaginationMixin:
 
     paginate_by = PAGE_SIZE
     paginator_class = KeysFirstPaginator
+    #: ``?print=1`` shows the whole list (up to PRINT_MAX rows) in the print layout.
+    printable = False
+    print_max = PRINT_MAX
+
+    @property
+    def printing(self) -> bool:
+        return self.printable and self.request.GET.get("print") == "1"
 
     def fetch_rows(self, keys):
         """The rows for one page's keys (any order). By default the list's own queryset
@@ -147,12 +165,20 @@ class KeysFirstPaginationMixin:
                                     fetch=self.fetch_rows if overridden else None, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
+        if self.printing:  # every row from the first, as one page
+            paginator = self.get_paginator(queryset, self.print_max)
+            page = paginator.get_page(1)
+            return paginator, page, page.object_list, False
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("today", self.today)
+        kwargs.setdefault("printable", self.printable)
+        kwargs.setdefault("printing", self.printing)
+        if self.printing:
+            kwargs.setdefault("print_max", self.print_max)
         return super().get_context_data(**kwargs)
 
 
@@ -182,5 +208,36 @@ class FilteredListView(KeysFirstPaginationMixin, DayMixin, FilterView):
         ctx = super().get_context_data(**kwargs)
         ctx["filterset"] = self.filterset
         ctx["filtered"] = any(value for key, value in self.request.GET.items()
-                              if key not in ("page", "sort", "export"))
+                              if key not in ("page", "sort", "export", "print"))
+        if self.printing:
+            ctx["filter_summary"] = filter_summary(self.filterset)
+            # A whole list on paper is an export: the access log says who printed what.
+            count = ctx["paginator"].count if ctx.get("paginator") else 0
+            record_access(user=self.request.user, action="export",
+                          object_type=self.object_list.model._meta.label,
+                          label=f"{count} rows (print view)", request=self.request)
         return ctx
+
+
+def filter_summary(filterset) -> list[tuple[str, str]]:
+    """The filters in force as (label, value) pairs, for a printed list to say what it is."""
+    form = filterset.form
+    if not filterset.is_bound or not form.is_valid():
+        return []
+    summary = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name in ("sort", "page") or value in (None, "", [], False) or field.widget.is_hidden:
+            continue
+        if hasattr(value, "_meta") or hasattr(value, "model"):  # records: their names
+            shown = str(value) if hasattr(value, "_meta") else ", ".join(map(str, value))
+        elif value is True:
+            shown = str(_("Yes"))
+        elif isinstance(value, date):
+            shown = date_format(value, "j F Y")
+        else:
+            labels = {str(k): v for k, v in getattr(field, "choices", ()) or ()}
+            values = value if isinstance(value, list | tuple) else [value]
+            shown = ", ".join(str(labels.get(str(v), v)) for v in values)
+        summary.append((str(field.label or name), shown))
+    return summary

@@ -359,6 +359,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", PRODUCTION)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "SCSP Reviews <no-reply@scsp-reviews.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+#: Where the accessibility statement tells people to report a problem (the business unit).
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "")
 
 # --- Redis, cache and Celery ------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")

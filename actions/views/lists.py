@@ -20,13 +20,14 @@ from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, ma
 
 class ActionListView(FilteredListView):
     """One list, three scopes: "My actions", "My agency's actions", "All actions". Filters,
-    sorting, 25 a page, and CSV / Excel downloads of exactly the filtered list."""
+    sorting, 25 a page, CSV / Excel downloads and a print view of exactly the filtered list."""
 
     template_name = "actions/action_list.html"
     filterset_class = ActionFilter
     filterset_extra = ("today",)
     context_object_name = "actions"
     scope = "all"
+    printable = True  # ?print=1: every filtered row, to print
 
     TITLES = {"mine": gettext_lazy("My actions"), "agency": gettext_lazy("My agency's actions"),
               "all": gettext_lazy("All actions")}

@@ -23,6 +23,7 @@ class AuditListView(FilteredListView):
     template_name = "audits/audit_list.html"
     filterset_class = AuditFilter
     context_object_name = "audits"
+    printable = True  # ?print=1: every filtered row, to print
     # An unknown kind or status in the address is shown as a form error and the other filters
     # still apply, as this list always did.
     strict = False

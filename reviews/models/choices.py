@@ -20,7 +20,7 @@ class CaseStatus(models.TextChoices):
     RAPID_REVIEW = "rapid_review", _("Rapid Review in progress")
     AWAITING_DECISION = "awaiting_decision", _("Awaiting the subgroup's decision")
     IN_REVIEW = "in_review", _("Learning review in progress")
-    NATIONAL_REVIEW = "national_review", _("Referred to the Panel for a national review")
+    NATIONAL_REVIEW = "national_review", _("Referred to the National Panel for a national review")
     CLOSED = "closed", _("Closed")
 
 
@@ -120,7 +120,7 @@ class RapidReviewDecision(models.TextChoices):
     """What the Rapid Review panel decided (DOMAIN.md section 2)."""
 
     LCSPR = "lcspr", _("Local Child Safeguarding Practice Review (LCSPR)")
-    NATIONAL = "national", _("Refer to the Panel for a national review")
+    NATIONAL = "national", _("Refer to the National Panel for a national review")
     LOCAL_ROUTE = "local_route", _("No CSPR: a local learning route")
     NO_FURTHER = "no_further", _("No further review (learning captured in the Rapid Review)")
 
@@ -188,6 +188,6 @@ class StageKey(models.TextChoices):
     """Stages the clocks and the status read. Other stages have no key."""
 
     RATIFIED = "ratified", _("Ratified")
-    SENT_TO_PANEL = "sent_to_panel", _("Sent to the Panel and the Secretary of State")
+    SENT_TO_PANEL = "sent_to_panel", _("Sent to the National Panel and the Secretary of State")
     PUBLISHED = "published", _("Published")
     COMPLETED = "completed", _("Completed")

@@ -37,7 +37,7 @@ class RapidReview(models.Model):
     anchor date to completion (sent to the Panel)."""
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="rapid_review")
-    meeting_date = models.DateField(_("panel meeting date"), null=True, blank=True)
+    meeting_date = models.DateField(_("Rapid Review panel meeting date"), null=True, blank=True)
     facts_and_chronology = models.TextField(_("facts and chronology summary"), blank=True)
     key_practice_episodes = models.TextField(_("key practice episodes"), blank=True)
     good_practice = models.TextField(_("good practice"), blank=True)
@@ -58,11 +58,11 @@ class RapidReview(models.Model):
     decision_rationale = models.TextField(_("rationale for the decision"), blank=True)
     decided_on = models.DateField(_("date of the decision"), null=True, blank=True)
     sent_to_panel_on = models.DateField(_("date sent to the National Panel"), null=True, blank=True)
-    panel_response_on = models.DateField(_("date of the Panel's response"), null=True, blank=True)
+    panel_response_on = models.DateField(_("date of the National Panel's response"), null=True, blank=True)
     panel_response = models.CharField(
-        _("the Panel's response"), max_length=20, choices=PanelResponse.choices, blank=True
+        _("the National Panel's response"), max_length=20, choices=PanelResponse.choices, blank=True
     )
-    panel_comments = models.TextField(_("the Panel's comments"), blank=True)
+    panel_comments = models.TextField(_("the National Panel's comments"), blank=True)
     action_plan = models.OneToOneField(
         "actions.ActionPlan", on_delete=models.PROTECT, null=True, blank=True,
         related_name="rapid_review",

@@ -48,7 +48,7 @@ def rr_update(*, by, rr, today, meeting_date=None, facts_and_chronology="",
     case = rr.case
     if meeting_date and meeting_date < case.referral_received_on:
         _add(errors, "meeting_date",
-             _("The panel cannot meet (%(meeting)s) before the referral was received "
+             _("The Rapid Review panel cannot meet (%(meeting)s) before the referral was received "
                "(%(received)s).") % {"meeting": _d(meeting_date),
                                      "received": _d(case.referral_received_on)})
     if rr.decided_on and meeting_date and meeting_date > rr.decided_on:
@@ -170,10 +170,10 @@ def rr_decide(*, by, rr, today, decision, rationale, decided_on, local_route="",
         _not_future(errors, "decided_on", decided_on, today, _("The date of the decision"))
         if rr.meeting_date is None:
             _add(errors, "decided_on",
-                 _("Record the panel meeting date first: the decision comes from the meeting."))
+                 _("Record the Rapid Review panel meeting date first: the decision comes from the meeting."))
         elif decided_on < rr.meeting_date:
             _add(errors, "decided_on",
-                 _("The decision (%(decided)s) cannot be before the panel met (%(meeting)s).")
+                 _("The decision (%(decided)s) cannot be before the Rapid Review panel met (%(meeting)s).")
                  % {"decided": _d(decided_on), "meeting": _d(rr.meeting_date)})
     started = list(rr.practice_reviews.all())
     wanted_kind = RR_DECISION_REVIEW.get((decision, local_route))
@@ -241,27 +241,27 @@ def rr_record_panel(*, by, rr, today, sent_to_panel_on=None, panel_response_on=N
     """Record when the Rapid Review went to the National Panel and the Panel's response.
     Sending it stops the 15-working-day clock. Returns the Rapid Review."""
     require(by, Ability.MANAGE_REVIEWS,
-            _("Only the business unit records what went to the Panel."))
+            _("Only the business unit records what went to the National Panel."))
     errors: dict = {}
     _not_future(errors, "sent_to_panel_on", sent_to_panel_on, today, _("The date sent"))
     _not_future(errors, "panel_response_on", panel_response_on, today,
-                _("The date of the Panel's response"))
+                _("The date of the National Panel's response"))
     if sent_to_panel_on and not rr.decision:
-        _add(errors, "sent_to_panel_on", _("Record the decision before sending to the Panel."))
+        _add(errors, "sent_to_panel_on", _("Record the decision before sending to the National Panel."))
     if sent_to_panel_on and rr.decided_on and sent_to_panel_on < rr.decided_on:
         _add(errors, "sent_to_panel_on",
              _("It cannot have been sent (%(sent)s) before the decision (%(decided)s).")
              % {"sent": _d(sent_to_panel_on), "decided": _d(rr.decided_on)})
     if (panel_response or panel_response_on or _text(panel_comments)) and not sent_to_panel_on:
         _add(errors, "sent_to_panel_on",
-             _("Give the date it was sent to the Panel before its response."))
+             _("Give the date it was sent to the National Panel before its response."))
     if panel_response and not panel_response_on:
-        _add(errors, "panel_response_on", _("Give the date of the Panel's response."))
+        _add(errors, "panel_response_on", _("Give the date of the National Panel's response."))
     if panel_response_on and not panel_response:
-        _add(errors, "panel_response", _("Choose what the Panel said."))
+        _add(errors, "panel_response", _("Choose what the National Panel said."))
     if panel_response_on and sent_to_panel_on and panel_response_on < sent_to_panel_on:
         _add(errors, "panel_response_on",
-             _("The Panel cannot respond (%(resp)s) before it was sent the review (%(sent)s).")
+             _("The National Panel cannot respond (%(resp)s) before it was sent the review (%(sent)s).")
              % {"resp": _d(panel_response_on), "sent": _d(sent_to_panel_on)})
     _raise_if(errors)
     rr.sent_to_panel_on, rr.panel_response_on = sent_to_panel_on, panel_response_on

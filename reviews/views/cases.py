@@ -30,6 +30,7 @@ class CaseListView(FilteredListView):
 
     template_name = "reviews/case_list.html"
     filterset_class = CaseFilter
+    printable = True  # ?print=1: every filtered row, to print
     filterset_extra = ("today", "cal")
     #: A filter value that does not parse (an old link, a retired agency) is ignored, not an
     #: empty list.
@@ -64,7 +65,7 @@ class CaseExportView(CaseListView):
             _("Reference"), _("Route"), _("Status"), _("Children"), _("Incident date"),
             _("Became aware"), _("Notification submitted"), _("Notification due"),
             _("Notification clock"), _("Referral received"), _("Rapid Review due"),
-            _("Rapid Review day"), _("Rapid Review clock"), _("Panel meeting"),
+            _("Rapid Review day"), _("Rapid Review clock"), _("Rapid Review panel meeting"),
             _("Decision"), _("Agencies involved"), _("Learning themes"),
         ])
         for row in selectors.case_rows(cases, cal=self.cal, today=self.today):

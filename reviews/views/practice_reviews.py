@@ -35,6 +35,7 @@ class ReviewListView(FilteredListView):
 
     template_name = "reviews/review_list.html"
     filterset_class = ReviewFilter
+    printable = True  # ?print=1: every filtered row, to print
     filterset_extra = ("today", "cal")
     #: A filter value that does not parse (an old link, a retired agency) is ignored, not an
     #: empty list.

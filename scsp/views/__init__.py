@@ -22,7 +22,14 @@ from scsp.views.directory import (  # noqa: F401
     ThemeUpdateView,
 )
 from scsp.views.errors import bad_request, forbidden, not_found, server_error  # noqa: F401
-from scsp.views.health import accessibility_statement, database_ok, healthz, redis_ok  # noqa: F401
+from scsp.views.glossary import glossary  # noqa: F401
+from scsp.views.health import (  # noqa: F401
+    accessibility_statement,
+    database_ok,
+    favicon,
+    healthz,
+    redis_ok,
+)
 from scsp.views.home import HomeView  # noqa: F401
 from scsp.views.mfa import (  # noqa: F401
     EnrolView,

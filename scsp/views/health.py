@@ -1,4 +1,5 @@
-"""Pages that need no sign-in: the health check and the accessibility statement."""
+"""Pages that need no sign-in: the health check, the accessibility statement and
+``/favicon.ico`` (browsers ask for it whatever the page links)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection, transaction
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 log = logging.getLogger(__name__)
@@ -54,5 +56,12 @@ def healthz(request):
 
 
 @login_not_required
+def favicon(request):
+    """``/favicon.ico``: the static icon (``static/favicon.ico``, 16, 32 and 48 px)."""
+    return redirect(static("favicon.ico"), permanent=True)
+
+
+@login_not_required
 def accessibility_statement(request):
-    return render(request, "scsp/accessibility.html")
+    return render(request, "scsp/accessibility.html",
+                  {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL})

@@ -8,15 +8,34 @@ Use the ``journey`` fixture::
         journey.page.get_by_role("button", name="Save").click()
         journey.check()                         # after any click that loads a page
 
+``journey.check()`` runs axe (WCAG 2.2 AA) and then the checks axe does not make
+(``a11y_checks.js``), on every page:
+
+* reflow (1.4.10): at 320 CSS px wide nothing scrolls sideways, except a data table in its own
+  labelled, focusable scroll region (``role="region" aria-labelledby=... tabindex="0"``);
+* form controls (1.4.11): every visible field, select, tick box and radio has a border of at
+  least 3:1 against the page behind it and against its own background (or fill);
+* focus (2.4.7, 2.4.13): Tab through the page (the first 60 stops); each stop must gain an
+  outline of 2px or more, or a ring (box-shadow), of at least 3:1 against the page and the
+  element;
+* one title per page: two different pages (paths; the query string is ignored) visited in one
+  walk never share a ``<title>``;
+* exactly one ``<h1>``.
+
+Failures name the page (address and title) and save a screenshot in ``test-artifacts/``.
+``narrow_journey`` is the same walk in a 320 x 256 CSS px window (1280 px at 400% zoom).
+
 At teardown the fixture fails the test if a page was visited but never checked with axe, or
 if the browser logged an error (a Content-Security-Policy violation, a JavaScript error, a 500).
-The real CSP is enforced: axe is injected through the DevTools protocol, not a <script> tag.
+The real CSP is enforced: axe and the checks are injected through the DevTools protocol, not a
+<script> tag.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -32,6 +51,13 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+CHECKS_PATH = Path(__file__).with_name("a11y_checks.js")
+WIDE = {"width": 1280, "height": 900}
+NARROW = {"width": 320, "height": 256}  # WCAG 1.4.10: 1280 CSS px at 400% zoom
+FOCUS_STOPS = 60  # how many Tab stops of each page the focus check visits
+#: E2E_A11Y_REPORT=path lists the checks' problems on every page in that file instead of
+#: failing at the first page (to see everything that needs fixing in one run). axe still fails.
+REPORT_ONLY = os.environ.get("E2E_A11Y_REPORT")
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +89,8 @@ class Journey:
         self.visited: list[str] = []
         self.checked: set[str] = set()
         self.errors: list[str] = []
+        self.titles: dict[str, str] = {}  # <title> -> the path that had it first
+        self.walked: dict[str, list[str]] = {}  # focus walks done: page signature -> problems
         page.on("framenavigated", self._navigated)
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
@@ -90,7 +118,8 @@ class Journey:
         return response
 
     def check(self, *, context: str | None = None):
-        """Wait for the page to load, then run axe (WCAG 2.2 AA) and fail on any violation."""
+        """Wait for the page to load, then run axe (WCAG 2.2 AA) and the checks axe does not
+        make (reflow at 320 px, control borders, focus, unique titles); fail on any problem."""
         self.page.wait_for_load_state("load")
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
             self.page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
@@ -114,6 +143,65 @@ class Journey:
             pytest.fail("\n".join(lines))
         h1_count = self.page.locator("h1").count()
         assert h1_count == 1, f"{self.page.url} has {h1_count} h1 elements"
+        problems = self.manual_checks()
+        if problems and REPORT_ONLY:
+            with open(REPORT_ONLY, "a", encoding="utf-8") as report:
+                report.write(f"{self.page.url} ({self.page.title()})\n")
+                report.writelines(f"  - {p}\n" for p in problems)
+        elif problems:
+            ARTIFACTS.mkdir(exist_ok=True)
+            shot = ARTIFACTS / f"a11y-failure-{len(self.checked)}.png"
+            self.page.screenshot(path=str(shot), full_page=True)
+            title = self.page.title()
+            pytest.fail("\n".join(
+                [f"{len(problems)} accessibility problem(s) on {self.page.url} (“{title}”)"
+                 + (f" ({context})" if context else "") + f"; screenshot {shot}"]
+                + [f"- {p}" for p in problems]))
+
+    def manual_checks(self) -> list[str]:
+        """The checks axe does not make (see the module's docstring); the problems found."""
+        page = self.page
+        if not page.evaluate("() => typeof window.__scspA11y !== 'undefined'"):
+            page.evaluate(CHECKS_PATH.read_text(encoding="utf-8"))
+        problems = []
+        title, path = page.title(), urlsplit(page.url).path
+        if not title.split("–")[0].strip():
+            problems.append("the page has no title of its own")
+        first = self.titles.setdefault(title, path)
+        if first != path:
+            problems.append(f"the title “{title}” is also the title of {first}")
+        problems += page.evaluate("() => window.__scspA11y.controls()")
+        problems += self._focus_walk()
+        viewport = page.viewport_size
+        if viewport["width"] > NARROW["width"]:
+            page.set_viewport_size(NARROW)
+            try:
+                problems += [f"at 320px: {p}" for p in
+                             page.evaluate("() => window.__scspA11y.overflow()")]
+            finally:
+                page.set_viewport_size(viewport)
+        else:
+            problems += page.evaluate("() => window.__scspA11y.overflow()")
+        return problems
+
+    def _focus_walk(self) -> list[str]:
+        """Press Tab through the page (at most FOCUS_STOPS stops), recording each stop's focus
+        style; then put focus back where it was."""
+        page = self.page
+        signature = page.evaluate("() => window.__scspA11y.focusSignature()")
+        if signature in self.walked:  # the same page again: the same stops, the same styles
+            return self.walked[signature]
+        page.evaluate("() => window.__scspA11y.startFocusWalk()")
+        try:
+            while True:
+                for _ in range(10):
+                    page.keyboard.press("Tab")
+                state = page.evaluate("() => window.__scspA11y.focusWalk()")
+                if state["done"] or state["count"] >= FOCUS_STOPS:
+                    self.walked[signature] = state["problems"]
+                    return state["problems"]
+        finally:
+            page.evaluate("() => window.__scspA11y.endFocusWalk()")
 
     def sign_in(self, user, password: str = PASSWORD):
         """The password, then "Check it's you" with the code the person's authenticator app
@@ -153,9 +241,8 @@ class Journey:
             pytest.fail("\n".join(problems))
 
 
-@pytest.fixture
-def journey(browser, live_server, transactional_db):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+def _journey(browser, live_server, viewport):
+    context = browser.new_context(viewport=viewport, locale="en-GB")
     context.set_default_timeout(float(os.environ.get("E2E_TIMEOUT_MS", "15000")))
     page = context.new_page()
     walk = Journey(page, live_server.url)
@@ -164,3 +251,14 @@ def journey(browser, live_server, transactional_db):
         walk.finish()
     finally:
         context.close()
+
+
+@pytest.fixture
+def journey(browser, live_server, transactional_db):
+    yield from _journey(browser, live_server, WIDE)
+
+
+@pytest.fixture
+def narrow_journey(browser, live_server, transactional_db):
+    """A journey in a 320 x 256 CSS px window: reflow (WCAG 1.4.10), as at 400% zoom."""
+    yield from _journey(browser, live_server, NARROW)

@@ -40,7 +40,7 @@ def test_unsent_notification_overdue_is_listed(coordinator, wmp):
     sections, _users = clock_sections(D(2026, 11, 11), CAL)  # due 9 Nov
     (section,) = sections[coordinator.pk]
     notes = {(i.reference, i.title, i.note) for i in section.items}
-    assert (case.reference, "Notification to the Panel", "overdue by 2 working days") in notes
+    assert (case.reference, "Notification to the National Panel", "overdue by 2 working days") in notes
 
 
 def test_met_clocks_and_other_roles_get_nothing(coordinator, chair, wmp, wmp_officer):

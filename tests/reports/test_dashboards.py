@@ -48,7 +48,7 @@ def test_the_coordinator_sees_clocks_decisions_and_overdue_by_agency(work, clien
                         notified=None, incident=aware, today=today)
     html = home(client_for(coordinator))
     assert "Your week" in html
-    assert case.reference in html and "Notification to the Panel" in html and "Overdue" in html
+    assert case.reference in html and "Notification to the National Panel" in html and "Overdue" in html
     assert "1 action awaiting sign-off" in html and work["awaiting"].reference in html
     assert "1 request for a new target date" in html
     assert '<abbr title="West Midlands Police">WMP</abbr></th><td class="num">2</td>' \

@@ -52,7 +52,7 @@ def test_the_pdf_carries_the_headline_figures(action_world, review_world, chair,
     # The headline, as counted by hand in factories.py.
     assert "2 serious incident notifications were made to the National Panel in the quarter; " \
            "1 within 5 working days" in text
-    assert "2 Rapid Review panels met in the quarter: 1 completed and sent to the Panel within " \
+    assert "2 Rapid Review panels met in the quarter: 1 completed and sent to the National Panel within " \
            "15 working days, 1 late" in text
     assert "6 actions: 4 open, 0 awaiting sign-off, 2 overdue; 1 completed and 1 signed off in " \
            "the quarter" in text

@@ -180,7 +180,7 @@ def test_the_decision_needs_the_meeting_and_comes_after_it(coordinator, wmp):
         services.rr_decide(by=coordinator, rr=rr, today=D(2022, 6, 30), decision="lcspr",
                            rationale="", decided_on=D(2022, 4, 27))
     errors = errors_of(exc)
-    assert "before the panel met" in errors["decided_on"]
+    assert "before the Rapid Review panel met" in errors["decided_on"]
     assert "rationale" in errors["decision_rationale"]
     with pytest.raises(ValidationError) as exc:
         services.rr_decide(by=coordinator, rr=rr, today=D(2022, 6, 30),

@@ -133,7 +133,7 @@ def test_agency_staff_see_their_cases_only(client_for, two_cases, wmp_lead, heal
 CASE_HEADER = ["Reference", "Route", "Status", "Children", "Incident date", "Became aware",
                "Notification submitted", "Notification due", "Notification clock",
                "Referral received", "Rapid Review due", "Rapid Review day", "Rapid Review clock",
-               "Panel meeting", "Decision", "Agencies involved", "Learning themes"]
+               "Rapid Review panel meeting", "Decision", "Agencies involved", "Learning themes"]
 
 
 def csv_rows(response):
