@@ -73,7 +73,8 @@ class InvitationView(auth_views.PasswordResetConfirmView):
     token_generator = invitation_token_generator
     success_url = reverse_lazy("scsp:invitation_done")
     post_reset_login = False
-    reset_url_token = "set-password"
+    # The URL segment that stands in for the token after its first use (Django's pattern): not a secret.
+    reset_url_token = "set-password"  # nosec B105
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
