@@ -48,6 +48,4 @@ POSTS = [
          allowed=("coordinator",), kwargs=lambda w: {"pk": w["theme"].pk},
          data=lambda w, u: {"description": "Neglect, including chronic neglect."},
          writes={"scsp.Theme": "description"}),
-    Post("scsp:healthz", read_only=True),
-    Post("scsp:accessibility", read_only=True),
 ]
