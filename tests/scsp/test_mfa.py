@@ -19,7 +19,7 @@ from scsp import mfa, services
 from scsp.models import AccessEvent, PartnershipSettings, Reminder, Role
 from tests.factories import PASSWORD, UserFactory
 from tests.matrix import PERSONAS
-from tests.mfa import Client, code_at, give_device, next_code
+from tests.mfa import Client, SoftPasskey, code_at, give_device, give_passkey, next_code, passkey_json
 from tests.test_url_matrix import ROWS
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_the_public_pages_are_the_marked_ones_and_the_matrix_agrees():
     assert {"scsp:login", "scsp:accessibility", "scsp:glossary"} <= public
     # A page the matrix lets anonymous people open is marked public in the code; a page
     # marked public never sends anonymous people to sign in.
-    assert PUBLIC_ROWS <= public, sorted(PUBLIC_ROWS - public)
+    assert public >= PUBLIC_ROWS, sorted(PUBLIC_ROWS - public)
     to_sign_in = sorted(row.url_name for row in ROWS
                         if row.url_name in public and row.expected["anonymous"] == 302)
     assert not to_sign_in, to_sign_in
@@ -292,6 +292,65 @@ def test_the_security_page_lists_the_person_s_factors(client, wmp_officer):
     assert "Authenticator app" in page and "Set up on" in page
     assert "passkey-registration-placeholder" in page  # django-otp-webauthn's button
     assert "0 recovery codes left" in page
+
+
+# --- passkeys (django-otp-webauthn's JSON steps, answered by a software passkey) -------------
+
+def test_a_passkey_is_the_second_factor_after_the_password(wmp_officer):
+    give_device(wmp_officer)
+    passkey = give_passkey(wmp_officer)
+    client = password_only(wmp_officer)
+    options = passkey_json(client, "otp_webauthn:credential-authentication-begin").json()
+    assert [c["id"] for c in options["allowCredentials"]] == [passkey.id]  # their own only
+    before = client.session.session_key
+    response = passkey_json(client, "otp_webauthn:credential-authentication-complete",
+                            passkey.authenticate(options))
+    assert response.status_code == 200, response.content
+    assert client.session[DEVICE_ID_SESSION_KEY] == passkey.credential.persistent_id
+    assert client.session.session_key != before
+    assert client.get("/").status_code == 200
+
+
+def test_a_passkey_is_never_instead_of_the_password(wmp_officer):
+    passkey = give_passkey(wmp_officer)
+    client = Client()
+    assert passkey_json(client, "otp_webauthn:credential-authentication-begin").status_code == 302
+    response = passkey_json(client, "otp_webauthn:credential-authentication-complete",
+                            passkey.authenticate({"challenge": "AAAA", "rpId": "localhost"}))
+    assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+    assert client.get("/").status_code == 302
+
+
+def test_another_person_s_passkey_does_not_pass(wmp_officer, wmp_lead):
+    give_device(wmp_officer)
+    theirs = give_passkey(wmp_lead)
+    client = password_only(wmp_officer)
+    options = passkey_json(client, "otp_webauthn:credential-authentication-begin").json()
+    response = passkey_json(client, "otp_webauthn:credential-authentication-complete",
+                            theirs.authenticate(options))
+    assert response.json()["code"] == "credential_user_mismatch" and response.status_code == 403
+    assert client.session.get(DEVICE_ID_SESSION_KEY) is None
+    assert client.get("/").status_code == 302
+
+
+def test_a_passkey_is_added_only_after_the_second_factor(wmp_officer,
+                                                         django_capture_on_commit_callbacks):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    give_device(wmp_officer)
+    half = password_only(wmp_officer)
+    response = passkey_json(half, "otp_webauthn:credential-registration-begin")
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+    client = Client()
+    client.force_login(wmp_officer)
+    options = passkey_json(client, "otp_webauthn:credential-registration-begin").json()
+    assert options["user"]["name"] == wmp_officer.email
+    with django_capture_on_commit_callbacks(execute=True):
+        response = passkey_json(client, "otp_webauthn:credential-registration-complete",
+                                SoftPasskey("a new laptop").register(options))
+    assert response.status_code == 200, response.content
+    assert WebAuthnCredential.objects.get(pk=response.json()["id"]).user == wmp_officer
+    assert "A passkey was added to your account" in mail.outbox[0].body
 
 
 # --- the officers-only exemption -------------------------------------------------------------
