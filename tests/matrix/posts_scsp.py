@@ -48,6 +48,9 @@ POSTS = [
          allowed=("coordinator",), kwargs=lambda w: {"pk": w["theme"].pk},
          data=lambda w, u: {"description": "Neglect, including chronic neglect."},
          writes={"scsp.Theme": "description"}),
+    Post("scsp:session", allowed=SIGNED_IN, form=False, changes=(), ok=200,
+         denied={"anonymous": 200},
+         note="'Stay signed in': only the session's idle clock restarts (JSON answer)"),
     Post("scsp:healthz", read_only=True),
     Post("scsp:accessibility", read_only=True),
 ]

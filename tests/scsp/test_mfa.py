@@ -67,7 +67,8 @@ def test_no_protected_page_is_reachable_with_a_password_only(personas, world, wi
     assert {"scsp:password_reset", "scsp:password_reset_done",
                            "scsp:password_reset_confirm", "scsp:password_reset_complete",
                            "scsp:invitation", "scsp:invitation_done", "scsp:healthz",
-                           "scsp:accessibility", "actions:calendar_feed", "scsp:login"} >= PUBLIC_ROWS
+                           "scsp:accessibility", "actions:calendar_feed", "scsp:login",
+                           "scsp:session"} >= PUBLIC_ROWS
     for persona in PERSONAS[1:]:
         user = personas[persona]
         if with_device:
