@@ -33,6 +33,7 @@ from actions.views.common import ACTION_RELATED, action_permissions, merge_newer
 from scsp.audit import record_access
 from scsp.generic import ObjectServiceFormView
 from scsp.permissions import get_object_for_user
+from scsp.workdays import calendar
 
 # --- one action ------------------------------------------------------------------------------
 
@@ -49,7 +50,7 @@ class ActionDetailView(TemplateView):
         record_access(user=user, action="view", obj=action, request=self.request)
         today = timezone.localdate()
         ctx.update(action=action, today=today, can=action_permissions(user, action),
-                   **selectors.action_detail(action, today=today))
+                   **selectors.action_detail(action, today=today, cal=calendar()))
         return ctx
 
 
