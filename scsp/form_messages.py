@@ -143,6 +143,16 @@ def apply(form) -> None:
         field.error_messages = current
 
 
+class FieldMessagesMixin:
+    """For a form view outside ``scsp.generic`` (Django's own, a model form view): its form
+    gets the field-specific messages too."""
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        apply(form)
+        return form
+
+
 def is_generic(message) -> bool:
     text = str(message)
     return any(text.startswith(generic) for generic in GENERIC)
