@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 
 from django.conf import settings
@@ -131,8 +132,10 @@ def session_status(request, now: float | None = None) -> dict:
     session = request.session
     last_seen = session.get(SessionTimeoutMiddleware.LAST_SEEN, now)
     started = session.get(SessionTimeoutMiddleware.STARTED, now)
-    idle = max(0, round(last_seen + settings.SESSION_IDLE_TIMEOUT_SECONDS - now))
-    absolute = max(0, round(started + settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS - now))
+    idle_left = last_seen + settings.SESSION_IDLE_TIMEOUT_SECONDS - now
+    absolute_left = started + settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS - now
+    # Rounded up: the page never counts down to 0 before the server ends the session.
+    idle, absolute = max(0, math.ceil(idle_left)), max(0, math.ceil(absolute_left))
 
     def at(seconds):
         moment = timezone.localtime(timezone.now() + timezone.timedelta(seconds=seconds))
@@ -140,7 +143,7 @@ def session_status(request, now: float | None = None) -> dict:
 
     return {
         "signed_in": bool(getattr(request, "user", None) and request.user.is_authenticated
-                          and idle > 0 and absolute > 0),
+                          and idle_left >= 0 and absolute_left >= 0),
         "idle_seconds": idle, "absolute_seconds": absolute,
         "warning_seconds": settings.SESSION_WARNING_SECONDS,
         "idle_ends_at": at(idle), "absolute_ends_at": at(absolute),
