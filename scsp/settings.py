@@ -180,6 +180,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "scsp.context_processors.navigation",
+                "scsp.context_processors.session_timing",
             ],
         },
     },
@@ -285,6 +286,11 @@ INVITATION_TIMEOUT_HOURS = env_int("INVITATION_TIMEOUT_HOURS", 72)
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = env_int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
+#: Seconds before the end of a session that the page warns and offers "Stay signed in".
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+#: Minutes a form's attached files (after an error) and a form sent after the session ended
+#: are kept for the person to use (scsp/kept_work.py); the nightly purge removes the rest.
+KEPT_WORK_MINUTES = env_int("KEPT_WORK_MINUTES", 120)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -422,6 +428,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-report-exports": {
         "task": "reports.tasks.exports_purge_task",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "purge-kept-work": {
+        "task": "scsp.tasks.purge_kept_work_task",
+        "schedule": crontab(hour=2, minute=45),
     },
     "purge-sign-in-records": {
         "task": "scsp.tasks.purge_sign_in_records_task",

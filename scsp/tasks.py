@@ -49,3 +49,11 @@ def purge_sign_in_records_task() -> int:
     from scsp.auth import purge_sign_in_records
 
     return purge_sign_in_records()
+
+
+@shared_task(name="scsp.tasks.purge_kept_work_task")
+def purge_kept_work_task() -> list[int]:
+    """Nightly: delete held files and kept drafts past ``KEPT_WORK_MINUTES``."""
+    from scsp.kept_work import purge
+
+    return list(purge())

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from scsp import accounts, mfa
 from scsp.emails import enqueue_on_commit
+from scsp.form_messages import FieldMessagesMixin
 from scsp.forms import SignInForm
 from scsp.tokens import invitation_token_generator
 
@@ -40,7 +41,7 @@ def password_changed(request, user) -> None:
                 heading=_("The password for your account was changed."))
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(FieldMessagesMixin, auth_views.PasswordChangeView):
     """Needs the current password; e-mails the person. Django's session hash ends their other
     sessions and ``update_session_auth_hash`` keeps this one."""
 

@@ -313,4 +313,7 @@ POSTS = [
          writes={"scsp.PartnershipSettings": "officers_exempt_from_mfa exemption_reason "
                                              "changed_by changed_at +"},
          check=_officers_exempt),
+    Post("scsp:session", allowed=SIGNED_IN, form=False, changes=(), ok=200,
+         denied={"anonymous": 200},
+         note="'Stay signed in': only the session's idle clock restarts (JSON answer)"),
 ]
