@@ -141,6 +141,7 @@ MIDDLEWARE = [
     "scsp.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "scsp.middleware.SecurityHeadersMiddleware",
+    "scsp.views.health.HealthCheckMiddleware",  # answers /healthz before sessions are read
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -196,6 +197,8 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # a dead server answers in seconds
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 2)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME") or None}
@@ -315,7 +318,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "scsp.storage.SafeFileSystemStorage",
         "OPTIONS": {"location": env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media"))},
     },
     "staticfiles": {
@@ -369,20 +372,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "")
 
 # --- Redis, cache and Celery ------------------------------------------------------------------
+# Redis is optional at run time: the cache answers "not cached" while it is down (scsp/cache.py,
+# retrying after CACHE_RETRY_SECONDS) and a task that cannot be queued waits in the outbox.
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS_TIMEOUT_SECONDS = float(env("REDIS_TIMEOUT_SECONDS", "0.5"))
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 10)
+CACHES = {"default": {"BACKEND": "scsp.cache.OptionalRedisCache", "LOCATION": REDIS_URL,
+                      "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                                  "socket_timeout": REDIS_TIMEOUT_SECONDS}}
+          } if REDIS_URL else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+# Every task is fire-and-forget (progress and results are rows in the database), so there is
+# no result backend: publishing never subscribes to Redis for a result that nobody reads.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -390,9 +394,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600,
+                                   "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                                   "socket_timeout": max(REDIS_TIMEOUT_SECONDS, 5.0)}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_PUBLISH_RETRY = False  # a web request never waits on a dead broker
 # A claim older than this is taken to belong to a dead worker and is sent again. It must be
 # longer than the longest task's hard time limit.

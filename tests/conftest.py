@@ -30,7 +30,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "scsp.storage.SafeFileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "private-media")},
         },
     }

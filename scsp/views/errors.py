@@ -5,16 +5,30 @@ With ``DEBUG`` off (production) they say nothing about the code: no traceback, s
 SQL, paths or versions. The 500 page is rendered **without the request**: no context
 processors (they look up the signed-in person and the navigation, in the database that may be
 what failed), only the reference, so it renders when the database is down.
+
+Two failures are not the code's fault and say so with a 503 and ``Retry-After``, rendered the
+same way: the database cannot be reached (:func:`database_unavailable`: "the service is
+unavailable, nothing you submitted was saved"; the request's transaction was rolled back), and
+the file store refused a file (:class:`scsp.storage.StorageUnavailable`: full or read-only).
 """
 
 from __future__ import annotations
 
-from django.http import HttpResponseBadRequest, HttpResponseServerError
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
 from scsp.permissions import ReadOnlyRecord
 from scsp.request_log import current_request_id
+from scsp.storage import StorageUnavailable
+
+log = logging.getLogger(__name__)
+#: Seconds a 503 asks the browser (and any client) to wait before trying again.
+RETRY_AFTER_SECONDS = 30
 
 
 def reference_of(request) -> str:
@@ -37,6 +51,34 @@ def not_found(request, exception=None):
     return render(request, "404.html", {"reference": reference_of(request)}, status=404)
 
 
+def database_unavailable(exc: BaseException | None) -> bool:
+    """True when ``exc`` (or an exception it was raised from) says the database could not be
+    reached or the connection was lost (Django's ``OperationalError`` / ``InterfaceError``),
+    rather than that a query was wrong."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def unavailable(request, kind: str) -> HttpResponse:
+    """The 503 page (``kind``: ``database`` or ``storage``), rendered without the request."""
+    body = loader.get_template("503.html").render({"reference": reference_of(request),
+                                                   "kind": kind})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request):
+    exc = sys.exc_info()[1]
+    if database_unavailable(exc):
+        log.error("database unavailable: answered 503 (%s)", type(exc).__name__)
+        return unavailable(request, "database")
+    if isinstance(exc, StorageUnavailable):
+        return unavailable(request, "storage")
     body = loader.get_template("500.html").render({"reference": reference_of(request)})
     return HttpResponseServerError(body)

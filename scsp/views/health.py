@@ -5,9 +5,12 @@ GET and HEAD only (``require_safe``; anything else is a 405)."""
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.files.storage import storages
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -25,8 +28,11 @@ def database_ok() -> bool:
             cursor.fetchone()
         return True
     except Exception:  # noqa: BLE001 - any failure means not ready
-        log.exception("health check: database unreachable")
+        log.warning("health check: database unreachable", exc_info=True)
         return False
+    finally:
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
 
 
 def redis_ok(url: str) -> bool:
@@ -39,23 +45,63 @@ def redis_ok(url: str) -> bool:
         return False
 
 
+def storage_ok() -> bool:
+    """The file store takes files: a local directory must be writable with room for a few
+    uploads; object storage is checked by its client when it is used."""
+    storage = storages["default"]
+    location = getattr(storage, "location", None)
+    if not isinstance(location, str) or not hasattr(storage, "path"):
+        return True
+    try:
+        os.makedirs(location, exist_ok=True)
+        room = shutil.disk_usage(location).free >= 5 * settings.EVIDENCE_MAX_BYTES
+        ok = os.access(location, os.W_OK) and room
+    except OSError:
+        ok = False
+    if not ok:
+        log.warning("health check: the file store is full or read-only")
+    return ok
+
+
+def checks() -> dict[str, bool]:
+    """What the service needs, each answering True when it works now."""
+    result = {"database": database_ok()}
+    if settings.REDIS_URL:
+        result["redis"] = redis_ok(settings.REDIS_URL)
+    result["storage"] = storage_ok()
+    return result
+
+
 @login_not_required
 @require_safe
 @never_cache
 @transaction.non_atomic_requests
 def healthz(request):
-    """200 when the database (and Redis, where configured) answer; 503 naming what failed.
-    Needs no sign-in and reveals no versions or host names."""
-    failures = []
-    if not database_ok():
-        failures.append("database")
-    if settings.REDIS_URL and not redis_ok(settings.REDIS_URL):
-        failures.append("redis")
-    if failures:
-        return HttpResponse(
-            "unavailable: " + ", ".join(failures), status=503, content_type="text/plain"
-        )
-    return HttpResponse("ok", content_type="text/plain")
+    """200 when everything answers; 503 naming what does not (first line
+    ``unavailable: redis``), then one line per check. Needs no sign-in and reveals no
+    versions or host names. :class:`HealthCheckMiddleware` answers it before sessions are
+    read, so it works with the database down."""
+    results = checks()
+    down = [name for name, ok in results.items() if not ok]
+    lines = ["unavailable: " + ", ".join(down) if down else "ok"]
+    lines += [f"{name}: {'ok' if ok else 'down'}" for name, ok in results.items()]
+    return HttpResponse("\n".join(lines) + "\n", status=503 if down else 200,
+                        content_type="text/plain")
+
+
+class HealthCheckMiddleware:
+    """Answers ``GET /healthz`` before the session and the signed-in person are looked up (in
+    the database that may be what is down)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
+            response = healthz(request)
+            response["X-Frame-Options"] = "DENY"  # the middleware that adds it comes later
+            return response
+        return self.get_response(request)
 
 
 @login_not_required

@@ -153,7 +153,9 @@ def test_500_page_in_the_layout_with_its_reference_and_no_leaks(client, errors_u
     assert_no_leaks(page)
 
 
-def test_500_page_renders_with_the_database_down(client, coordinator):
+def test_503_page_renders_with_the_database_down(client, coordinator):
+    """The database unreachable is a 503 that says nothing was saved, with Retry-After,
+    rendered without touching the database (tests/ops/test_outages.py stops a real one)."""
     client.force_login(coordinator)
     client.raise_request_exception = False
 
@@ -164,8 +166,9 @@ def test_500_page_renders_with_the_database_down(client, coordinator):
             mock.patch("django.db.backends.utils.CursorWrapper.executemany", down):
         response = client.get("/")
     page = response.content.decode()
-    assert response.status_code == 500
-    assert "Sorry, there is a problem with the service" in page
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "The service is unavailable" in page and "nothing you submitted was saved" in page
     assert reference_on(page) == response["X-Request-ID"]
     assert coordinator.full_name not in page  # no signed-in lookups
     assert_no_leaks(page)
