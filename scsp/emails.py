@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -175,14 +176,26 @@ def send_pending(*, now: dt.datetime | None = None, limit: int = 500) -> int:
     return sum(1 for r in rows if take_over(r, now=now) and deliver(r))
 
 
+#: After a failed publish, the monotonic time before which this process does not try the
+#: broker again (each try could wait on a connect timeout; the outbox keeps the work).
+_broker_down_until = 0.0
+
+
 def enqueue_on_commit(task, *args) -> None:
     """Publish ``task`` after the current transaction commits. A broker failure is logged, not
-    raised: the web request that caused it still succeeds and the next sweep catches up."""
+    raised: the web request that caused it still succeeds and the next sweep catches up. After
+    a failure the process does not try again for ``BROKER_RETRY_SECONDS``."""
 
     def publish():
+        global _broker_down_until
+        if time.monotonic() < _broker_down_until:
+            log.warning("broker unavailable: %s%r not enqueued; the next sweep will catch up",
+                        task.name, args)
+            return
         try:
             task.apply_async(args=args, retry=False)
         except Exception:  # noqa: BLE001 - Redis down must never become a server error
+            _broker_down_until = time.monotonic() + getattr(settings, "BROKER_RETRY_SECONDS", 10)
             log.warning("could not enqueue %s%r; the next sweep will catch up", task.name, args,
                         exc_info=True)
 

@@ -377,6 +377,7 @@ ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "")
 REDIS_URL = env("REDIS_URL")
 REDIS_TIMEOUT_SECONDS = float(env("REDIS_TIMEOUT_SECONDS", "0.5"))
 CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 10)
+BROKER_RETRY_SECONDS = env_int("BROKER_RETRY_SECONDS", 10)
 CACHES = {"default": {"BACKEND": "scsp.cache.OptionalRedisCache", "LOCATION": REDIS_URL,
                       "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
                                   "socket_timeout": REDIS_TIMEOUT_SECONDS}}
@@ -394,9 +395,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = False
+# Publishing tries the broker twice, at once, then gives up (kombu's default waits 2 s a try).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600,
                                    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
-                                   "socket_timeout": max(REDIS_TIMEOUT_SECONDS, 5.0)}
+                                   "socket_timeout": max(REDIS_TIMEOUT_SECONDS, 5.0),
+                                   "max_retries": 1, "interval_start": 0, "interval_step": 0.1,
+                                   "interval_max": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False  # a web request never waits on a dead broker

@@ -38,6 +38,9 @@ def _fast_and_isolated(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()  # rate-limit counters (locmem) start from nothing in every test
+    from scsp import emails
+
+    emails._broker_down_until = 0.0  # a broker failure in one test does not pause the next
 
 
 #: The agencies and people the personas are made of: the fixtures below and

@@ -214,6 +214,8 @@ def fetch(url: str, *, session: str | None = None, data: dict | None = None,
     jar_headers = dict(headers or {})
     if session:
         jar_headers["Cookie"] = f"sessionid={session}; csrftoken={CSRF}"
+    elif data is not None or files:
+        jar_headers["Cookie"] = f"csrftoken={CSRF}"
     body = None
     if files:
         body, content_type = multipart(data or {}, files)
