@@ -66,20 +66,54 @@ def _conflict(action: Action, seen_version: int) -> EditConflict:
     return EditConflict(action=fresh, changes=action_changes_since(fresh, seen_version))
 
 
+def _only_notes_since(action: Action, seen: int, *, lock: bool = False) -> int | None:
+    """The version to build on when, after ``seen``, only progress notes were added (none of
+    the action's own fields, ``CONFLICT_FIELDS``, changed): the current one. ``None`` when a
+    field changed (or ``seen`` is unknown), so the change must be refused. ``lock`` holds the
+    row to the end of the transaction, so the version cannot move again before the save.
+
+    This is why many people can add notes to one busy action at once: a note never refuses
+    another note, only a change to what the action says is refused."""
+    rows = Action.objects.select_for_update() if lock else Action.objects
+    fresh = rows.get(pk=action.pk)
+    if fresh.version == seen:
+        return seen
+    if not action.history.filter(version=seen).exists():
+        return None
+    if action_changes_since(fresh, seen).fields:
+        return None
+    if fresh.last_update_at and (action.last_update_at is None
+                                 or action.last_update_at < fresh.last_update_at):
+        action.last_update_at = fresh.last_update_at
+    return fresh.version
+
+
 def _check_version(action: Action, version: int | None) -> int:
-    """The version the caller's change is based on; fails early when it is already stale."""
+    """The version the caller's change is based on; fails early when the action's own fields
+    changed after it (notes added meanwhile do not count)."""
     seen = action.version if version is None else int(version)
     if seen != action.version:
-        raise _conflict(action, seen)
+        current = _only_notes_since(action, seen)
+        if current is None:
+            raise _conflict(action, seen)
+        return current
     return seen
 
 
 def _save_action(action: Action, *, by, seen_version: int, update_fields=None) -> None:
-    """Write ``action`` only if it is still at ``seen_version`` (see ``Action.save``)."""
+    """Write ``action`` only if it is still at ``seen_version`` (see ``Action.save``), or if
+    only notes were added since (then on top of them, with the row locked)."""
     action.version = seen_version
     action._history_user = by
     try:
         action.save(update_fields=update_fields)
+        return
     except VersionConflict:
+        current = _only_notes_since(action, seen_version, lock=True)
+        if current is None:
+            raise _conflict(action, seen_version) from None
+    action.version = current
+    try:
+        action.save(update_fields=update_fields)
+    except VersionConflict:  # pragma: no cover - the row is locked
         raise _conflict(action, seen_version) from None
-

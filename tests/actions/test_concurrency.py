@@ -48,11 +48,34 @@ class TestServices:
     def test_a_stale_instance_is_caught_even_without_a_version(self, wmp_officer, wmp_action):
         stale = Action.objects.get(pk=wmp_action.pk)
         services.action_record_progress(by=wmp_officer, action=wmp_action, note="First",
-                                        today=TODAY)
+                                        blocked=True, today=TODAY)
         with pytest.raises(services.EditConflict):
             services.action_record_progress(by=wmp_officer, action=stale, note="Second",
                                             today=TODAY)
         assert ProgressUpdate.objects.count() == 1
+
+    def test_a_note_does_not_refuse_another_note(self, wmp_officer, wmp_lead, coordinator,
+                                                 wmp_action):
+        """Both opened the form at version 1; notes were added meanwhile, but nothing the
+        action says changed: every note is kept, each on top of the last."""
+        stale = Action.objects.get(pk=wmp_action.pk)
+        for who, note in ((wmp_officer, "Teams briefed."), (coordinator, "Chased the ICB.")):
+            services.action_record_progress(by=who, action=Action.objects.get(pk=wmp_action.pk),
+                                            version=1, note=note, today=TODAY)
+        services.action_record_progress(by=wmp_lead, action=stale, version=1,
+                                        note="Trainer booked.", today=TODAY)
+        fresh = Action.objects.get(pk=wmp_action.pk)
+        assert fresh.version == 4 and fresh.last_update_at is not None
+        assert sorted(fresh.updates.values_list("note", flat=True)) == [
+            "Chased the ICB.", "Teams briefed.", "Trainer booked."]
+        # A change of the action's own fields after notes only is not refused either...
+        services.action_record_progress(by=wmp_officer, action=stale, version=1,
+                                        note="At risk now.", at_risk=True, today=TODAY)
+        # ...but once a field changed, a form opened before it is refused, with the change.
+        with pytest.raises(services.EditConflict) as exc:
+            services.action_record_progress(by=wmp_lead, action=stale, version=4,
+                                            note="Another note.", today=TODAY)
+        assert [f.name for f in exc.value.changes.fields] == ["at_risk"]
 
     def test_sign_off_is_refused_if_the_evidence_changed_after_it_was_read(
             self, coordinator, wmp_officer, shared_plan):
@@ -177,8 +200,8 @@ def test_the_coordinators_edit_form_is_guarded_too(client_for, coordinator, wmp_
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_saves_on_postgresql(coordinator, wmp_officer, wmp_lead):
-    """Two requests that read version 1 save at the same instant: the row lock taken by the
-    conditional UPDATE makes the second find version 2 and refuse."""
+    """Two requests that read version 1 change a field at the same instant: the row lock
+    taken by the conditional UPDATE makes the second find version 2 and refuse."""
     need("PostgreSQL", connection.vendor == "postgresql",
          "real row locking is needed; set DATABASE_URL to PostgreSQL")
     action = ActionFactory(plan=PlanFactory(owner=coordinator), lead_agency=wmp_officer.agency,
@@ -186,12 +209,12 @@ def test_simultaneous_saves_on_postgresql(coordinator, wmp_officer, wmp_lead):
     barrier = threading.Barrier(2)
     outcomes = []
 
-    def save(user, note):
+    def save(user, flag):
         try:
             mine = Action.objects.get(pk=action.pk)
             barrier.wait()
-            services.action_record_progress(by=user, action=mine, version=1, note=note,
-                                            today=TODAY)
+            services.action_record_progress(by=user, action=mine, version=1, note=flag,
+                                            today=TODAY, **{flag: True})
             outcomes.append("saved")
         except services.EditConflict:
             outcomes.append("conflict")
@@ -199,7 +222,7 @@ def test_simultaneous_saves_on_postgresql(coordinator, wmp_officer, wmp_lead):
             connections.close_all()
 
     threads = [threading.Thread(target=save, args=(u, n))
-               for u, n in ((wmp_officer, "first"), (wmp_lead, "second"))]
+               for u, n in ((wmp_officer, "at_risk"), (wmp_lead, "blocked"))]
     for t in threads:
         t.start()
     for t in threads:
@@ -207,3 +230,43 @@ def test_simultaneous_saves_on_postgresql(coordinator, wmp_officer, wmp_lead):
     assert sorted(outcomes) == ["conflict", "saved"]
     action.refresh_from_db()
     assert action.version == 2 and action.updates.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_many_people_adding_notes_to_one_action_at_once_are_all_kept(coordinator, wmp_officer):
+    """Twenty people post notes to one busy action at the same instant, five each: every
+    note is kept, none is refused (only changes to the action's own fields conflict)."""
+    need("PostgreSQL", connection.vendor == "postgresql",
+         "real row locking is needed; set DATABASE_URL to PostgreSQL")
+    from tests.factories import UserFactory
+
+    action = ActionFactory(plan=PlanFactory(owner=coordinator), lead_agency=wmp_officer.agency,
+                           lead_officer=wmp_officer)
+    people = [UserFactory(agency=wmp_officer.agency, role=wmp_officer.role) for _ in range(19)]
+    people.append(wmp_officer)
+    barrier = threading.Barrier(len(people))
+    outcomes = []
+
+    def post(user):
+        try:
+            barrier.wait()
+            for n in range(5):
+                mine = Action.objects.get(pk=action.pk)
+                try:
+                    services.action_record_progress(
+                        by=user, action=mine, version=1, note=f"{user.pk}-{n}", today=TODAY)
+                    outcomes.append("saved")
+                except services.EditConflict:
+                    outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(u,)) for u in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("conflict") == 0 and len(outcomes) == 100
+    action.refresh_from_db()
+    assert action.updates.count() == 100 and action.version == 101
