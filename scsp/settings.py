@@ -448,6 +448,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
 }
+#: Fernet key that encrypts backups (``manage.py backup``; scsp/backup.py). Keep it apart from them.
+BACKUP_ENCRYPTION_KEY = env("BACKUP_ENCRYPTION_KEY", "")
 #: Days a generated quarterly report file (PDF / XLSX) is kept before the nightly purge.
 REPORT_EXPORT_KEEP_DAYS = env_int("REPORT_EXPORT_KEEP_DAYS", 7)
 
