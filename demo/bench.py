@@ -77,6 +77,28 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
         minutes=rng.randrange(0, 8 * 60)))
 
 
+def _highest(model, *keys) -> defaultdict:
+    """The highest ``reference_number`` already used, by ``keys`` (e.g. year)."""
+    from django.db.models import Max
+
+    found = defaultdict(int)
+    for row in model.objects.values(*keys).annotate(top=Max("reference_number")).order_by():
+        found[tuple(row[k] for k in keys) if len(keys) > 1 else row[keys[0]]] = row["top"] or 0
+    return found
+
+
+def _audit_numbers() -> defaultdict:
+    """The highest number in the existing audit references, by (kind, year)."""
+    found = defaultdict(int)
+    prefixes = {prefix: kind for kind, prefix in REFERENCE_PREFIX.items()}
+    for reference, kind in Audit.objects.values_list("reference", "kind"):
+        prefix, _sep, rest = reference.partition("-")
+        year, _sep, number = rest.partition("-")
+        if prefixes.get(prefix) == kind and year.isdigit() and number.isdigit():
+            found[kind, int(year)] = max(found[kind, int(year)], int(number))
+    return found
+
+
 def already_built() -> bool:
     return User.objects.filter(email=COORDINATOR).exists()
 
@@ -103,8 +125,8 @@ def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None
         Agency(name=f"Bench agency {i:02d}", short_name=f"B{i:02d}", kind=kinds[i % len(kinds)])
         for i in range(1, n["agencies"] + (0 if made_bu else 1))
     ])
-    if made_bu:
-        bu = Agency.objects.create(name="Bench business unit", short_name="BENCH BU",
+    if made_bu:  # the demo's own business unit, so `seed_demo` after this finds it
+        bu = Agency.objects.create(name="SCSP Business Unit", short_name="SCSP BU",
                                    kind=AgencyKind.OTHER, is_business_unit=True)
     password = make_password(DEMO_PASSWORD)
     people = [
@@ -131,7 +153,9 @@ def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None
     say(f"{len(agencies) + made_bu} agencies, {len(people)} people\n")
 
     # --- cases, children, Rapid Reviews ----------------------------------------------------
-    cases, numbers = [], defaultdict(int)
+    # Numbers follow any records already there (the demo partnership, seeded before or after:
+    # the services number theirs after the highest too), so the two seeds combine.
+    cases, numbers = [], _highest(Case, "reference_year")
     for _ in range(n["cases"]):
         received = today - dt.timedelta(days=rng.randrange(20, 8 * 365))
         incident = received - dt.timedelta(days=rng.randrange(1, 20))
@@ -159,7 +183,7 @@ def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None
     # --- plans (their references come from their origins) ---------------------------------
     scale = {k: max(1, round(v * f)) for k, v in PLAN_ORIGINS.items()}
     rr_cases = cases[: n["rapid_reviews"]]
-    pr_refs, pr_rows, pr_numbers = [], [], defaultdict(int)
+    pr_refs, pr_rows, pr_numbers = [], [], _highest(PracticeReview, "kind", "reference_year")
     for _ in range(n["practice_reviews"]):
         kind = rng.choice(ReviewKind.values)
         decided = today - dt.timedelta(days=rng.randrange(30, 6 * 365))
@@ -168,7 +192,7 @@ def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None
         ref = f"{REVIEW_PREFIX[kind]}-{decided.year}-{number:02d}"
         pr_refs.append(ref)
         pr_rows.append((kind, decided, number, ref))
-    audit_rows, audit_numbers = [], defaultdict(int)
+    audit_rows, audit_numbers = [], _audit_numbers()
     for _ in range(n["audits"]):
         kind = rng.choice(AuditKind.values)
         start = today - dt.timedelta(days=rng.randrange(0, 5 * 365))
