@@ -339,6 +339,9 @@ if not PRODUCTION:
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+#: The largest request the proxy lets through (nginx ``client_max_body_size``, deploy/nginx):
+#: five full-size evidence files and the form.
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 5 * EVIDENCE_MAX_BYTES + 1024 * 1024)
 
 # --- Virus scanning of uploads (actions/uploads.py, actions/clamav.py) -----------------------
 # Production: ClamAV's daemon over its UNIX socket (Debian's clamav-daemon; freshclam keeps its
