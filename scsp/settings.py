@@ -162,10 +162,15 @@ MIDDLEWARE = [
 # --- Request IDs and hostile input: outermost, so every response (a 400 included) carries the
 # ID and nothing with a NUL byte reaches sessions or the database. ---
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # request metrics (/metrics)
     "scsp.middleware.RequestIdMiddleware",
     "scsp.middleware.RefuseNulBytesMiddleware",
     *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+#: Who may read /metrics (scsp/metrics.py): addresses or networks, comma-separated.
+METRICS_ALLOWED_ADDRESSES = [a.strip() for a in (env("METRICS_ALLOWED_ADDRESSES")
+                                                 or "127.0.0.1,::1").split(",") if a.strip()]
 
 ROOT_URLCONF = "scsp.urls"
 WSGI_APPLICATION = "scsp.wsgi.application"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from scsp import views
+from scsp import metrics, views
 from scsp.mfa import second_factor_not_required as before_second_factor
 
 partnership_patterns = [
@@ -48,6 +48,7 @@ partnership_patterns = [
          name="invitation"),
     path("accounts/invitation/done/", views.InvitationDoneView.as_view(), name="invitation_done"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("glossary/", views.glossary, name="glossary"),

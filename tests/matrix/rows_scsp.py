@@ -28,6 +28,9 @@ ROWS = [
         note="an invalid link shows the 'link has expired' page"),
     Row("scsp:password_reset_complete", PUBLIC),
     Row("scsp:healthz", PUBLIC),
+    Row("scsp:metrics", PUBLIC,
+        note="only from METRICS_ALLOWED_ADDRESSES (default the node itself; the test client "
+             "is 127.0.0.1); tests/ops/test_metrics.py checks the refusal"),
     Row("scsp:favicon", {p: 301 for p in PUBLIC}, note="sends browsers to static/favicon.ico"),
     Row("scsp:accessibility", PUBLIC),
     Row("scsp:session", PUBLIC,
