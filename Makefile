@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format worker beat bench install assets clean-db
+.PHONY: run test lint format worker beat bench loadtest install assets clean-db
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,15 @@ ifeq ($(DB),postgres)
 else
 	DATABASE_URL= $(PY) tests/perf/bench.py $(BENCH_ARGS)
 endif
+
+## make loadtest: the production-like stack (nginx, gunicorn, PostgreSQL, Redis, a worker) on
+## seed_demo + seed_demo --scale large data, loaded by tests/load/locustfile.py headless for
+## RUN_TIME seconds at each of USERS; writes load-results.json (README "Capacity"). Needs root
+## (a throwaway PostgreSQL) and Debian's nginx and redis-server.
+USERS ?= 10 50 100
+RUN_TIME ?= 60
+loadtest: install
+	$(PY) tests/load/run.py --users $(USERS) --run-time $(RUN_TIME)
 
 clean-db:
 	rm -f db.sqlite3

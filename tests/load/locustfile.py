@@ -1,0 +1,88 @@
+"""The partnership's mix, for locust (``make loadtest``; tests/load/run.py starts the stack).
+
+Each simulated person signs in (password; the load stack runs with MFA_REQUIRED=0, so the cost
+measured is the password hash, not a code nobody could type 100 times in 30 seconds), then
+works: their dashboard, lists with filters, action and case pages, and progress notes on their
+own actions. People are the demo roles (``seed_demo``) and the benchmark partnership's officers
+and leads (``seed_demo --scale large``); all share the demo password.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+
+import urllib3
+from locust import HttpUser, between, task
+
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+
+PASSWORD = "learning-from-practice-2026"
+DEMO = ["coordinator@scsp.example", "chair@scsp.example", "scrutineer@scsp.example",
+        "lead.wmp@scsp.example", "officer.wmp@scsp.example", "lead.swbnhs@scsp.example",
+        "officer.swbnhs@scsp.example", "lead.sct@scsp.example"]
+BENCH = [f"officer-{a:02d}-{o:02d}@bench.example" for a in range(1, 50) for o in range(1, 9)]
+BENCH += [f"lead-{a:02d}@bench.example" for a in range(1, 50)] + ["coordinator@bench.example"]
+_people = itertools.cycle(DEMO + random.Random(17).sample(BENCH, len(BENCH)))
+ACTION_LINK = re.compile(r'href="/actions/(\d+)/"')
+CASE_LINK = re.compile(r'href="/reviews/cases/(\d+)/"')
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+VERSION_FIELD = re.compile(r'name="version" value="(\d+)"')
+FILTERS = ["/actions/agency/?status=in_progress", "/actions/agency/?rag=red",
+           "/actions/mine/", "/actions/all/?status=not_started&sort=target_date",
+           "/actions/plans/", "/reviews/cases/", "/actions/decisions/"]
+
+
+class Partner(HttpUser):
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        self.client.verify = False  # the load stack's own self-signed certificate
+        self.email = next(_people)
+        page = self.client.get("/accounts/sign-in/", name="sign-in page")
+        token = CSRF_FIELD.search(page.text).group(1)
+        with self.client.post("/accounts/sign-in/", name="sign in", catch_response=True,
+                              data={"csrfmiddlewaretoken": token, "username": self.email,
+                                    "password": PASSWORD},
+                              headers={"Referer": self.host + "/accounts/sign-in/"}) as answer:
+            if "/accounts/sign-in/" in answer.url:
+                answer.failure(f"{self.email} was not signed in")
+        mine = self.client.get("/actions/mine/", name="/actions/mine/")
+        self.actions = ACTION_LINK.findall(mine.text)[:10]
+        cases = self.client.get("/reviews/cases/", name="/reviews/cases/")
+        self.cases = CASE_LINK.findall(cases.text)[:10]
+
+    @task(3)
+    def dashboard(self):
+        self.client.get("/", name="dashboard")
+
+    @task(4)
+    def list_with_filters(self):
+        path = random.choice(FILTERS)
+        self.client.get(path, name=path.split("?")[0] + ("?filters" if "?" in path else ""))
+
+    @task(3)
+    def action_page(self):
+        if self.actions:
+            self.client.get(f"/actions/{random.choice(self.actions)}/", name="/actions/[id]/")
+
+    @task(2)
+    def case_page(self):
+        if self.cases:
+            self.client.get(f"/reviews/cases/{random.choice(self.cases)}/",
+                            name="/reviews/cases/[id]/")
+
+    @task(1)
+    def progress_note(self):
+        if not self.actions or "officer" not in self.email:
+            return
+        action = random.choice(self.actions)
+        form = self.client.get(f"/actions/{action}/progress/", name="/actions/[id]/progress/ form")
+        token, version = CSRF_FIELD.search(form.text), VERSION_FIELD.search(form.text)
+        if form.status_code != 200 or not token or not version:
+            return  # a finished action takes no notes
+        self.client.post(f"/actions/{action}/progress/", name="/actions/[id]/progress/ note",
+                         data={"csrfmiddlewaretoken": token.group(1), "version": version.group(1),
+                               "note": "Load test: team briefed, audit booked.", "status": ""},
+                         headers={"Referer": f"{self.host}/actions/{action}/progress/"})
