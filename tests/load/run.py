@@ -73,9 +73,12 @@ def main() -> None:
     pg, redis, procs = PostgresServer().start(), FixedPortRedis().start(), []
     try:
         pg.createdb()
+        port = free_port()
+        # SITE_URL with nginx's port: the CSRF check trusts that origin (nginx sends Host
+        # without the port, as on 443 in production).
         env = app_env(pg.url(), redis.url, work / "media", MFA_REQUIRED="0",
                       TRUSTED_PROXY_COUNT="1", DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-                      LOG_LEVEL="WARNING")
+                      SITE_URL=f"https://127.0.0.1:{port}", LOG_LEVEL="WARNING")
         started = time.monotonic()
         manage(env, "migrate", "--noinput")
         manage(env, "seed_demo")
@@ -86,7 +89,6 @@ def main() -> None:
         procs.append(web)
         procs.append(celery(env, work / "worker.log", "worker", "-P", "solo", "-l", "warning",
                             "--without-gossip", "--without-mingle", "-n", "load@%h"))
-        port = free_port()
         site = SITE.replace("server 127.0.0.1:8000 max_fails=2 fail_timeout=10s;",
                             f"server {app[7:]};")
         site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{port} ssl http2;")
