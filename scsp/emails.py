@@ -189,8 +189,8 @@ def enqueue_on_commit(task, *args) -> None:
     def publish():
         global _broker_down_until
         if time.monotonic() < _broker_down_until:
-            log.warning("broker unavailable: %s%r not enqueued; the next sweep will catch up",
-                        task.name, args)
+            log.warning("could not enqueue %s%r: the broker failed moments ago; the next "
+                        "sweep will catch up", task.name, args)
             return
         try:
             task.apply_async(args=args, retry=False)
