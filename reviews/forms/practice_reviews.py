@@ -188,7 +188,10 @@ class OutcomeForm(IdentifierGuardMixin, ParseOnlyModelForm):
 class CompletionForm(IdentifierGuardMixin, forms.Form):
     """When a Tabletop or Spotlight Review or a learning briefing was completed."""
 
-    completed_on = forms.DateField(label=_("Date completed"), widget=date_widget())
+    completed_on = forms.DateField(
+        label=_("Date completed"), widget=date_widget(),
+        help_text=_("Only the completion date: the date it was held is kept separately on the "
+                    "stages page and is not changed here."))
     summary = forms.CharField(label=_("Summary of learning"), widget=textarea(5),
                               required=False)
     guarded_fields = ("summary",)

@@ -157,6 +157,16 @@ class PracticeReview(models.Model):
         return stage.actual_date if stage else None
 
     @property
+    def held_on(self) -> dt.date | None:
+        """When the review's meeting or learning event was held (its "held" stage)."""
+        return self.milestone(StageKey.HELD)
+
+    @property
+    def held_stage_name(self) -> str:
+        stage = self.stage(StageKey.HELD)
+        return stage.name if stage else ""
+
+    @property
     def ratified_on(self) -> dt.date | None:
         return self.milestone(StageKey.RATIFIED)
 

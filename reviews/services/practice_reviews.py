@@ -387,6 +387,10 @@ def _record_completion(review, *, by, today, completed_on) -> None:
             _add(errors, "completed_on",
                  _("It cannot be completed before the decision (%(d)s).")
                  % {"d": _d(review.decision_date)})
+        if review.held_on and completed_on < review.held_on:
+            _add(errors, "completed_on",
+                 _("It cannot be completed before it was held (%(d)s).")
+                 % {"d": _d(review.held_on)})
     _raise_if(errors)
     stage = review.stage(StageKey.COMPLETED)
     rows = [{"name": s.name, "key": s.key, "not_needed": s.not_needed,
