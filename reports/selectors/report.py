@@ -76,7 +76,7 @@ CHANGE_ROWS = [
      "up", True),
     ("lcsprs_in_progress", gettext_lazy("LCSPRs in progress"), "", False),
     ("lcsprs_awaiting_publication", gettext_lazy("LCSPRs awaiting publication"), "", False),
-    ("lcsprs_overdue", gettext_lazy("LCSPRs past 6 months"), "down", False),
+    ("lcsprs_overdue", gettext_lazy("LCSPRs not ratified within 6 months"), "down", False),
     ("audits_completed", gettext_lazy("Audits completed"), "up", False),
     ("actions.open", gettext_lazy("Actions open"), "", False),
     ("actions.overdue", gettext_lazy("Actions overdue"), "down", False),
