@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from actions.models import Action
@@ -48,11 +49,21 @@ def referral_decision_of(case) -> SpotlightReferral | None:
 
 
 def case_links(user, references) -> dict[str, str]:
-    """``{reference: url}`` for the cases among ``references`` that ``user`` may see: one
-    query. Registered with :mod:`scsp.case_links`, so an audit's sampled references link to
+    """``{reference: url}`` for the cases among ``references`` that ``user`` may see (also by
+    a reference a case had before it was renumbered): one query, two when some are not found.
+    Registered with :mod:`scsp.case_links`, so an audit's sampled references link to
     their cases without audits knowing this app."""
     cases = scoped(Case, user).filter(reference__in=references)
-    return {c.reference: c.get_absolute_url() for c in cases}
+    links = {c.reference: c.get_absolute_url() for c in cases}
+    # A reference the case had before its received date moved it to another year.
+    former = [r for r in references if r not in links]
+    if former:
+        renamed = (Case.history.filter(reference__in=former)
+                   .filter(id__in=scoped(Case, user).values("pk"))
+                   .order_by().values_list("reference", "id").distinct())
+        for reference, pk in renamed:
+            links.setdefault(reference, reverse("reviews:case_detail", args=[pk]))
+    return links
 
 
 def case_list_for(user):

@@ -74,6 +74,8 @@ class Ability(models.TextChoices):
     LIST_ALL_ACTIONS = "list_all_actions", _("List every action in the partnership")
     LIST_AGENCY_ACTIONS = "list_agency_actions", _("List their agency's actions")
     MANAGE_PLANS = "manage_plans", _("Create and edit action plans, recommendations and actions")
+    RECORD_THE_PAST = "record_the_past", _(
+        "Bring in records after the event, with past dates (past target dates included)")
     UPDATE_ACTIONS = "update_actions", _(
         "Add progress, evidence and impact, ask for a new target date")
     DECIDE_ACTIONS = "decide_actions", _(
@@ -110,6 +112,7 @@ ROLE_TABLE: dict[str, frozenset[str]] = {
     Ability.LIST_ALL_ACTIONS: _PARTNERSHIP_WIDE,
     Ability.LIST_AGENCY_ACTIONS: _PARTNERS,
     Ability.MANAGE_PLANS: _BUSINESS_UNIT,
+    Ability.RECORD_THE_PAST: _BUSINESS_UNIT,
     Ability.UPDATE_ACTIONS: _BUSINESS_UNIT | _PARTNERS,
     Ability.DECIDE_ACTIONS: _BUSINESS_UNIT,
     Ability.SIGN_OFF_ACTIONS: frozenset({Role.COORDINATOR, Role.CHAIR}),

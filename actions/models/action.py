@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from actions.models.choices import OPEN_STATUSES, ActionStatus
 from actions.models.plans import ActionPlan, Recommendation
 from actions.models.rag import RAG_DUE_SOON, RAG_STALE_AFTER, Rag, end_of_day, rag_expression
+from scsp.backfill import EnteredAfterEvent
 from scsp.models import Agency, Theme
 from scsp.permissions import Ability, ScopedQuerySet, is_partner, may
 
@@ -97,7 +98,7 @@ class VersionConflict(Exception):
         self.expected_version = expected_version
 
 
-class Action(models.Model):
+class Action(EnteredAfterEvent, models.Model):
     """One SMART action: what (specific), how we know (measurable), who (accountable), why
     (relevant: recommendation and themes) and by when (time-bound)."""
 

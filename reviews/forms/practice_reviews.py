@@ -35,6 +35,11 @@ class ReviewForm(IdentifierGuardMixin, ParseOnlyModelForm):
     cases = CaseChoiceField(label=_("Cases"), queryset=Case.objects.none(),
                             widget=forms.CheckboxSelectMultiple,
                             help_text=_("A thematic LCSPR covers several cases."))
+    entered_after_event = forms.BooleanField(
+        label=_("Entered after the event"), required=False,
+        help_text=_("Tick when bringing in a review from before: it says it was entered after "
+                    "the event, by whom and when. Its reference takes the year of the decision."),
+    )
     guarded_fields = ("summary",)
 
     class Meta:
@@ -52,6 +57,7 @@ class ReviewForm(IdentifierGuardMixin, ParseOnlyModelForm):
         self.fields["themes"].required = False
         if instance:
             del self.fields["kind"]
+            del self.fields["entered_after_event"]
         else:
             self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0]]
             del self.fields["summary"]

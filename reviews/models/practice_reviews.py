@@ -25,6 +25,7 @@ from reviews.models.choices import (
     StageKey,
 )
 from reviews.models.rapid_reviews import RapidReview, SpotlightReferral
+from scsp.backfill import EnteredAfterEvent
 from scsp.models import Theme
 from scsp.permissions import Ability, ScopedQuerySet, may
 
@@ -41,7 +42,7 @@ class PracticeReviewQuerySet(ScopedQuerySet):
         return self.filter(Exists(linked))
 
 
-class PracticeReview(models.Model):
+class PracticeReview(EnteredAfterEvent, models.Model):
     """An LCSPR (one child or thematic), Spotlight Review, Tabletop Review or learning
     briefing, with its stages, progress checks, themes, action plan and outcome."""
 
