@@ -190,12 +190,11 @@ def case_timeline(case, *, rr, user, cal: WorkingCalendar) -> list[Event]:
             if stage.actual_date:
                 add(stage.actual_date, f"{review.reference}: {stage.name}")
             elif stage.planned_date and not stage.not_needed:
-                add(stage.planned_date, f"{review.reference}: {stage.name}", _("planned"),
-                    planned=True)
+                add(stage.planned_date, f"{review.reference}: {stage.name}", planned=True)
         if review.outcome == PublicationOutcome.EMBARGOED and sees_embargo:
             add(review.embargo_next_review, f"{review.reference}: {_('embargo to be reviewed')}",
                 review.get_embargo_proceeding_display(), planned=True)
-    events.sort(key=lambda e: (e.planned, e.date))
+    events.sort(key=lambda e: (e.date, e.planned))
     return events
 
 
@@ -340,8 +339,9 @@ def recommendations_of(review):
 
 
 def review_timeline(review, *, user) -> list[Event]:
-    """What happened when on a practice review, oldest first; planned stages last. Embargo
-    details only for partnership-wide roles."""
+    """What happened and what is planned on a practice review, in date order (on one day,
+    what happened first); each planned entry is marked so. Embargo details only for
+    partnership-wide roles."""
     events: list[Event] = []
 
     def add(day, label, detail="", planned=False):
@@ -353,7 +353,7 @@ def review_timeline(review, *, user) -> list[Event]:
         if stage.actual_date:
             add(stage.actual_date, stage.name)
         elif stage.planned_date and not stage.not_needed:
-            add(stage.planned_date, stage.name, _("planned"), planned=True)
+            add(stage.planned_date, stage.name, planned=True)
     for check in review.progress_checks.all():
         add(check.checked_on, _("Progress check"),
             _("on track") if check.on_track else _("not on track"))
@@ -363,5 +363,5 @@ def review_timeline(review, *, user) -> list[Event]:
         add(review.embargo_next_review, _("Embargo to be reviewed"),
             review.get_embargo_proceeding_display(), planned=True)
         add(review.embargo_expected_end, _("Expected end of the embargo"), planned=True)
-    events.sort(key=lambda e: (e.planned, e.date))
+    events.sort(key=lambda e: (e.date, e.planned))
     return events
