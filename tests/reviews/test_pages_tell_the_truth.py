@@ -64,12 +64,12 @@ def test_the_decision_form_never_offers_a_date_it_refuses(client_for, coordinato
     case = f.notification(by=coordinator, agencies=[wmp])
     rr = case.rapid_review
     url = reverse("reviews:rr_decide", args=[rr.pk])
-    with time_machine.travel(dt.datetime(2022, 4, 20, 12, 0), tick=False):
+    with time_machine.travel(dt.datetime(2022, 4, 20, 12, 0, tzinfo=dt.UTC), tick=False):
         # A panel meeting still to come: the decision date is left for the person to give.
         services.rr_update(by=coordinator, rr=rr, today=D(2022, 4, 20),
                            meeting_date=D(2022, 4, 28), facts_and_chronology="x")
         form = client_for(coordinator).get(url).context["form"]
         assert form.initial.get("decided_on") is None
-    with time_machine.travel(dt.datetime(2022, 4, 29, 12, 0), tick=False):
+    with time_machine.travel(dt.datetime(2022, 4, 29, 12, 0, tzinfo=dt.UTC), tick=False):
         form = client_for(coordinator).get(url).context["form"]
         assert form.initial.get("decided_on") == D(2022, 4, 28)
