@@ -39,6 +39,7 @@ class Headline:
     rapid_reviews: int
     rapid_reviews_within: int
     rapid_reviews_late: int
+    rapid_reviews_in_progress: int
     lcsprs_started: int
     lcsprs_in_progress: int
     lcsprs_ratified: int
@@ -61,7 +62,8 @@ class Headline:
 
     @property
     def rapid_reviews_within_percent(self) -> int | None:
-        """Of the Rapid Reviews whose clock has stopped or run out."""
+        """Of the Rapid Reviews whose clock has stopped or run out: one still within its 15
+        working days is in progress, neither met nor missed."""
         return percent(self.rapid_reviews_within,
                        self.rapid_reviews_within + self.rapid_reviews_late)
 
@@ -144,6 +146,7 @@ def headline(figures: ReviewFigures, actions: ActionTotals) -> Headline:
         rapid_reviews=len(figures.rapid_reviews),
         rapid_reviews_within=sum(r.within for r in figures.rapid_reviews),
         rapid_reviews_late=sum(r.late for r in figures.rapid_reviews),
+        rapid_reviews_in_progress=sum(r.in_progress for r in figures.rapid_reviews),
         lcsprs_started=sum(r.started_in_period for r in lcsprs),
         lcsprs_in_progress=sum(r.state == ReviewState.IN_PROGRESS for r in lcsprs),
         lcsprs_ratified=sum(r.ratified_in_period for r in lcsprs),
