@@ -216,6 +216,16 @@ class QuarterlyReport:
     def totals(self) -> ActionTotals:
         return self.headline.actions
 
+    @property
+    def provisional(self) -> bool:
+        """The quarter has not ended: its figures will still change."""
+        return self.asat.live
+
+    @property
+    def agency_key(self) -> list[tuple[str, str]]:
+        """``(abbreviation, full name)`` of every agency the report names, for the key."""
+        return sorted({(a.short_name, a.name) for a in self.agencies if a.short_name != a.name})
+
 
 def quarterly_report(user, quarter: Quarter, *, today: dt.date, now: dt.datetime,
                      cal: WorkingCalendar) -> QuarterlyReport:
