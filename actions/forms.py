@@ -407,6 +407,13 @@ class CloseForm(IdentifierGuardMixin, forms.Form):
 
 
 class CalendarResetForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand my current address stops working at once, and I will subscribe "
+                "again with the new one"),
+        error_messages={"required": _("Tick the box to confirm: your current address will stop "
+                                      "working as soon as the new one is made.")},
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Make a new address"), css_class="btn-outline-danger")

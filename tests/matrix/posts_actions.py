@@ -143,6 +143,7 @@ POSTS = [
          changes=("actions.Action", "actions.ProgressUpdate"),
          check=_status("wmp_action", ActionStatus.CLOSED_NOT_COMPLETED)),
     Post("actions:calendar", allowed=SIGNED_IN, writes={"scsp.User": "calendar_token"},
+         data=lambda w, u: {"confirm": "on"},
          check=_calendar, note="replaces the person's own calendar address"),
     Post("actions:index", read_only=True, note="a function view: sends each role to a list"),
     Post("actions:calendar_feed", read_only=True,
