@@ -285,10 +285,13 @@ def action_update(*, by, action, description, success_measure, lead_agency, lead
     action.description, action.success_measure = description, success_measure
     if title is not None:
         action.title = _text(title)[:120]
+    previous = action.lead_officer
     action.lead_agency, action.lead_officer = lead_agency, lead_officer
     action.recommendation = recommendation
     _save_action(action, by=by, seen_version=seen)
     action.themes.set(themes)
     signals.send("updated", action=action, by=by)
+    if previous is not None and previous.pk != lead_officer.pk:
+        signals.send("reassigned", action=action, by=by, previous_officer=previous, reason="")
     return action
 
