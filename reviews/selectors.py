@@ -365,3 +365,15 @@ def review_timeline(review, *, user) -> list[Event]:
         add(review.embargo_expected_end, _("Expected end of the embargo"), planned=True)
     events.sort(key=lambda e: (e.date, e.planned))
     return events
+
+
+def find_reference(user, reference: str) -> str | None:
+    """A case or practice review with exactly ``reference`` that ``user`` may see (for
+    :mod:`scsp.find`): its URL, or ``None``."""
+    case = scoped(Case, user).filter(reference__iexact=reference).values_list(
+        "pk", flat=True).first()
+    if case:
+        return reverse("reviews:case_detail", args=[case])
+    review = scoped(PracticeReview, user).filter(reference__iexact=reference).values_list(
+        "pk", flat=True).first()
+    return reverse("reviews:review_detail", args=[review]) if review else None
