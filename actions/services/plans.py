@@ -200,8 +200,8 @@ def action_errors(*, plan, description, success_measure, lead_agency, lead_offic
                                       and may(by, Ability.RECORD_THE_PAST)):
         if by is not None and may(by, Ability.RECORD_THE_PAST):
             errors["target_date"] = _(
-                "The target date is in the past. If you are bringing in an action agreed "
-                "before, tick “Entered after the event”; otherwise give a future date.")
+                "The target date cannot be in the past. To bring in an action agreed before, "
+                "tick “Entered after the event” on the plan's “Add an action” page.")
         else:
             errors["target_date"] = _("The target date cannot be in the past.")
     if recommendation is not None and recommendation.plan_id != plan.pk:

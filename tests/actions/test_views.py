@@ -151,7 +151,7 @@ def test_coordinator_creates_a_plan_then_an_action(client_for, coordinator, wmp_
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"target_date": "2020-01-01"}, "The target date is in the past."),
+    ({"target_date": "2020-01-01"}, "The target date cannot be in the past."),
     ({"success_measure": ""}, "a success measure is required"),
     ({"lead_officer": "health"}, "works for SWBNHS, not WMP"),
 ])
