@@ -67,3 +67,35 @@ def test_find_and_reassign(journey, actions, wmp_lead):
     missing = page.locator(".find-result").inner_text()
     assert hidden.replace("AP-2026-032", "X") == missing.replace("AP-1999-001", "X")
     assert "that you can open" in missing
+
+
+def test_rapid_review_attendees_rows_added_and_removed(journey, coordinator, wmp):
+    """Seven people at the panel: the four spare rows are not the limit."""
+    from reviews.models import Attendee
+    from tests.reviews import factories as rf
+
+    case = rf.notification(by=coordinator, agencies=[wmp])
+    page = journey.page
+    journey.sign_in(coordinator)
+    journey.goto(f"/reviews/rapid-reviews/{case.rapid_review.pk}/attendees/")
+    names = page.locator("table.rows-form input[name$='-name']")
+    assert names.count() == 4
+    add = page.get_by_role("button", name="Add another row")
+    for _ in range(4):
+        add.click()
+    assert names.count() == 8
+    # Take the sixth row away again: the rows after it are renumbered, none is lost.
+    page.locator("tr[data-new-row]").nth(1).get_by_role("button", name="Remove this row").click()
+    assert names.count() == 7
+    roles = page.locator("table.rows-form input[name$='-role']")
+    agencies = page.locator("table.rows-form select[name$='-agency']")
+    for index in range(7):
+        names.nth(index).fill(f"Person {index + 1}")
+        roles.nth(index).fill("Safeguarding lead")
+        agencies.nth(index).select_option(label=wmp.name)
+    page.get_by_role("button", name="Save").click()
+    journey.check()
+    errors = page.locator("[data-error-summary], .invalid-feedback").all_inner_texts()
+    saved = sorted(Attendee.objects.filter(rapid_review=case.rapid_review)
+                   .values_list("name", flat=True))
+    assert saved == [f"Person {n}" for n in range(1, 8)], errors
