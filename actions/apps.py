@@ -7,7 +7,11 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Action plans")
 
     def ready(self):
+        from actions.selectors import find_reference
+        from scsp.find import register as register_finder
         from scsp.navigation import Entry, register
+
+        register_finder(find_reference)  # "Find by reference": plans and actions
         from scsp.permissions import Ability, is_partner, may
 
         group = _("Actions")

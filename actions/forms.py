@@ -18,6 +18,7 @@ from actions.models import ActionPlan, ActionStatus, OriginKind, TargetDateChang
 from actions.services import OWNER_TRANSITIONS, action_errors
 from actions.uploads import ACCEPT_ATTRIBUTE, ALLOWED_DESCRIPTION
 from scsp.models import Agency, Theme, User
+from scsp.permissions import Ability, may
 from scsp.privacy import IdentifierGuardMixin
 
 DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
@@ -123,13 +124,27 @@ class PlanForm(IdentifierGuardMixin, forms.Form):
         help_text=_("Leave blank to number the plan automatically, like AP-2026-007."),
     )
     status = forms.ChoiceField(label=_("Status"), choices=ActionPlan.Status.choices)
+    agreed_on = forms.DateField(
+        label=_("Date the plan was agreed (optional)"), required=False, **DATE_WIDGET,
+        help_text=_("Its reference takes this year, for example AP-2022-004 for a plan agreed "
+                    "in 2022. Leave blank for today."),
+    )
+    entered_after_event = forms.BooleanField(
+        label=_("Entered after the event"), required=False,
+        help_text=_("Tick when bringing in a plan agreed before: the plan says it was entered "
+                    "after the event, by whom and when."),
+    )
 
-    def __init__(self, *args, creating: bool = True, **kwargs):
+    def __init__(self, *args, creating: bool = True, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if creating:
             del self.fields["status"]
+            if user is None or not may(user, Ability.RECORD_THE_PAST):
+                del self.fields["entered_after_event"]
         else:
             del self.fields["reference"]
+            del self.fields["agreed_on"]
+            del self.fields["entered_after_event"]
         self.fields["owner"].label_from_instance = (
             lambda u: f"{u.full_name} ({u.agency.short_name})")
         self.helper = _helper(_("Create the plan") if creating else _("Save the plan"))
@@ -187,9 +202,18 @@ class ActionForm(IdentifierGuardMixin, forms.Form):
     themes = _themes_field()
     version = VersionField(required=False)
 
-    def __init__(self, *args, plan, creating: bool = True, today=None, **kwargs):
+    entered_after_event = forms.BooleanField(
+        label=_("Entered after the event"), required=False,
+        help_text=_("Tick when bringing in an action agreed before (for example from last "
+                    "year's tracker): its target date may then be in the past, and the action "
+                    "says it was entered after the event, by whom and when."),
+    )
+
+    def __init__(self, *args, plan, creating: bool = True, today=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.plan, self.creating, self.today = plan, creating, today
+        self.plan, self.creating, self.today, self.user = plan, creating, today, user
+        if not (creating and user is not None and may(user, Ability.RECORD_THE_PAST)):
+            del self.fields["entered_after_event"]
         self.fields["recommendation"].queryset = plan.recommendations.order_by("number")
         self.fields["recommendation"].label_from_instance = (
             lambda r: f"{r.number}. {r.text[:90]}")
@@ -215,7 +239,8 @@ class ActionForm(IdentifierGuardMixin, forms.Form):
                 success_measure=data.get("success_measure", "x"),
                 lead_agency=data.get("lead_agency"), lead_officer=data.get("lead_officer"),
                 target_date=data.get("target_date", self.today), today=self.today,
-                recommendation=data.get("recommendation"), themes=data.get("themes", ()))
+                recommendation=data.get("recommendation"), themes=data.get("themes", ()),
+                by=self.user, entered_after_event=bool(data.get("entered_after_event")))
             for field, message in problems.items():
                 name = None if field == "__all__" else field
                 if name is None or (name in self.fields and name not in self.errors):
@@ -382,6 +407,13 @@ class CloseForm(IdentifierGuardMixin, forms.Form):
 
 
 class CalendarResetForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand my current address stops working at once, and I will subscribe "
+                "again with the new one"),
+        error_messages={"required": _("Tick the box to confirm: your current address will stop "
+                                      "working as soon as the new one is made.")},
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Make a new address"), css_class="btn-outline-danger")

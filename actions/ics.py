@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from icalendar import Calendar, Event
+from icalendar.prop import vDuration
 
 from actions.models import Action
 
@@ -35,7 +36,9 @@ def build_feed(user, actions, *, today: dt.date, now: dt.datetime) -> bytes:
     cal.add("x-wr-calname", f"SCSP actions: {user.full_name}")
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     cal.add("x-published-ttl", "PT6H")
-    cal.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    # RFC 7986: REFRESH-INTERVAL;VALUE=DURATION:PT6H (icalendar does not know the property's
+    # type, so the duration is given as one; a bare timedelta would be written as "6:00:00").
+    cal.add("refresh-interval", vDuration(dt.timedelta(hours=6)), parameters={"VALUE": "DURATION"})
     stamp = now.astimezone(dt.UTC)
     for action in actions:
         event = Event()

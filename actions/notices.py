@@ -20,9 +20,19 @@ def _coordinators():
     return User.objects.filter(role=Role.COORDINATOR, is_active=True)
 
 
-def _notice(*, recipient, key, subject, heading, action, at, link=None):
+def _agency_leads(action):
+    """The safeguarding leads of the action's lead agency: they answer for its actions."""
+    return User.objects.filter(role=Role.AGENCY_LEAD, agency_id=action.lead_agency_id,
+                               is_active=True)
+
+
+def _day(value) -> str:
+    return value.strftime("%-d %B %Y")
+
+
+def _notice(*, recipient, key, subject, heading, action, at, link=None, extra=()):
     """Queue one notice; ``subject`` is translated text with ``%(ref)s`` for the action's
-    reference."""
+    reference; ``extra`` lines follow the reference (dates, never case detail)."""
     if recipient is None or not recipient.is_active:
         return
     title = action.title or "(no short title)"
@@ -30,9 +40,47 @@ def _notice(*, recipient, key, subject, heading, action, at, link=None):
         recipient=recipient, key=key, template="notice",
         subject=subject % {"ref": action.reference},
         today=timezone.localdate(at),
-        context={"heading": heading, "lines": [f"{action.reference}: {title}"],
+        context={"heading": heading, "lines": [f"{action.reference}: {title}", *extra],
                  "link_path": link or reverse("actions:action_detail", args=[action.pk])},
     )
+
+
+def _assigned(action, by, *, at, reason=""):
+    """Tell the action's (new) lead officer it is now theirs, unless they gave it themselves."""
+    officer = action.lead_officer
+    if officer is None or officer.pk == by.pk or action.entered_after_event:
+        return
+    extra = [f"Target date: {_day(action.target_date)}"]
+    if reason:
+        extra.append(f"Reason for the change: {reason}")
+    _notice(recipient=officer, key=f"action:{action.pk}:assigned:{officer.pk}:{action.version}",
+            subject=_("SCSP Reviews: %(ref)s is now yours"),
+            heading="An action has been given to you to lead.", action=action, at=at,
+            extra=extra)
+
+
+def _date_decided(action, change, event):
+    """The officer, the agency's leads and the requester hear of a decided date change, with
+    the old and the new date (once each)."""
+    agreed = event == "date_agreed"
+    subject = (_("SCSP Reviews: %(ref)s new target date agreed") if agreed
+               else _("SCSP Reviews: %(ref)s new target date refused"))
+    heading = ("A new target date has been agreed." if agreed
+               else "A request for a new target date has been refused.")
+    extra = [f"Target date was: {_day(change.old_date)}",
+             (f"New target date: {_day(change.new_date)}" if agreed
+              else f"Date asked for: {_day(change.new_date)}; the target date stays "
+                   f"{_day(change.old_date)}")]
+    if change.decision_note:
+        extra.append(f"Note: {change.decision_note}")
+    recipients = {}
+    for person in (change.requested_by, action.lead_officer, *_agency_leads(action)):
+        if person is not None and person.pk != change.decided_by_id:
+            recipients.setdefault(person.pk, person)
+    for person in recipients.values():
+        _notice(recipient=person, key=f"action:{action.pk}:{event}:{change.pk}",
+                subject=subject, heading=heading, action=action,
+                at=change.decided_at or change.requested_at, extra=extra)
 
 
 def on_action_changed(sender, *, action, event, by, update=None, change=None, **kwargs):
@@ -62,10 +110,8 @@ def on_action_changed(sender, *, action, event, by, update=None, change=None, **
                     heading="An action owner has asked for a new target date.",
                     action=action, at=change.requested_at)
     elif event in ("date_agreed", "date_refused"):
-        verb = "agreed" if event == "date_agreed" else "refused"
-        subject = (_("SCSP Reviews: %(ref)s new target date agreed") if event == "date_agreed"
-                   else _("SCSP Reviews: %(ref)s new target date refused"))
-        _notice(recipient=change.requested_by, key=f"action:{action.pk}:{event}:{change.pk}",
-                subject=subject,
-                heading=f"The co-ordinator has {verb} your request for a new target date.",
-                action=action, at=change.decided_at or change.requested_at)
+        _date_decided(action, change, event)
+    elif event == "created":
+        _assigned(action, by, at=action.created_at)
+    elif event == "reassigned":
+        _assigned(action, by, at=timezone.now(), reason=kwargs.get("reason", ""))

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, DateField, F, IntegerField, Prefetch, Q, QuerySet, Value
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -405,3 +406,15 @@ def calendar_actions_for(user) -> QuerySet[Action]:
         .select_related("plan", "lead_agency").order_by("target_date", "id")
     )
 
+
+
+def find_reference(user, reference: str) -> str | None:
+    """A plan or action with exactly ``reference`` that ``user`` may see (for
+    :mod:`scsp.find`): its URL, or ``None``. Two queries at most."""
+    action = (Action.objects.visible_to(user).filter(reference__iexact=reference)
+              .values_list("pk", flat=True).first())
+    if action:
+        return reverse("actions:action_detail", args=[action])
+    plan = (ActionPlan.objects.visible_to(user).filter(reference__iexact=reference)
+            .values_list("pk", flat=True).first())
+    return reverse("actions:plan_detail", args=[plan]) if plan else None

@@ -3,7 +3,8 @@
 :data:`action_changed` is sent by the services **inside their transaction**, after the change
 is written, with ``sender=Action`` and the keyword arguments ``action``, ``event`` (one of
 :data:`EVENTS`), ``by`` (who did it) and, where there is one, ``update`` (the
-``ProgressUpdate``) or ``change`` (the ``TargetDateChange``).
+``ProgressUpdate``) or ``change`` (the ``TargetDateChange``); "reassigned" carries
+``previous_officer`` and ``reason``.
 
 A receiver that records something (an outbox row) does it in the same transaction, so it is
 kept or rolled back with the change; anything that talks to the outside world (a Celery task,
@@ -14,7 +15,7 @@ from django.dispatch import Signal
 
 EVENTS = (
     "created", "updated", "progress", "completed", "signed_off", "returned", "closed",
-    "impact", "date_requested", "date_agreed", "date_refused",
+    "impact", "date_requested", "date_agreed", "date_refused", "reassigned",
 )
 
 action_changed = Signal()

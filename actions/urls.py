@@ -19,6 +19,7 @@ urlpatterns = [
     path("plans/<int:pk>/actions/new/", views.ActionCreateView.as_view(), name="action_create"),
     path("<int:pk>/", views.ActionDetailView.as_view(), name="action_detail"),
     path("<int:pk>/edit/", views.ActionEditView.as_view(), name="action_update"),
+    path("<int:pk>/reassign/", views.ActionReassignView.as_view(), name="action_reassign"),
     path("<int:pk>/progress/", views.ActionProgressView.as_view(), name="action_progress"),
     path("<int:pk>/complete/", views.ActionCompleteView.as_view(), name="action_complete"),
     path("<int:pk>/impact/", views.ActionImpactView.as_view(), name="action_impact"),

@@ -7,7 +7,11 @@ class AuditsConfig(AppConfig):
     verbose_name = _("Audits")
 
     def ready(self):
+        from audits.selectors import find_reference
+        from scsp.find import register as register_finder
         from scsp.navigation import Entry, register
+
+        register_finder(find_reference)  # "Find by reference": audits
 
         def signed_in(user):
             return user.is_authenticated

@@ -354,3 +354,12 @@ def audit_detail_for(user, audit: Audit, *, today: dt.date) -> dict:
         "themes": list(audit.themes.all()),
     }
 
+
+
+def find_reference(user, reference: str) -> str | None:
+    """An audit with exactly ``reference`` that ``user`` may see (for :mod:`scsp.find`)."""
+    from django.urls import reverse
+
+    audit = (Audit.objects.visible_to(user).filter(reference__iexact=reference)
+             .values_list("pk", flat=True).first())
+    return reverse("audits:audit_detail", args=[audit]) if audit else None

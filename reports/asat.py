@@ -65,6 +65,7 @@ RAG_FIELDS = {
     "at_risk": "a_at_risk",
     "target_date": "a_target",
     "last_update_at": "a_last_update",
+    "completed_on": "a_completed_on",
 }
 
 
@@ -221,6 +222,7 @@ class ActionThen:
 
     is_open = Action.is_open
     is_overdue = Action.is_overdue
+    completed_late = Action.completed_late
     rag_explained = Action.rag_explained
     rag = Action.rag
 
@@ -265,6 +267,11 @@ def _rename_q(q: Q, names: dict[str, str]) -> Q:
         if field not in names:
             raise ImproperlyConfigured(
                 f"rag_expression reads {field!r}; add it to reports.asat.RAG_FIELDS")
+        if isinstance(value, F):  # a comparison with another of the action's fields
+            if value.name not in names:
+                raise ImproperlyConfigured(
+                    f"rag_expression reads {value.name!r}; add it to reports.asat.RAG_FIELDS")
+            value = F(names[value.name])
         children.append((names[field] + sep + rest, value))
     q.children = children
     return q

@@ -67,7 +67,7 @@ def clocks_due(user, *, today: dt.date, until: dt.date, cal: WorkingCalendar) ->
     due: list[DueClock] = []
 
     def add(clock, reference, url):
-        if clock is None or not clock.started or clock.done_on is not None:
+        if clock is None or not clock.running:
             return
         if clock.due > until:
             return
@@ -94,6 +94,8 @@ def clocks_due(user, *, today: dt.date, until: dt.date, cal: WorkingCalendar) ->
     for review in lcsprs:
         url = review.get_absolute_url()
         add(clocks.lcspr_clock(review, cal), review.reference, url)
+        if review.ratified_on:  # before, the ratification clock stands for both
+            add(clocks.lcspr_publication_clock(review, cal), review.reference, url)
         add(clocks.panel_report_clock(review, cal), review.reference, url)
     due.sort(key=lambda c: (c.due, c.reference))
     return due

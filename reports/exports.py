@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -25,6 +26,7 @@ from scsp.spreadsheets import safe_cell
 
 #: The quarterly report's tables: (file-name slug, title), in the report's order.
 QUARTERLY_TABLES = {
+    "about": gettext_lazy("About this report"),
     "headline": gettext_lazy("Change since the previous quarter"),
     "notifications": gettext_lazy("Notifications"),
     "rapid-reviews": gettext_lazy("Rapid Reviews"),
@@ -40,6 +42,25 @@ QUARTERLY_TABLES = {
 }
 
 
+#: Sheet names for titles longer than Excel's 31 characters (never cut mid-word).
+SHEET_NAMES = {
+    "headline": gettext_lazy("Change since last quarter"),
+    "late-audits": gettext_lazy("Audits not presented"),
+}
+
+CLASSIFICATION = "OFFICIAL-SENSITIVE"
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A whole-number percentage: ``50%`` in a CSV, the number 0.5 shown as 50% in Excel."""
+
+    value: int
+
+    def __str__(self) -> str:
+        return f"{self.value}%"
+
+
 @dataclass
 class Table:
     """One table of a report: its file-name slug, its title and its rows."""
@@ -48,11 +69,14 @@ class Table:
     title: str
     headings: list[str]
     rows: list[list]
+    sheet: str = ""
 
     @property
     def sheet_title(self) -> str:
-        """Excel allows 31 characters and no ``[]:*?/\\``."""
-        cleaned = "".join(ch for ch in self.title if ch not in "[]:*?/\\")
+        """Excel allows 31 characters and no ``[]:*?/\\``: a short name of its own when the
+        title is longer."""
+        name = self.sheet or str(SHEET_NAMES.get(self.slug, "")) or self.title
+        cleaned = "".join(ch for ch in name if ch not in "[]:*?/\\")
         return cleaned[:31]
 
 
@@ -65,10 +89,11 @@ def quarterly_tables(report) -> list[Table]:
     h, f = report.headline, report.figures
     q, prev = report.quarter, report.previous
     tables = [
+        about_table(report),
         Table("headline", str(QUARTERLY_TABLES["headline"]),
-              [_("Figure"), q.label, prev.label, _("Change")],
-              [[c.label, _num(c.now, c.is_percent), _num(c.before, c.is_percent), c.change_words]
-               for c in report.changes]),
+              [_("Figure"), q.label, prev.label, _("Change"), _("Change (number)")],
+              [[c.label, _num(c.now, c.is_percent), _num(c.before, c.is_percent), c.change_words,
+                c.change] for c in report.changes]),
         Table("notifications", str(QUARTERLY_TABLES["notifications"]),
               [_("Case"), _("Local authority aware"), _("Notified"), _("Due"), _("Working days"),
                _("Clock")],
@@ -83,7 +108,7 @@ def quarterly_tables(report) -> list[Table]:
         Table("practice-reviews", str(QUARTERLY_TABLES["practice-reviews"]),
               [_("Reference"), _("Kind"), _("Title"), _("Decision to start"), _("Last stage done"),
                _("Next stage"), _("Ratified"), _("Finished"), _("Status"), _("6-month target"),
-               _("6-month clock")],
+               _("Ratified within 6 months")],
               [[r.reference, r.kind_label, r.title, r.decision_date, r.stage_done, r.next_stage,
                 r.ratified_on, r.finished_on, r.state_label,
                 r.clock["due"] if r.clock else None,
@@ -148,8 +173,32 @@ def _when(value):
 
 def _num(value, is_percent: bool):
     if value is None:
-        return ""
-    return f"{value}%" if is_percent else value
+        return None
+    return Percent(value) if is_percent else value
+
+
+def about_table(report) -> Table:
+    """What the report is, its classification, whether it is final, the chair's commentary
+    and the key to agency abbreviations: the workbook's first sheet."""
+    commentary = report.commentary
+    rows = [
+        [_("Partnership"), "Sandwell Children's Safeguarding Partnership"],
+        [_("Report"), _("Quarterly progress report: %(q)s") % {"q": report.quarter.label}],
+        [_("Quarter"), report.quarter.months_label],
+        [_("Figures as at"), report.asat.day],
+        [_("Status"), _("PROVISIONAL: the quarter has not ended; the figures will change.")
+         if report.provisional else _("Final: the figures are fixed at the quarter's end.")],
+        [_("Classification"), _("%(c)s: children are identified only by pseudonym and case "
+                                "reference. Do not share beyond the partnership board.")
+         % {"c": CLASSIFICATION}],
+        [_("Chair's commentary"), commentary.text if commentary else
+         _("The chair has not written a commentary on this quarter.")],
+    ]
+    if commentary:
+        rows.append([_("Commentary by"), f"{commentary.updated_by.full_name}"])
+    rows += [[_("Agency: %(short)s") % {"short": short}, name]
+             for short, name in report.agency_key]
+    return Table("about", str(QUARTERLY_TABLES["about"]), [_("Item"), _("Detail")], rows)
 
 
 def annual_tables(figures, breakdowns) -> list[Table]:
@@ -174,6 +223,8 @@ def annual_tables(figures, breakdowns) -> list[Table]:
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, Percent):
+        return str(value)
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
@@ -201,11 +252,63 @@ def csv_response(table: Table, filename: str) -> StreamingHttpResponse:
     return response
 
 
+#: Excel number formats by the kind of value (write-only cells carry their own).
+DATE_FORMAT, DATETIME_FORMAT, PERCENT_FORMAT, INTEGER_FORMAT = (
+    "d mmm yyyy", "d mmm yyyy hh:mm", "0%", "#,##0")
+
+
+def _xlsx_cell(sheet, value):
+    """A typed cell: numbers, percentages and dates stay numbers and dates, with a format."""
+    value = safe_cell(value)
+    if isinstance(value, Percent):
+        cell = WriteOnlyCell(sheet, value=value.value / 100)
+        cell.number_format = PERCENT_FORMAT
+    elif isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    else:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = INTEGER_FORMAT if isinstance(value, int) else "0.0"
+    return cell
+
+
+def _mark(sheet, *, title: str, provisional: bool) -> None:
+    """OFFICIAL-SENSITIVE in every printed page's header and footer (and PROVISIONAL)."""
+    for header, footer in ((sheet.oddHeader, sheet.oddFooter),
+                           (sheet.evenHeader, sheet.evenFooter),
+                           (sheet.firstHeader, sheet.firstFooter)):
+        header.center.text = CLASSIFICATION
+        header.center.font = "Arial,Bold"
+        if provisional:
+            header.right.text = str(_("PROVISIONAL"))
+        footer.left.text = title[:80]
+        footer.center.text = f"{CLASSIFICATION} · Page &P of &N"
+
+
 def xlsx_bytes(tables: list[Table], *, title: str,
-               progress: Callable[[int], None] | None = None) -> bytes:
-    """One sheet per table, headings in bold, the first row frozen; dates stay dates."""
+               progress: Callable[[int], None] | None = None, provisional: bool = False,
+               subject: str = "") -> bytes:
+    """One sheet per table, headings in bold, the first row frozen; numbers, percentages and
+    dates stay numbers and dates, with formats. Every sheet is marked OFFICIAL-SENSITIVE in its
+    header and footer (and PROVISIONAL for an unfinished period), as are the document's
+    properties."""
     workbook = Workbook(write_only=True)
-    workbook.properties.title = title
+    props = workbook.properties
+    props.title, props.subject = title, subject or title
+    props.creator = "SCSP Reviews"
+    props.keywords = CLASSIFICATION + (" PROVISIONAL" if provisional else "")
+    props.category = CLASSIFICATION
+    props.description = (f"{CLASSIFICATION}. " + (str(_("PROVISIONAL: the period has not "
+                                                          "ended; the figures will change."))
+                                                  if provisional else ""))
+    workbook.custom_doc_props.append(StringProperty(name="Classification", value=CLASSIFICATION))
+    workbook.custom_doc_props.append(StringProperty(
+        name="Status", value="Provisional" if provisional else "Final"))
     bold = Font(bold=True)
     used: set[str] = set()
     for index, table in enumerate(tables, start=1):
@@ -214,6 +317,7 @@ def xlsx_bytes(tables: list[Table], *, title: str,
             name = f"{name[:28]} {index}"
         used.add(name)
         sheet = workbook.create_sheet(title=name)
+        _mark(sheet, title=title, provisional=provisional)
         for column, heading in enumerate(table.headings, start=1):
             width = max([len(str(heading))] + [len(_text(r[column - 1])) for r in table.rows[:200]])
             sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 10), 60)
@@ -225,10 +329,9 @@ def xlsx_bytes(tables: list[Table], *, title: str,
             header.append(cell)
         sheet.append(header)
         for row in table.rows:
-            sheet.append([safe_cell(v) for v in row])
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
         if progress:
             progress(index * 100 // len(tables))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-

@@ -174,6 +174,7 @@ def export_generate(*, export_id: int, today: dt.date | None = None,
             _progress(export.pk, 55, _("Writing the workbook"))
             content = exports.xlsx_bytes(
                 tables, title=_("Quarterly progress report %(q)s") % {"q": quarter.label},
+                provisional=report.provisional,
                 progress=lambda p: _progress(export.pk, 55 + p * 35 // 100,
                                              _("Writing the workbook")))
         _progress(export.pk, 95, _("Saving the file"))

@@ -52,3 +52,9 @@ class ReviewsConfig(AppConfig):
         from scsp.case_links import register as register_case_links
 
         register_case_links(case_links)
+
+        # "Find by reference" in the header reaches cases and practice reviews.
+        from reviews.selectors import find_reference
+        from scsp.find import register as register_finder
+
+        register_finder(find_reference)

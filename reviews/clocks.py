@@ -52,6 +52,8 @@ class ClockStatus(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     MET = "met", _("Met")
     MET_LATE = "met_late", _("Met late")
+    WAITING = "waiting", _("Waiting for a publication date")
+    NOT_NEEDED = "not_needed", _("Not to be published")
 
 
 #: CSS class for each status: always shown with the word, never colour alone.
@@ -62,6 +64,8 @@ STATUS_BADGE = {
     ClockStatus.OVERDUE: "badge-rag-red",
     ClockStatus.MET: "badge-rag-blue",
     ClockStatus.MET_LATE: "badge-rag-red",
+    ClockStatus.WAITING: "text-bg-light border",
+    ClockStatus.NOT_NEEDED: "text-bg-light border",
 }
 
 
@@ -104,10 +108,18 @@ class Clock:
     due_soon_working_days: int = 3
     limit: int | None = None  # the allowance in working days, for "day N of 15"
     start_label: str = ""
+    # Set when the clock is held, not running: an embargoed report waits for a publication
+    # date (WAITING), a report that will not be published needs none (NOT_NEEDED).
+    paused: ClockStatus | None = None
 
     @property
     def started(self) -> bool:
         return self.start is not None and self.due is not None
+
+    @property
+    def running(self) -> bool:
+        """Started, not done and not paused: the clocks a home page or a reminder lists."""
+        return self.started and self.done_on is None and self.paused is None
 
     def status(self, today: dt.date) -> ClockStatus:
         """The clock's state on ``today``. Returns a :class:`ClockStatus`."""
@@ -115,6 +127,8 @@ class Clock:
             return ClockStatus.NOT_STARTED
         if self.done_on is not None:
             return ClockStatus.MET if self.done_on <= self.due else ClockStatus.MET_LATE
+        if self.paused is not None:
+            return self.paused
         if today > self.due:
             return ClockStatus.OVERDUE
         if self.cal.working_days_between(today, self.due) <= self.due_soon_working_days:
@@ -154,7 +168,7 @@ class Clock:
             "badge": STATUS_BADGE[status],
             "limit": self.limit,
             "day": self.current_day(today) if self.limit else None,
-            "left": self.working_days_left(today),
+            "left": self.working_days_left(today) if self.paused is None else None,
         }
 
 
@@ -248,30 +262,57 @@ def panel_report_due(planned_publication: dt.date, cal: WorkingCalendar) -> dt.d
 
 
 def lcspr_clock(review, cal: WorkingCalendar) -> Clock | None:
-    """The 6-month clock of an LCSPR (``None`` for other kinds). It stops at publication; when
-    the report is embargoed or will not be published it stops at ratification, because
-    publication is then out of the partnership's hands and the reason is recorded."""
+    """An LCSPR's 6-month clock, to ratification: the report finished and agreed by the
+    partnership (``None`` for other kinds). Publication has its own clock
+    (:func:`lcspr_publication_clock`), so a ratified but embargoed review is not shown as
+    published."""
     if not review.is_lcspr:
         return None
-    from reviews.models import PublicationOutcome
-
-    done = review.published_on
-    if done is None and review.outcome in (PublicationOutcome.EMBARGOED,
-                                           PublicationOutcome.NOT_PUBLISHED):
-        done = review.ratified_on
     return Clock(
-        name=str(_("LCSPR: 6 months")),
+        name=str(_("LCSPR: ratified within 6 months")),
         start=review.decision_date,
         due=lcspr_due(review.decision_date),
-        done_on=done,
+        done_on=review.ratified_on,
         cal=cal,
         due_soon_working_days=20,
         start_label=str(_("the decision to initiate")),
     )
 
 
+def _publication_paused(review) -> ClockStatus | None:
+    from reviews.models import PublicationOutcome
+
+    if review.published_on is not None:
+        return None
+    if review.outcome == PublicationOutcome.EMBARGOED:
+        return ClockStatus.WAITING
+    if review.outcome == PublicationOutcome.NOT_PUBLISHED:
+        return ClockStatus.NOT_NEEDED
+    return None
+
+
+def lcspr_publication_clock(review, cal: WorkingCalendar) -> Clock | None:
+    """An LCSPR's publication against the same 6-month target. While the report is embargoed
+    it waits for a publication date (never overdue: the delay is out of the partnership's
+    hands and its reason is recorded); a report that will not be published needs none."""
+    if not review.is_lcspr:
+        return None
+    return Clock(
+        name=str(_("LCSPR: published")),
+        start=review.decision_date,
+        due=lcspr_due(review.decision_date),
+        done_on=review.published_on,
+        cal=cal,
+        due_soon_working_days=20,
+        start_label=str(_("the decision to initiate")),
+        paused=_publication_paused(review),
+    )
+
+
 def panel_report_clock(review, cal: WorkingCalendar) -> Clock | None:
-    """The report-to-the-Panel clock of an LCSPR, once a publication date is planned."""
+    """The report-to-the-Panel clock of an LCSPR, once a publication date is planned. While
+    the report is embargoed (or will not be published) the planned date means nothing, so the
+    clock waits for a publication date instead of counting down to a stale one."""
     if not review.is_lcspr:
         return None
     planned = review.planned_publication_date
@@ -283,4 +324,5 @@ def panel_report_clock(review, cal: WorkingCalendar) -> Clock | None:
         cal=cal,
         due_soon_working_days=3,
         start_label=str(_("the decision to initiate")),
+        paused=_publication_paused(review),
     )

@@ -128,7 +128,8 @@ class ReviewFilter(_ScopedFilterSet):
         empty_label=_("Any theme"),
     )
     clock = django_filters.ChoiceFilter(
-        label=_("LCSPR 6-month clock"), choices=clocks.ClockStatus.choices, method="by_clock",
+        label=_("LCSPR clock: ratified within 6 months"), choices=clocks.ClockStatus.choices,
+        method="by_clock",
         empty_label=_("Any"),
     )
 

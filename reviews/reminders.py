@@ -33,7 +33,7 @@ def _note(clock: clocks.Clock, today: dt.date) -> str:
 
 
 def _pressing(clock: clocks.Clock | None, today: dt.date, window: int) -> bool:
-    return (clock is not None and clock.started and clock.done_on is None
+    return (clock is not None and clock.running
             and clock.working_days_left(today) <= window)
 
 

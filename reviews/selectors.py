@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from actions.models import Action
@@ -48,11 +49,21 @@ def referral_decision_of(case) -> SpotlightReferral | None:
 
 
 def case_links(user, references) -> dict[str, str]:
-    """``{reference: url}`` for the cases among ``references`` that ``user`` may see: one
-    query. Registered with :mod:`scsp.case_links`, so an audit's sampled references link to
+    """``{reference: url}`` for the cases among ``references`` that ``user`` may see (also by
+    a reference a case had before it was renumbered): one query, two when some are not found.
+    Registered with :mod:`scsp.case_links`, so an audit's sampled references link to
     their cases without audits knowing this app."""
     cases = scoped(Case, user).filter(reference__in=references)
-    return {c.reference: c.get_absolute_url() for c in cases}
+    links = {c.reference: c.get_absolute_url() for c in cases}
+    # A reference the case had before its received date moved it to another year.
+    former = [r for r in references if r not in links]
+    if former:
+        renamed = (Case.history.filter(reference__in=former)
+                   .filter(id__in=scoped(Case, user).values("pk"))
+                   .order_by().values_list("reference", "id").distinct())
+        for reference, pk in renamed:
+            links.setdefault(reference, reverse("reviews:case_detail", args=[pk]))
+    return links
 
 
 def case_list_for(user):
@@ -179,12 +190,11 @@ def case_timeline(case, *, rr, user, cal: WorkingCalendar) -> list[Event]:
             if stage.actual_date:
                 add(stage.actual_date, f"{review.reference}: {stage.name}")
             elif stage.planned_date and not stage.not_needed:
-                add(stage.planned_date, f"{review.reference}: {stage.name}", _("planned"),
-                    planned=True)
+                add(stage.planned_date, f"{review.reference}: {stage.name}", planned=True)
         if review.outcome == PublicationOutcome.EMBARGOED and sees_embargo:
             add(review.embargo_next_review, f"{review.reference}: {_('embargo to be reviewed')}",
                 review.get_embargo_proceeding_display(), planned=True)
-    events.sort(key=lambda e: (e.planned, e.date))
+    events.sort(key=lambda e: (e.date, e.planned))
     return events
 
 
@@ -329,8 +339,9 @@ def recommendations_of(review):
 
 
 def review_timeline(review, *, user) -> list[Event]:
-    """What happened when on a practice review, oldest first; planned stages last. Embargo
-    details only for partnership-wide roles."""
+    """What happened and what is planned on a practice review, in date order (on one day,
+    what happened first); each planned entry is marked so. Embargo details only for
+    partnership-wide roles."""
     events: list[Event] = []
 
     def add(day, label, detail="", planned=False):
@@ -342,7 +353,7 @@ def review_timeline(review, *, user) -> list[Event]:
         if stage.actual_date:
             add(stage.actual_date, stage.name)
         elif stage.planned_date and not stage.not_needed:
-            add(stage.planned_date, stage.name, _("planned"), planned=True)
+            add(stage.planned_date, stage.name, planned=True)
     for check in review.progress_checks.all():
         add(check.checked_on, _("Progress check"),
             _("on track") if check.on_track else _("not on track"))
@@ -352,5 +363,17 @@ def review_timeline(review, *, user) -> list[Event]:
         add(review.embargo_next_review, _("Embargo to be reviewed"),
             review.get_embargo_proceeding_display(), planned=True)
         add(review.embargo_expected_end, _("Expected end of the embargo"), planned=True)
-    events.sort(key=lambda e: (e.planned, e.date))
+    events.sort(key=lambda e: (e.date, e.planned))
     return events
+
+
+def find_reference(user, reference: str) -> str | None:
+    """A case or practice review with exactly ``reference`` that ``user`` may see (for
+    :mod:`scsp.find`): its URL, or ``None``."""
+    case = scoped(Case, user).filter(reference__iexact=reference).values_list(
+        "pk", flat=True).first()
+    if case:
+        return reverse("reviews:case_detail", args=[case])
+    review = scoped(PracticeReview, user).filter(reference__iexact=reference).values_list(
+        "pk", flat=True).first()
+    return reverse("reviews:review_detail", args=[review]) if review else None

@@ -24,7 +24,7 @@ DEFAULT_STAGES = {
         (_("Terms of reference agreed"), "", 4),
         (_("Reviewer appointed and method chosen"), "", 4),
         (_("Agency reports received"), "", 8),
-        (_("Practitioner learning events"), "", 12),
+        (_("Practitioner learning events"), StageKey.HELD, 12),
         (_("Family contribution"), "", 14),
         (_("Draft report received"), "", 18),
         (_("Ratified by the partnership"), StageKey.RATIFIED, 21),
@@ -35,19 +35,19 @@ DEFAULT_STAGES = {
     ReviewKind.TABLETOP: [
         (_("Agencies invited and chronologies requested"), "", 2),
         (_("Agency chronologies received"), "", 5),
-        (_("Tabletop Review held"), StageKey.COMPLETED, 8),
-        (_("Learning summary and actions agreed"), "", 10),
+        (_("Tabletop Review held"), StageKey.HELD, 8),
+        (_("Learning summary and actions agreed"), StageKey.COMPLETED, 10),
     ],
     ReviewKind.SPOTLIGHT: [
         (_("Agencies asked for information"), "", 2),
         (_("Agency information received"), "", 5),
-        (_("Practitioner learning event"), "", 8),
+        (_("Practitioner learning event"), StageKey.HELD, 8),
         (_("Spotlight Review completed"), StageKey.COMPLETED, 10),
         (_("Learning shared and actions agreed"), "", 12),
     ],
     ReviewKind.LEARNING_BRIEFING: [
         (_("Learning points drafted"), "", 3),
-        (_("Briefing approved by the subgroup"), "", 6),
+        (_("Briefing approved by the subgroup"), StageKey.HELD, 6),
         (_("Briefing shared with partners"), StageKey.COMPLETED, 8),
     ],
 }

@@ -53,7 +53,8 @@ TERMS: tuple[Term, ...] = (  # in alphabetical order
          "qppa"),
     Term("RAG", _("red, amber, green (and blue)"),
          _("The status of an action. Red: overdue or blocked. Amber: at risk (set by the owner, "
-           "or due within 4 weeks with no update in the last 4 weeks). Green: on track. Blue: "
+           "or due within 4 weeks with no update in the last 4 weeks), or completed after its "
+           "target date and awaiting sign-off. Green: on track. Blue: "
            "complete and signed off. The word is always shown with the colour."),
          "rag"),
     Term("Rapid Review", "",

@@ -74,8 +74,12 @@ class Ability(models.TextChoices):
     LIST_ALL_ACTIONS = "list_all_actions", _("List every action in the partnership")
     LIST_AGENCY_ACTIONS = "list_agency_actions", _("List their agency's actions")
     MANAGE_PLANS = "manage_plans", _("Create and edit action plans, recommendations and actions")
+    RECORD_THE_PAST = "record_the_past", _(
+        "Bring in records after the event, with past dates (past target dates included)")
     UPDATE_ACTIONS = "update_actions", _(
         "Add progress, evidence and impact, ask for a new target date")
+    REASSIGN_ACTIONS = "reassign_actions", _(
+        "Give an action to another officer of its agency, with a reason")
     DECIDE_ACTIONS = "decide_actions", _(
         "Agree target-date changes; close actions without completion")
     SIGN_OFF_ACTIONS = "sign_off_actions", _("Sign off or return completed actions")
@@ -110,7 +114,9 @@ ROLE_TABLE: dict[str, frozenset[str]] = {
     Ability.LIST_ALL_ACTIONS: _PARTNERSHIP_WIDE,
     Ability.LIST_AGENCY_ACTIONS: _PARTNERS,
     Ability.MANAGE_PLANS: _BUSINESS_UNIT,
+    Ability.RECORD_THE_PAST: _BUSINESS_UNIT,
     Ability.UPDATE_ACTIONS: _BUSINESS_UNIT | _PARTNERS,
+    Ability.REASSIGN_ACTIONS: frozenset({Role.COORDINATOR, Role.AGENCY_LEAD}),
     Ability.DECIDE_ACTIONS: _BUSINESS_UNIT,
     Ability.SIGN_OFF_ACTIONS: frozenset({Role.COORDINATOR, Role.CHAIR}),
     Ability.READ_EMBARGO_DETAILS: _PARTNERSHIP_WIDE,
@@ -135,6 +141,8 @@ SCOPE_NOTES: dict[tuple[str, str], str] = {
     (Ability.UPDATE_ACTIONS, Role.COORDINATOR): "any action",
     (Ability.UPDATE_ACTIONS, Role.AGENCY_LEAD): "their agency's actions",
     (Ability.UPDATE_ACTIONS, Role.AGENCY_OFFICER): "their agency's actions",
+    (Ability.REASSIGN_ACTIONS, Role.COORDINATOR): "any action",
+    (Ability.REASSIGN_ACTIONS, Role.AGENCY_LEAD): "within their agency",
     (Ability.DECIDE_ACTIONS, Role.COORDINATOR): "closes none they led, updated or completed",
     (Ability.SIGN_OFF_ACTIONS, Role.COORDINATOR): "none they led, updated or completed",
     (Ability.SIGN_OFF_ACTIONS, Role.CHAIR): "none they led, updated or completed",

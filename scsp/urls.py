@@ -52,6 +52,7 @@ partnership_patterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("glossary/", views.glossary, name="glossary"),
+    path("find/", views.find_by_reference, name="find"),
     path("partnership/agencies/", views.AgencyListView.as_view(), name="agency_list"),
     path("partnership/agencies/<int:pk>/", views.AgencyDetailView.as_view(), name="agency_detail"),
     path("partnership/themes/", views.ThemeListView.as_view(), name="theme_list"),

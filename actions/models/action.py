@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from actions.models.choices import OPEN_STATUSES, ActionStatus
 from actions.models.plans import ActionPlan, Recommendation
 from actions.models.rag import RAG_DUE_SOON, RAG_STALE_AFTER, Rag, end_of_day, rag_expression
+from scsp.backfill import EnteredAfterEvent
 from scsp.models import Agency, Theme
 from scsp.permissions import Ability, ScopedQuerySet, is_partner, may
 
@@ -97,7 +98,7 @@ class VersionConflict(Exception):
         self.expected_version = expected_version
 
 
-class Action(models.Model):
+class Action(EnteredAfterEvent, models.Model):
     """One SMART action: what (specific), how we know (measurable), who (accountable), why
     (relevant: recommendation and themes) and by when (time-bound)."""
 
@@ -238,6 +239,11 @@ class Action(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def completed_late(self) -> bool:
+        """Marked complete after its (current) target date."""
+        return bool(self.completed_on and self.completed_on > self.target_date)
+
     def is_overdue(self, today: dt.date) -> bool:
         """Past its (current) target date and not yet completed or closed."""
         return self.is_open and self.target_date < today
@@ -251,8 +257,8 @@ class Action(models.Model):
 
         * **Blue**: signed off.
         * **Red**: overdue (open past its target date) or blocked.
-        * **Amber**: marked at risk by the owner, or due within 4 weeks with no progress update
-          in the last 4 weeks.
+        * **Amber**: marked at risk by the owner, due within 4 weeks with no progress update
+          in the last 4 weeks, or completed after its target date (awaiting sign-off).
         * **Green**: otherwise (including completed and awaiting sign-off, and closed without
           completion, which is reported separately by status).
 
@@ -273,6 +279,8 @@ class Action(models.Model):
         if self.is_overdue(today):
             return Rag.RED, _("Overdue")
         if self.status == ActionStatus.AWAITING_SIGN_OFF:
+            if self.completed_late:
+                return Rag.AMBER, _("Completed late, awaiting sign-off")
             return Rag.GREEN, _("Awaiting sign-off")
         if self.at_risk:
             return Rag.AMBER, _("At risk")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actions.models.choices import OriginKind
+from scsp.backfill import EnteredAfterEvent
 from scsp.models import Theme
 from scsp.permissions import Ability, ScopedQuerySet
 
@@ -53,7 +54,7 @@ class ActionPlanQuerySet(ScopedQuerySet):
         )
 
 
-class ActionPlan(models.Model):
+class ActionPlan(EnteredAfterEvent, models.Model):
     """A plan of SMART actions arising from one review, audit, inspection or challenge."""
 
     class Status(models.TextChoices):
@@ -74,6 +75,10 @@ class ActionPlan(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    agreed_on = models.DateField(
+        _("date the plan was agreed"), null=True, blank=True,
+        help_text=_("Its reference takes this year (AP-2022-004); left empty, today's."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +23,7 @@ class Rag(models.TextChoices):
 
     BLUE = "blue", _("Blue: signed off")
     GREEN = "green", _("Green: on track")
-    AMBER = "amber", _("Amber: at risk")
+    AMBER = "amber", _("Amber: at risk, or completed late")
     RED = "red", _("Red: overdue or blocked")
 
 
@@ -55,6 +55,8 @@ def rag_expression(today: dt.date, now: dt.datetime | None = None, *,
         When(status=ActionStatus.CLOSED_NOT_COMPLETED, then=out(Rag.GREEN)),
         When(Q(blocked=True) | Q(status__in=OPEN_STATUSES, target_date__lt=today),
              then=out(Rag.RED)),
+        When(status=ActionStatus.AWAITING_SIGN_OFF, completed_on__gt=F("target_date"),
+             then=out(Rag.AMBER)),
         When(status=ActionStatus.AWAITING_SIGN_OFF, then=out(Rag.GREEN)),
         When(at_risk=True, then=out(Rag.AMBER)),
         When(

@@ -40,18 +40,21 @@ from actions.services.progress import (
     action_record_impact,
     action_record_progress,
 )
+from actions.services.reassign import REASON_MAX, action_reassign
 from actions.services.scanning import RescanResult, files_rescan_waiting
 
 __all__ = [
     "DECISION_EVENTS",
     "OWNER_TRANSITIONS",
     "PLAN_REFERENCE",
+    "REASON_MAX",
     "EditConflict",
     "RescanResult",
     "action_close",
     "action_create",
     "action_decide_date_change",
     "action_errors",
+    "action_reassign",
     "action_record_impact",
     "action_record_progress",
     "action_request_date_change",

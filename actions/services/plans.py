@@ -28,6 +28,7 @@ from actions.services._common import (
     _save_action,
     _text,
 )
+from scsp.permissions import Ability, may
 
 
 def _validate_people(*, lead_agency, lead_officer) -> dict:
@@ -64,8 +65,10 @@ def _validate_themes(themes) -> dict:
 PLAN_REFERENCE = re.compile(r"^AP-(\d{4})-(\d+)$")
 
 
-def _next_plan_reference(now: dt.datetime) -> str:
-    year = timezone.localtime(now).year
+def _next_plan_reference(now: dt.datetime, agreed_on: dt.date | None = None) -> str:
+    """The next ``AP-<year>-NNN``: the year the plan was agreed (the date the record is
+    about), or this year when that is not given."""
+    year = agreed_on.year if agreed_on else timezone.localtime(now).year
     prefix = f"AP-{year}-"
     numbers = [
         int(m.group(2))
@@ -78,13 +81,18 @@ def _next_plan_reference(now: dt.datetime) -> str:
 
 @transaction.atomic
 def plan_create(*, by, title, origin_kind, origin_reference="", owner=None, reference=None,
-                status=ActionPlan.Status.ACTIVE, now=None) -> ActionPlan:
+                status=ActionPlan.Status.ACTIVE, now=None, agreed_on=None,
+                entered_after_event=False) -> ActionPlan:
     """Create an action plan. ``reference`` is generated (``AP-2026-007``) when ``None``;
     ``owner`` defaults to ``by``. Returns the plan; raises ``PermissionDenied`` unless ``by``
     is the co-ordinator and ``ValidationError`` for a missing title, an unknown origin or a
-    reference already in use."""
+    reference already in use. ``agreed_on`` (not in the future) gives the reference its year;
+    ``entered_after_event`` marks a plan brought in from before (who, when)."""
     _require(rules.can_manage_plans(by), _("Only the co-ordinator creates action plans."))
     now = _now(now)
+    if entered_after_event:
+        _require(may(by, Ability.RECORD_THE_PAST),
+                 _("Only the business unit records plans after the event."))
     owner = owner or by
     errors = {}
     title = _text(title)
@@ -95,6 +103,8 @@ def plan_create(*, by, title, origin_kind, origin_reference="", owner=None, refe
     if not owner.is_active:
         errors["owner"] = _("%(name)s can no longer sign in; choose another owner.") % {
             "name": owner}
+    if agreed_on is not None and agreed_on > timezone.localtime(now).date():
+        errors["agreed_on"] = _("The date the plan was agreed cannot be in the future.")
     if reference is not None:
         reference = _text(reference)
         if not reference:
@@ -104,9 +114,12 @@ def plan_create(*, by, title, origin_kind, origin_reference="", owner=None, refe
                 "ref": reference}
     _raise_if(errors)
     fields = {"title": title, "origin_kind": origin_kind, "status": status,
-              "origin_reference": _text(origin_reference), "owner": owner, "created_at": now}
+              "origin_reference": _text(origin_reference), "owner": owner, "created_at": now,
+              "agreed_on": agreed_on}
     for _attempt in range(5):
-        plan = ActionPlan(reference=reference or _next_plan_reference(now), **fields)
+        plan = ActionPlan(reference=reference or _next_plan_reference(now, agreed_on), **fields)
+        if entered_after_event:
+            plan.mark_entered_after_event(by=by, now=now)
         plan._history_user = by
         try:
             with transaction.atomic():
@@ -167,9 +180,12 @@ def recommendation_add(*, by, plan, text, themes=()) -> Recommendation:
 
 
 def action_errors(*, plan, description, success_measure, lead_agency, lead_officer,
-                  target_date, today, recommendation=None, themes=()) -> dict:
+                  target_date, today, recommendation=None, themes=(), by=None,
+                  entered_after_event=False) -> dict:
     """What is wrong with a new action, by field (empty when nothing is). The rules of
-    :func:`action_create`; forms call it too, so every problem shows at once."""
+    :func:`action_create`; forms call it too, so every problem shows at once. A target date
+    in the past is only for an action the business unit brings in after the event
+    (``entered_after_event``, ``Ability.RECORD_THE_PAST``)."""
     errors = {}
     if not _text(description):
         errors["description"] = _("Say what will be done.")
@@ -180,8 +196,14 @@ def action_errors(*, plan, description, success_measure, lead_agency, lead_offic
     errors.update(_validate_people(lead_agency=lead_agency, lead_officer=lead_officer))
     if target_date is None:
         errors["target_date"] = _("Give a target date.")
-    elif target_date < today:
-        errors["target_date"] = _("The target date cannot be in the past.")
+    elif target_date < today and not (entered_after_event and by is not None
+                                      and may(by, Ability.RECORD_THE_PAST)):
+        if by is not None and may(by, Ability.RECORD_THE_PAST):
+            errors["target_date"] = _(
+                "The target date cannot be in the past. To bring in an action agreed before, "
+                "tick “Entered after the event” on the plan's “Add an action” page.")
+        else:
+            errors["target_date"] = _("The target date cannot be in the past.")
     if recommendation is not None and recommendation.plan_id != plan.pk:
         errors["recommendation"] = _("That recommendation belongs to another plan.")
     errors.update(_validate_themes(list(themes)))
@@ -193,7 +215,7 @@ def action_errors(*, plan, description, success_measure, lead_agency, lead_offic
 @transaction.atomic
 def action_create(*, by, plan, description, success_measure, lead_agency, lead_officer,
                   target_date, today, recommendation=None, themes=(), title="",
-                  now=None) -> Action:
+                  now=None, entered_after_event=False) -> Action:
     """Add a SMART action to ``plan``, numbered next (reference ``<plan ref>-01``), with its
     original target date kept. ``title`` is an optional short label with no case detail
     (reminders and calendar feeds show it; they never show the description). Returns the
@@ -201,16 +223,21 @@ def action_create(*, by, plan, description, success_measure, lead_agency, lead_o
 
     Raises ``PermissionDenied`` unless ``by`` is the co-ordinator, and ``ValidationError``
     keyed by field for an empty action or success measure, a lead officer from another
-    agency, a target date before ``today``, a recommendation from another plan or a retired
-    theme."""
+    agency, a target date before ``today`` (unless the business unit brings the action in after
+    the event: ``entered_after_event``, then marked who and when), a recommendation from
+    another plan or a retired theme."""
     _require(rules.can_edit_plan(by, plan), _("Only the co-ordinator adds actions."))
+    if entered_after_event:
+        _require(may(by, Ability.RECORD_THE_PAST),
+                 _("Only the business unit records actions after the event."))
     now = _now(now)
     themes = list(themes)
     description, success_measure = _text(description), _text(success_measure)
     _raise_if(action_errors(
         plan=plan, description=description, success_measure=success_measure,
         lead_agency=lead_agency, lead_officer=lead_officer, target_date=target_date,
-        today=today, recommendation=recommendation, themes=themes))
+        today=today, recommendation=recommendation, themes=themes, by=by,
+        entered_after_event=entered_after_event))
     locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     number = (locked.actions.aggregate(n=Max("number"))["n"] or 0) + 1
     action = Action(
@@ -221,6 +248,8 @@ def action_create(*, by, plan, description, success_measure, lead_agency, lead_o
         target_date=target_date, original_target_date=target_date, created_by=by,
         created_at=now,
     )
+    if entered_after_event:
+        action.mark_entered_after_event(by=by, now=now)
     action._history_user = by
     action.save()
     if themes:
@@ -256,10 +285,13 @@ def action_update(*, by, action, description, success_measure, lead_agency, lead
     action.description, action.success_measure = description, success_measure
     if title is not None:
         action.title = _text(title)[:120]
+    previous = action.lead_officer
     action.lead_agency, action.lead_officer = lead_agency, lead_officer
     action.recommendation = recommendation
     _save_action(action, by=by, seen_version=seen)
     action.themes.set(themes)
     signals.send("updated", action=action, by=by)
+    if previous is not None and previous.pk != lead_officer.pk:
+        signals.send("reassigned", action=action, by=by, previous_officer=previous, reason="")
     return action
 

@@ -22,6 +22,7 @@ from actions.views.plans import (
     PlanUpdateView,
     RecommendationCreateView,
 )
+from actions.views.reassign import ActionReassignView
 from actions.views.steps import (
     ActionCloseView,
     ActionCompleteView,
@@ -37,7 +38,8 @@ from actions.views.steps import (
 
 __all__ = [
     "ActionCloseView", "ActionCompleteView", "ActionCreateView", "ActionDetailView",
-    "ActionEditView", "ActionImpactView", "ActionProgressView", "ActionReturnView",
+    "ActionEditView", "ActionImpactView", "ActionProgressView", "ActionReassignView",
+    "ActionReturnView",
     "ActionSignOffView",
     "AgencyActionsView", "AllActionsView", "CalendarView", "DateChangeDecideView",
     "DateChangeRequestView", "DecisionsView", "EvidenceDownloadView", "MyActionsView",

@@ -80,6 +80,8 @@ def action_permissions(user, action) -> dict:
         "date_change": rules.can_request_date_change(user, action),
         "impact": rules.can_record_impact(user, action),
         "edit": rules.can_edit_details(user, action),
+        "reassign": (may(user, Ability.REASSIGN_ACTIONS) and action.is_open
+                     and rules.may_update(user, action)),
         "sign_off": awaiting and rules.can_sign_off(user, action, people),
         "close": action.is_open and rules.can_close(user, action, people),
         "decide": rules.can_decide(user),

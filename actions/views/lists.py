@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from actions import exports, rules, selectors
-from actions.filters import ActionFilter
+from actions.filters import OPEN, ActionFilter
 from actions.models import ActionPlan
 from scsp.audit import record_access
 from scsp.generic import FilteredListView, ScopedListView
@@ -91,7 +91,18 @@ class MyActionsView(ActionListView):
 
 
 class AgencyActionsView(ActionListView):
+    """The agency's actions, open ones by default: signed-off and closed ones are a filter away
+    ("Any status" or a status of its own). A link or form that names a status keeps it."""
+
     scope = "agency"
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if "status" not in self.request.GET:
+            data = self.request.GET.copy()
+            data["status"] = OPEN
+            kwargs["data"] = data
+        return kwargs
 
 
 class AllActionsView(ActionListView):

@@ -23,6 +23,9 @@ class PlanCreateView(RoleRequiredMixin, ServiceFormView):
     def get_initial(self):
         return {"owner": self.request.user}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             title=_("New action plan"),
@@ -37,7 +40,8 @@ class PlanCreateView(RoleRequiredMixin, ServiceFormView):
         return services.plan_create(
             by=self.request.user, title=data["title"], origin_kind=data["origin_kind"],
             origin_reference=data["origin_reference"], owner=data["owner"],
-            reference=data["reference"] or None,
+            reference=data["reference"] or None, agreed_on=data.get("agreed_on"),
+            entered_after_event=bool(data.get("entered_after_event")),
         )
 
     def get_success_message(self, plan):
@@ -114,7 +118,8 @@ class ActionCreateView(PlanFormView):
     form_class = ActionForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "plan": self.plan, "today": self.today}
+        return {**super().get_form_kwargs(), "plan": self.plan, "today": self.today,
+                "user": self.request.user}
 
     def get_initial(self):
         rec = self.request.GET.get("recommendation")
@@ -135,6 +140,7 @@ class ActionCreateView(PlanFormView):
             success_measure=d["success_measure"], lead_agency=d["lead_agency"],
             lead_officer=d["lead_officer"], target_date=d["target_date"],
             today=self.today, recommendation=d["recommendation"], themes=d["themes"],
+            entered_after_event=bool(d.get("entered_after_event")),
         )
 
     def get_success_message(self, action):

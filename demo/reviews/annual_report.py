@@ -264,10 +264,9 @@ def child_2(d: Demo):
     )
     d.stages(review, {"Agencies invited and chronologies requested": D(2022, 9, 7),
                       "Agency chronologies received": D(2022, 11, 4),
-                      "completed": D(2023, 1, 18),
-                      "Learning summary and actions agreed": D(2023, 2, 8)})
+                      "held": D(2023, 1, 18)})
     services.review_record_outcome(
-        by=d.coordinator, review=review, today=d.today, completed_on=D(2023, 1, 18),
+        by=d.coordinator, review=review, today=d.today, completed_on=D(2023, 2, 8),
         summary="Routine questions during antenatal care; working with families who speak "
                 "EAL; communication between midwifery and health visiting services.")
     d.review_actions(review, [

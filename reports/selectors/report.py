@@ -39,6 +39,7 @@ class Headline:
     rapid_reviews: int
     rapid_reviews_within: int
     rapid_reviews_late: int
+    rapid_reviews_in_progress: int
     lcsprs_started: int
     lcsprs_in_progress: int
     lcsprs_ratified: int
@@ -61,7 +62,8 @@ class Headline:
 
     @property
     def rapid_reviews_within_percent(self) -> int | None:
-        """Of the Rapid Reviews whose clock has stopped or run out."""
+        """Of the Rapid Reviews whose clock has stopped or run out: one still within its 15
+        working days is in progress, neither met nor missed."""
         return percent(self.rapid_reviews_within,
                        self.rapid_reviews_within + self.rapid_reviews_late)
 
@@ -76,7 +78,7 @@ CHANGE_ROWS = [
      "up", True),
     ("lcsprs_in_progress", gettext_lazy("LCSPRs in progress"), "", False),
     ("lcsprs_awaiting_publication", gettext_lazy("LCSPRs awaiting publication"), "", False),
-    ("lcsprs_overdue", gettext_lazy("LCSPRs past 6 months"), "down", False),
+    ("lcsprs_overdue", gettext_lazy("LCSPRs not ratified within 6 months"), "down", False),
     ("audits_completed", gettext_lazy("Audits completed"), "up", False),
     ("actions.open", gettext_lazy("Actions open"), "", False),
     ("actions.overdue", gettext_lazy("Actions overdue"), "down", False),
@@ -144,6 +146,7 @@ def headline(figures: ReviewFigures, actions: ActionTotals) -> Headline:
         rapid_reviews=len(figures.rapid_reviews),
         rapid_reviews_within=sum(r.within for r in figures.rapid_reviews),
         rapid_reviews_late=sum(r.late for r in figures.rapid_reviews),
+        rapid_reviews_in_progress=sum(r.in_progress for r in figures.rapid_reviews),
         lcsprs_started=sum(r.started_in_period for r in lcsprs),
         lcsprs_in_progress=sum(r.state == ReviewState.IN_PROGRESS for r in lcsprs),
         lcsprs_ratified=sum(r.ratified_in_period for r in lcsprs),
@@ -212,6 +215,16 @@ class QuarterlyReport:
     @property
     def totals(self) -> ActionTotals:
         return self.headline.actions
+
+    @property
+    def provisional(self) -> bool:
+        """The quarter has not ended: its figures will still change."""
+        return self.asat.live
+
+    @property
+    def agency_key(self) -> list[tuple[str, str]]:
+        """``(abbreviation, full name)`` of every agency the report names, for the key."""
+        return sorted({(a.short_name, a.name) for a in self.agencies if a.short_name != a.name})
 
 
 def quarterly_report(user, quarter: Quarter, *, today: dt.date, now: dt.datetime,

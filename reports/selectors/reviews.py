@@ -109,6 +109,11 @@ class RapidReviewRow:
     def late(self) -> bool:
         return self.status in (clocks.ClockStatus.MET_LATE, clocks.ClockStatus.OVERDUE)
 
+    @property
+    def in_progress(self) -> bool:
+        """Still within its 15 working days and not yet sent: neither met nor missed."""
+        return not (self.within or self.late)
+
 
 def rapid_review_rows(user, period, asat: AsAt, cal: WorkingCalendar) -> list[RapidReviewRow]:
     """Rapid Reviews whose panel met in the period (by the report's day), with the clock as

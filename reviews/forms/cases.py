@@ -37,6 +37,12 @@ class CaseForm(IdentifierGuardMixin, ParseOnlyModelForm):
         label=_("Harm categories"), choices=HarmCategory.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    entered_after_event = forms.BooleanField(
+        label=_("Entered after the event"), required=False,
+        help_text=_("Tick when bringing in a case from before (for example an earlier year): "
+                    "the case says it was entered after the event, by whom and when. Its "
+                    "clocks count from the dates you give."),
+    )
     guarded_fields = ("case_outline", "immediate_safeguarding_actions", "referral_reason",
                       "late_notification_reason")
 
@@ -81,7 +87,7 @@ class CaseForm(IdentifierGuardMixin, ParseOnlyModelForm):
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
         if instance:
             self.initial["harm_categories"] = [h.category for h in instance.harms.all()]
-        drop = set()
+        drop = set() if mode in ("notification", "referral_bu") else {"entered_after_event"}
         if mode == "notification":
             drop |= {"route", "referring_agency", "referral_reason"}
         elif mode == "referral":
@@ -105,7 +111,8 @@ class CaseForm(IdentifierGuardMixin, ParseOnlyModelForm):
         self.helper = helper(None, form_tag=False)
         self.helper.disable_csrf = True
         sections = [
-            (_("Dates"), CASE_DATE_FIELDS + ["late_notification_reason"]),
+            (_("Dates"), CASE_DATE_FIELDS + ["late_notification_reason",
+                                               "entered_after_event"]),
             (_("Referral"), ["route", "referring_agency", "referral_reason"]),
             (_("The incident"), ["incident_type", "harm_categories", "location", "case_outline",
                                  "police_investigation", "immediate_safeguarding_actions"]),

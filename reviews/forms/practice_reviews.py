@@ -35,6 +35,11 @@ class ReviewForm(IdentifierGuardMixin, ParseOnlyModelForm):
     cases = CaseChoiceField(label=_("Cases"), queryset=Case.objects.none(),
                             widget=forms.CheckboxSelectMultiple,
                             help_text=_("A thematic LCSPR covers several cases."))
+    entered_after_event = forms.BooleanField(
+        label=_("Entered after the event"), required=False,
+        help_text=_("Tick when bringing in a review from before: it says it was entered after "
+                    "the event, by whom and when. Its reference takes the year of the decision."),
+    )
     guarded_fields = ("summary",)
 
     class Meta:
@@ -52,6 +57,7 @@ class ReviewForm(IdentifierGuardMixin, ParseOnlyModelForm):
         self.fields["themes"].required = False
         if instance:
             del self.fields["kind"]
+            del self.fields["entered_after_event"]
         else:
             self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0]]
             del self.fields["summary"]
@@ -188,7 +194,10 @@ class OutcomeForm(IdentifierGuardMixin, ParseOnlyModelForm):
 class CompletionForm(IdentifierGuardMixin, forms.Form):
     """When a Tabletop or Spotlight Review or a learning briefing was completed."""
 
-    completed_on = forms.DateField(label=_("Date completed"), widget=date_widget())
+    completed_on = forms.DateField(
+        label=_("Date completed"), widget=date_widget(),
+        help_text=_("Only the completion date: the date it was held is kept separately on the "
+                    "stages page and is not changed here."))
     summary = forms.CharField(label=_("Summary of learning"), widget=textarea(5),
                               required=False)
     guarded_fields = ("summary",)

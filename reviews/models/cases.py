@@ -24,6 +24,7 @@ from reviews.models.choices import (
     Sex,
     YesNoUnknown,
 )
+from scsp.backfill import EnteredAfterEvent
 from scsp.models import Agency, Theme
 from scsp.permissions import ScopedQuerySet
 
@@ -39,7 +40,7 @@ class CaseQuerySet(ScopedQuerySet):
         return self.filter(Q(Exists(involved)) | Q(referring_agency_id=user.agency_id))
 
 
-class Case(models.Model):
+class Case(EnteredAfterEvent, models.Model):
     """A serious incident notification or a partner referral: one incident, up to 4 children."""
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)

@@ -185,8 +185,11 @@ class Attendance(models.TextChoices):
 
 
 class StageKey(models.TextChoices):
-    """Stages the clocks and the status read. Other stages have no key."""
+    """Stages the clocks and the status read. Other stages have no key. "Held" (the review's
+    meeting or learning event), "completed" and "published" are separate stages, so recording
+    one never changes another."""
 
+    HELD = "held", _("Held")
     RATIFIED = "ratified", _("Ratified")
     SENT_TO_PANEL = "sent_to_panel", _("Sent to the National Panel and the Secretary of State")
     PUBLISHED = "published", _("Published")

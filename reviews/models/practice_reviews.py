@@ -25,6 +25,7 @@ from reviews.models.choices import (
     StageKey,
 )
 from reviews.models.rapid_reviews import RapidReview, SpotlightReferral
+from scsp.backfill import EnteredAfterEvent
 from scsp.models import Theme
 from scsp.permissions import Ability, ScopedQuerySet, may
 
@@ -41,7 +42,7 @@ class PracticeReviewQuerySet(ScopedQuerySet):
         return self.filter(Exists(linked))
 
 
-class PracticeReview(models.Model):
+class PracticeReview(EnteredAfterEvent, models.Model):
     """An LCSPR (one child or thematic), Spotlight Review, Tabletop Review or learning
     briefing, with its stages, progress checks, themes, action plan and outcome."""
 
@@ -155,6 +156,16 @@ class PracticeReview(models.Model):
     def milestone(self, key: str) -> dt.date | None:
         stage = self.stage(key)
         return stage.actual_date if stage else None
+
+    @property
+    def held_on(self) -> dt.date | None:
+        """When the review's meeting or learning event was held (its "held" stage)."""
+        return self.milestone(StageKey.HELD)
+
+    @property
+    def held_stage_name(self) -> str:
+        stage = self.stage(StageKey.HELD)
+        return stage.name if stage else ""
 
     @property
     def ratified_on(self) -> dt.date | None:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews import clocks
@@ -35,6 +36,7 @@ from reviews.services._common import (
     _text,
     _with_number,
 )
+from reviews.services.renumber import case_renumber_for_year
 from scsp.permissions import Ability, may, require
 from scsp.workdays import WorkingCalendar, calendar
 
@@ -168,7 +170,7 @@ def case_create(*, by, route, today, referral_received_on, incident_type, case_o
                 notification_submitted_on=None, late_notification_reason="",
                 referral_reason="", referring_agency=None, location="in_area",
                 police_investigation="unknown", immediate_safeguarding_actions="",
-                harm_categories=(), themes=(), reference=None,
+                harm_categories=(), themes=(), reference=None, entered_after_event=False,
                 cal: WorkingCalendar | None = None) -> Case:
     """Log a serious incident notification (co-ordinator) or a partner referral (co-ordinator
     or an agency safeguarding lead, for their own agency). A notification gets its Rapid
@@ -232,6 +234,10 @@ def case_create(*, by, route, today, referral_received_on, incident_type, case_o
         case_outline=_text(case_outline), police_investigation=police_investigation,
         immediate_safeguarding_actions=_text(immediate_safeguarding_actions), created_by=by,
     )
+    if entered_after_event:
+        require(by, Ability.RECORD_THE_PAST,
+                _("Only the business unit records cases after the event."))
+        case.mark_entered_after_event(by=by, now=timezone.now())
     _with_number(
         case, by,
         next_number=lambda: number or (Case.objects.filter(reference_year=year)
@@ -292,7 +298,8 @@ def case_update(*, by, case, today, referral_received_on, incident_type, case_ou
     case.case_outline = _text(case_outline)
     case.police_investigation = police_investigation
     case.immediate_safeguarding_actions = _text(immediate_safeguarding_actions)
-    _save(case, by)
+    if not case_renumber_for_year(case, by):
+        _save(case, by)
     case.agencies_involved.set(agencies)
     case.themes.set(list(themes))
     _set_harms(case, harm_categories)

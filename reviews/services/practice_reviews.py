@@ -33,6 +33,7 @@ from reviews.services._common import (
     _with_number,
 )
 from reviews.services.cases import case_refresh_status
+from reviews.services.renumber import review_renumber_for_year
 from reviews.stages import default_stages
 from scsp.permissions import Ability, require
 from scsp.workdays import WorkingCalendar, calendar
@@ -41,6 +42,7 @@ from scsp.workdays import WorkingCalendar, calendar
 @transaction.atomic
 def review_create(*, by, kind, title, decision_date, cases, today, is_thematic=False,
                   rapid_review=None, referral=None, reviewer="", method="", themes=(),
+                  entered_after_event=False,
                   cal: WorkingCalendar | None = None) -> PracticeReview:
     """Start a practice review with the default stages of its kind and its own action plan.
     Returns the review."""
@@ -68,6 +70,10 @@ def review_create(*, by, kind, title, decision_date, cases, today, is_thematic=F
         decision_date=decision_date, reviewer=_text(reviewer), method=_text(method),
         created_by=by,
     )
+    if entered_after_event:
+        require(by, Ability.RECORD_THE_PAST,
+                _("Only the business unit records reviews after the event."))
+        review.mark_entered_after_event(by=by, now=timezone.now())
     prefix = REVIEW_PREFIX[kind]
     _with_number(
         review, by,
@@ -110,7 +116,8 @@ def review_update(*, by, review, today, title, decision_date, cases, is_thematic
     review.is_thematic = is_thematic or (review.kind == ReviewKind.LCSPR and len(cases) > 1)
     review.reviewer, review.method = _text(reviewer), _text(method)
     review.summary = _text(summary)
-    _save(review, by)
+    if not review_renumber_for_year(review, by):
+        _save(review, by)
     review.cases.set(cases)
     review.themes.set(list(themes))
     for case in before | set(cases):
@@ -387,6 +394,10 @@ def _record_completion(review, *, by, today, completed_on) -> None:
             _add(errors, "completed_on",
                  _("It cannot be completed before the decision (%(d)s).")
                  % {"d": _d(review.decision_date)})
+        if review.held_on and completed_on < review.held_on:
+            _add(errors, "completed_on",
+                 _("It cannot be completed before it was held (%(d)s).")
+                 % {"d": _d(review.held_on)})
     _raise_if(errors)
     stage = review.stage(StageKey.COMPLETED)
     rows = [{"name": s.name, "key": s.key, "not_needed": s.not_needed,

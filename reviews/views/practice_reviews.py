@@ -136,7 +136,9 @@ class ReviewDetailView(DayMixin, TemplateView):
         record_access(user=user, action="view", obj=review, request=self.request)
         lcspr = clocks.lcspr_clock(review, self.cal)
         panel = clocks.panel_report_clock(review, self.cal)
+        publication = clocks.lcspr_publication_clock(review, self.cal)
         ctx.update(
+            publication_clock=publication.describe(self.today) if publication else None,
             review=review, status_label=review.status_for(user),
             lcspr_clock=lcspr.describe(self.today) if lcspr else None,
             panel_clock=panel.describe(self.today) if panel else None,

@@ -127,7 +127,12 @@ class DecisionView(RapidReviewMixin, ObjectServiceFormView):
     success_message = _("Decision recorded.")
 
     def get_initial(self):
-        return {} if self.object.decided_on else {"decided_on": self.object.meeting_date}
+        """The meeting date, when the decision could be dated that day: never a date its own
+        validation refuses (a meeting still to come)."""
+        meeting = self.object.meeting_date
+        if self.object.decided_on or meeting is None or meeting > self.today:
+            return {}
+        return {"decided_on": meeting}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object}
@@ -168,6 +173,7 @@ class SignOffView(RapidReviewMixin, ObjectServiceFormView):
         ctx["sign_offs"] = list(self.object.sign_offs.all())
         ctx["is_chair"] = self.request.user.is_chair
         ctx["already"] = any(s.signed_by_id == self.request.user.pk for s in ctx["sign_offs"])
+        ctx["decided"] = bool(self.object.decision)
         return ctx
 
     def perform(self, form):

@@ -22,6 +22,7 @@ from scsp.views.directory import (  # noqa: F401
     ThemeUpdateView,
 )
 from scsp.views.errors import bad_request, forbidden, not_found, server_error  # noqa: F401
+from scsp.views.find import find_by_reference  # noqa: F401
 from scsp.views.glossary import glossary  # noqa: F401
 from scsp.views.health import (  # noqa: F401
     accessibility_statement,

@@ -35,3 +35,46 @@ document.addEventListener("DOMContentLoaded", () => {
   radios.forEach((radio) => radio.addEventListener("change", show));
   show();
 });
+
+// Rows (Rapid Review attendees, agency summaries): "Add another row" appends a numbered copy of
+// the empty row; "Remove this row" takes a new row away again and renumbers the rows after it,
+// so the formset's numbering has no gaps. Saved rows are removed with their "Remove" box.
+document.addEventListener("DOMContentLoaded", () => {
+  const template = document.querySelector("template[data-row-template]");
+  const button = document.querySelector("[data-add-row]");
+  const body = document.querySelector("table.rows-form tbody");
+  if (!template || !button || !body) { return; }
+  const prefix = template.dataset.prefix;
+  const total = document.querySelector(`input[name="${prefix}-TOTAL_FORMS"]`);
+  const max = document.querySelector(`input[name="${prefix}-MAX_NUM_FORMS"]`);
+  if (!total) { return; }
+  const pattern = new RegExp(`${prefix}-(\\d+|__prefix__)-`, "g");
+  const renumber = (row, index) => {
+    row.querySelectorAll("[name], [id], label[for]").forEach((el) => {
+      ["name", "id", "for"].forEach((attr) => {
+        const value = el.getAttribute(attr);
+        if (value) { el.setAttribute(attr, value.replace(pattern, `${prefix}-${index}-`)); }
+      });
+    });
+  };
+  button.closest("[data-add-row-wrapper]").classList.remove("d-none");
+  button.addEventListener("click", () => {
+    const index = parseInt(total.value, 10);
+    if (max && index >= parseInt(max.value, 10)) { return; }
+    const row = template.content.firstElementChild.cloneNode(true);
+    renumber(row, index);
+    body.appendChild(row);
+    total.value = String(index + 1);
+    const first = row.querySelector("input:not([type=hidden]), select");
+    if (first) { first.focus(); }
+  });
+  body.addEventListener("click", (event) => {
+    const remove = event.target.closest("[data-remove-row]");
+    if (!remove) { return; }
+    remove.closest("tr").remove();
+    const rows = Array.from(body.children);
+    rows.forEach((row, index) => { if (row.matches("[data-new-row]")) { renumber(row, index); } });
+    total.value = String(rows.length);
+    button.focus();
+  });
+});

@@ -95,7 +95,12 @@ def test_unknown_revoked_or_inactive_tokens_get_nothing(client, client_for, wmp_
     old = wmp_officer.calendar_token
     assert client.get(reverse("actions:calendar_feed", args=["x" * 43])).status_code == 404
     signed_in = client_for(wmp_officer)
+    # Without the confirmation nothing changes, and the page says why.
     response = signed_in.post(reverse("actions:calendar"))
+    assert response.status_code == 200 and "stop working" in response.content.decode()
+    wmp_officer.refresh_from_db()
+    assert wmp_officer.calendar_token == old
+    response = signed_in.post(reverse("actions:calendar"), {"confirm": "on"})
     assert response.status_code == 302
     wmp_officer.refresh_from_db()
     assert wmp_officer.calendar_token != old
@@ -129,3 +134,10 @@ def test_malformed_tokens_are_refused_without_a_query(client, token, status):
         response = client.get(f"/actions/calendar/{token}.ics")
     assert response.status_code == status
     assert not [q for q in queries.captured_queries if "calendar_token" in q["sql"]]
+
+
+def test_the_feed_refresh_interval_is_a_proper_duration(client, wmp_officer, deadlines):
+    """RFC 7986 REFRESH-INTERVAL;VALUE=DURATION with an RFC 5545 duration (PT6H)."""
+    text = feed(client, wmp_officer).content.decode()
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n" in text
+    assert "6:00:00" not in text

@@ -82,8 +82,11 @@ def test_rag_rule(why, status, blocked, at_risk, target, last_update, expected):
 )
 def test_sql_rag_agrees_on_each_case(db, why, status, blocked, at_risk, target, last_update,
                                      expected):
+    # Completed in time (no later than its target date): completing late is LATE_CASES'.
+    done = {"completed_on": min(target, TODAY)} if status in (S.AWAITING_SIGN_OFF,
+                                                             S.SIGNED_OFF) else {}
     action = ActionFactory(status=status, blocked=blocked, at_risk=at_risk, target_date=target,
-                           last_update_at=last_update)
+                           last_update_at=last_update, **done)
     annotated = Action.objects.with_rag(TODAY).get(pk=action.pk)
     assert annotated.current_rag == expected, why
     assert Action.objects.with_rag_in([expected], TODAY).filter(pk=action.pk).exists()
@@ -124,6 +127,30 @@ def test_sql_rag_agrees_with_python_on_every_combination(db):
         Action.objects.filter(reference__startswith="RAG-").with_rag_in([r], TODAY).count()
         for r in Rag.values)
     assert by_filter == len(rows)
+
+
+# (why, status, target date, completed on, expected): finishing late is not plain green.
+LATE_CASES = [
+    ("completed 12 days late, awaiting sign-off: amber", S.AWAITING_SIGN_OFF, days(-12),
+     TODAY, Rag.AMBER),
+    ("completed on its target date: green", S.AWAITING_SIGN_OFF, days(0), TODAY, Rag.GREEN),
+    ("completed early, awaiting sign-off past the date: green", S.AWAITING_SIGN_OFF, days(-5),
+     days(-6), Rag.GREEN),
+    ("signed off after finishing late stays blue", S.SIGNED_OFF, days(-12), TODAY, Rag.BLUE),
+]
+
+
+@pytest.mark.parametrize(("why", "status", "target", "completed", "expected"), LATE_CASES,
+                         ids=[c[0] for c in LATE_CASES])
+def test_completed_late_in_python_and_sql(db, why, status, target, completed, expected):
+    kwargs = {"signed_off_at": NOW} if status == S.SIGNED_OFF else {}
+    action = ActionFactory(status=status, target_date=target, completed_on=completed,
+                           last_update_at=ago(1), **kwargs)
+    assert action.rag(TODAY) == expected, why
+    annotated = Action.objects.with_rag(TODAY).get(pk=action.pk)
+    assert annotated.current_rag == expected, why
+    if expected == Rag.AMBER:
+        assert action.rag_explained(TODAY)[1] == "Completed late, awaiting sign-off"
 
 
 def test_rag_rank_sorts_most_worrying_first(db):

@@ -28,6 +28,15 @@ def later(days):
     return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
 
 
+def _other_wmp_officer(world):
+    from scsp.models import User
+
+    action = world["wmp_action"]
+    return (User.objects.filter(agency_id=action.lead_agency_id, is_active=True)
+            .exclude(pk=action.lead_officer_id).order_by("pk").values_list("pk", flat=True)
+            .first())
+
+
 def _status(name, status, by=None):
     def check(world, user, response):
         action = Action.objects.get(pk=world[name].pk)
@@ -93,6 +102,10 @@ POSTS = [
          allowed=("coordinator",), kwargs=pk("wmp_action"),
          data=lambda w, u: {"title": "Brief every response team"},
          writes={"actions.Action": "title version"}),
+    Post("actions:action_reassign", ability=Ability.REASSIGN_ACTIONS,
+         allowed=("coordinator", "wmp_lead"), kwargs=pk("wmp_action"),
+         data=lambda w, u: {"lead_officer": _other_wmp_officer(w), "reason": "On leave."},
+         writes={"actions.Action": "lead_officer version", **NOTICES}),
     Post("actions:action_progress", ability=Ability.UPDATE_ACTIONS,
          allowed=OWNERS, kwargs=pk("wmp_action"),
          data=lambda w, u: {"note": "Half the teams briefed."},
@@ -143,6 +156,7 @@ POSTS = [
          changes=("actions.Action", "actions.ProgressUpdate"),
          check=_status("wmp_action", ActionStatus.CLOSED_NOT_COMPLETED)),
     Post("actions:calendar", allowed=SIGNED_IN, writes={"scsp.User": "calendar_token"},
+         data=lambda w, u: {"confirm": "on"},
          check=_calendar, note="replaces the person's own calendar address"),
     Post("actions:index", read_only=True, note="a function view: sends each role to a list"),
     Post("actions:calendar_feed", read_only=True,

@@ -66,6 +66,8 @@ ROWS = [
     Row("actions:action_detail", statuses(), kwargs=pk("wmp_action"),
         note="the health officer reads WMP's action in a plan SWBNHS shares"),
     Row("actions:action_update", only("coordinator"), kwargs=pk("wmp_action")),
+    Row("actions:action_reassign", only("coordinator", "wmp_lead"), kwargs=pk("wmp_action"),
+        note="an agency lead gives their agency's action to another of its officers"),
     Row("actions:action_progress", only("coordinator", "wmp_lead", "wmp_officer"),
         kwargs=pk("wmp_action"), note="the health officer may read it but not update it: 403"),
     Row("actions:action_complete", only("coordinator", "wmp_lead", "wmp_officer"),

@@ -36,6 +36,8 @@ ROWS = [
     Row("scsp:session", PUBLIC,
         note="the session's deadlines as JSON; signed_in is false for nobody"),
     Row("scsp:glossary", PUBLIC),
+    Row("scsp:find", statuses(),
+        note="Find by reference: the form, or straight to a record the person may see"),
     Row("scsp:agency_list", statuses()),
     Row("scsp:agency_detail", statuses(), kwargs=lambda w: {"pk": w["agency"].pk}),
     Row("scsp:theme_list", statuses()),

@@ -198,12 +198,51 @@ def lcspr(**kw):
          D(2023, 3, 31), ClockStatus.MET_LATE),
         (lcspr(ratified_on=D(2022, 10, 3), outcome=PublicationOutcome.NOT_PUBLISHED),
          D(2023, 3, 31), ClockStatus.MET),
-        # Ratified but no outcome yet: still waiting to publish.
-        (lcspr(ratified_on=D(2022, 10, 3)), D(2022, 11, 7), ClockStatus.OVERDUE),
+        # Ratified within the 6 months, not yet published: ratification met.
+        (lcspr(ratified_on=D(2022, 10, 3)), D(2022, 11, 7), ClockStatus.MET),
     ],
 )
 def test_lcspr_clock(review, today, status):
-    assert clocks.lcspr_clock(review, CAL).status(today) == status
+    """The 6-month clock measures ratification, and says so."""
+    clock = clocks.lcspr_clock(review, CAL)
+    assert clock.status(today) == status
+    assert "ratified" in clock.name
+
+
+@pytest.mark.parametrize(
+    ("review", "today", "status"),
+    [
+        (lcspr(), D(2022, 11, 7), ClockStatus.OVERDUE),
+        (lcspr(ratified_on=D(2022, 10, 3)), D(2022, 11, 7), ClockStatus.OVERDUE),
+        (lcspr(ratified_on=D(2022, 9, 1), published_on=D(2022, 11, 4),
+               outcome=PublicationOutcome.PUBLISHED), D(2023, 1, 1), ClockStatus.MET),
+        (lcspr(ratified_on=D(2022, 9, 1), published_on=D(2022, 12, 4),
+               outcome=PublicationOutcome.PUBLISHED), D(2023, 1, 1), ClockStatus.MET_LATE),
+        # Child 1: ratified February 2023 and embargoed: not "met late", not overdue.
+        (lcspr(ratified_on=D(2023, 2, 16), outcome=PublicationOutcome.EMBARGOED),
+         D(2023, 3, 31), ClockStatus.WAITING),
+        (lcspr(ratified_on=D(2022, 10, 3), outcome=PublicationOutcome.NOT_PUBLISHED),
+         D(2023, 3, 31), ClockStatus.NOT_NEEDED),
+    ],
+)
+def test_lcspr_publication_clock(review, today, status):
+    clock = clocks.lcspr_publication_clock(review, CAL)
+    assert clock.status(today) == status
+    assert clock.running == (status in (ClockStatus.OVERDUE, ClockStatus.ON_TIME,
+                                        ClockStatus.DUE_SOON))
+
+
+def test_an_embargoed_reports_panel_clock_waits_for_a_publication_date():
+    """A stale planned publication date does not make an embargoed report overdue."""
+    review = lcspr(ratified_on=D(2023, 2, 16), outcome=PublicationOutcome.EMBARGOED,
+                   planned_publication_date=D(2022, 11, 5))
+    clock = clocks.panel_report_clock(review, CAL)
+    assert clock.status(D(2023, 3, 31)) == ClockStatus.WAITING
+    assert clock.describe(D(2023, 3, 31))["status_label"] == "Waiting for a publication date"
+    assert not clock.running
+    # Without the embargo the same dates are overdue.
+    review.outcome = ""
+    assert clocks.panel_report_clock(review, CAL).status(D(2023, 3, 31)) == ClockStatus.OVERDUE
 
 
 def test_panel_report_clock_needs_a_planned_publication_date():

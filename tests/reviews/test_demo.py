@@ -103,7 +103,7 @@ def test_the_report_s_stories(seeded):
     assert child_3.ratified_on > FY_END and on_31_march  # in progress at 31 March 2023
 
     tabletop = PracticeReview.objects.prefetch_related("stages").get(kind=ReviewKind.TABLETOP)
-    assert tabletop.completed_on.strftime("%B %Y") == "January 2023"
+    assert tabletop.held_on.strftime("%B %Y") == "January 2023"
     assert tabletop.cases.get().pseudonyms() == "Child 2"
 
 

@@ -362,7 +362,7 @@ def stage_rows(review, **changes):
 
 def test_default_lcspr_stages_fit_the_six_months(lcspr):
     stages = list(lcspr.stages.order_by("order"))
-    assert [s.key for s in stages if s.key] == [StageKey.RATIFIED, StageKey.SENT_TO_PANEL,
+    assert [s.key for s in stages if s.key] == [StageKey.HELD, StageKey.RATIFIED, StageKey.SENT_TO_PANEL,
                                                StageKey.PUBLISHED]
     published = lcspr.stages.get(key=StageKey.PUBLISHED)
     sent = lcspr.stages.get(key=StageKey.SENT_TO_PANEL)

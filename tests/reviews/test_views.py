@@ -217,7 +217,7 @@ def embargoed(coordinator, wmp):
     case = f.notification(by=coordinator, agencies=[wmp], pseudonyms=("Child 1",))
     review = f.decided(case, by=coordinator).practice_reviews.get()
     rows = [{"id": s.pk, "name": s.name, "planned_date": s.planned_date,
-             "actual_date": D(2022, 12, 1) if not s.key else None, "not_needed": False}
+             "actual_date": D(2022, 12, 1) if s.key in ("", "held") else None, "not_needed": False}
             for s in review.stages.order_by("order")]
     next(r for r in rows if r["name"].startswith("Ratified"))["actual_date"] = D(2023, 2, 16)
     services.review_set_stages(by=coordinator, review=review, today=D(2023, 3, 1), stages=rows)
