@@ -354,3 +354,15 @@ def audit_detail_for(user, audit: Audit, *, today: dt.date) -> dict:
         "themes": list(audit.themes.all()),
     }
 
+
+
+def led_by(person):
+    """The audits ``person`` leads, for a subject access request about them
+    (``scsp.subject_access``)."""
+    from django.utils.translation import gettext as _
+
+    from scsp.subject_access import LedRecord
+
+    for audit in Audit.objects.filter(lead=person).order_by("reference"):
+        yield LedRecord(_("Audit"), audit.reference, audit.title, audit.get_absolute_url(),
+                        audit.created_at.date())

@@ -52,3 +52,9 @@ class ReviewsConfig(AppConfig):
         from scsp.case_links import register as register_case_links
 
         register_case_links(case_links)
+
+        # The audit trail: which case each record concerns, cases by reference or child,
+        # legal holds (scsp.case_links).
+        from reviews import audit_links
+
+        audit_links.register()
