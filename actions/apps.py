@@ -38,6 +38,12 @@ class ActionsConfig(AppConfig):
 
         register_scanned(Evidence)
 
+        # Files held across a form's errors get the same checks as evidence (scsp/kept_work.py).
+        from actions.uploads import check_upload
+        from scsp.kept_work import register_upload_check
+
+        register_upload_check(check_upload)
+
         # Reminders: event notices (returned, signed off, awaiting sign-off, date requests).
         from actions import notices, signals
 

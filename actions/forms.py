@@ -224,18 +224,14 @@ class ActionForm(IdentifierGuardMixin, forms.Form):
 
 
 class ProgressForm(IdentifierGuardMixin, forms.Form):
-    """An owner's progress update: a note, optionally a new status, flags and files."""
+    """An owner's progress update: a note, optionally another status, flags and files.
+    Marking the action complete is its own step (:class:`CompleteForm`)."""
 
     note = forms.CharField(label=_("What has happened since the last update"),
                            widget=forms.Textarea(attrs={"rows": 4}),
                            error_messages={"required": _(
                                "Write what has happened since the last update.")})
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    completion_evidence = forms.CharField(
-        label=_("Evidence of completion"), required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Needed when you mark the action complete: what shows it is done."),
-    )
+    status = forms.ChoiceField(label=_("Change the status (optional)"), required=False)
     at_risk = forms.BooleanField(
         label=_("Delivery is at risk"), required=False,
         help_text=_("Tick if the target date may be missed. The action shows as amber."),
@@ -251,14 +247,53 @@ class ProgressForm(IdentifierGuardMixin, forms.Form):
         kwargs.setdefault("initial", {})
         kwargs["initial"].update(
             version=action.version, at_risk=action.at_risk, blocked=action.blocked,
-            completion_evidence=action.completion_evidence,
         )
         super().__init__(*args, **kwargs)
         current = ActionStatus(action.status)
-        self.fields["status"].choices = [
-            ("", _("No change (%(status)s)") % {"status": current.label})
-        ] + [(s, ActionStatus(s).label) for s in OWNER_TRANSITIONS.get(action.status, ())]
+        moves = [s for s in OWNER_TRANSITIONS.get(action.status, ())
+                 if s != ActionStatus.AWAITING_SIGN_OFF]
+        if moves:
+            self.fields["status"].choices = [
+                ("", _("Keep it as “%(status)s”") % {"status": current.label})
+            ] + [(s, _("Change it to “%(status)s”") % {"status": ActionStatus(s).label})
+                 for s in moves]
+            self.fields["status"].help_text = _(
+                "It is “%(status)s” now. To mark it complete, use “Mark as complete” on the "
+                "action instead.") % {"status": current.label}
+        else:
+            del self.fields["status"]
         self.helper = _helper(_("Save the update"))
+
+
+class CompleteForm(IdentifierGuardMixin, forms.Form):
+    """Mark an action complete: the evidence that it is done and the day it was, for the
+    co-ordinator or chair to sign off."""
+
+    completion_evidence = forms.CharField(
+        label=_("Evidence that the action is complete"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What shows it is done: for example the audit result, the training "
+                    "register or the new procedure. The co-ordinator signs it off on this."),
+        error_messages={"required": _("Describe the evidence that the action is complete.")},
+    )
+    completed_on = forms.DateField(
+        label=_("Date it was completed"), **DATE_WIDGET,
+        help_text=_("Today or an earlier day, for example 27 3 2026."),
+    )
+    note = forms.CharField(
+        label=_("Anything else to add (optional)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    files = files_field()
+    version = VersionField()
+
+    def __init__(self, *args, action, today=None, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].update(version=action.version,
+                                 completion_evidence=action.completion_evidence,
+                                 completed_on=today)
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Mark as complete"))
 
 
 class ImpactForm(IdentifierGuardMixin, forms.Form):

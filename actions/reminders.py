@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from actions.models import Action
+from actions.selectors import working_days_overdue
 from scsp import emails
 from scsp.models import Reminder, Role, User
 from scsp.workdays import WorkingCalendar, calendar
@@ -89,8 +90,8 @@ class SweepResult:
 
 def _overdue_note(action: Action, today: dt.date, cal: WorkingCalendar) -> tuple[str, int]:
     if action.target_date < today:
-        days = cal.working_days_between(action.target_date, today)
-        return f"overdue by {days} working day{'s' if days != 1 else ''}", days
+        days = working_days_overdue(action, today=today, cal=cal)
+        return f"{days} working day{'s' if days != 1 else ''} overdue", days
     days = cal.working_days_between(today, action.target_date)
     if days == 0:
         return "due today", 0

@@ -72,6 +72,14 @@ def can_add_progress(user, action: Action) -> bool:
     return _owner_step(user, action) and action.status not in FINISHED_STATUSES
 
 
+def can_mark_complete(user, action: Action) -> bool:
+    """The owner marks an open action complete (then the co-ordinator or chair signs it off)."""
+    from actions.services import OWNER_TRANSITIONS
+
+    return can_add_progress(user, action) and ActionStatus.AWAITING_SIGN_OFF in (
+        OWNER_TRANSITIONS.get(action.status, ()))
+
+
 def can_request_date_change(user, action: Action) -> bool:
     return _owner_step(user, action) and action.status not in FINISHED_STATUSES
 

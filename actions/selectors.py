@@ -129,7 +129,7 @@ class RecommendationBlock:
     actions: list[Action]
 
 
-def plan_detail(plan: ActionPlan, *, today: dt.date) -> dict:
+def plan_detail(plan: ActionPlan, *, today: dt.date, cal=None) -> dict:
     """A plan's recommendations, each with its actions (RAG annotated), then the actions
     that answer no recommendation, and the plan's RAG totals. Three queries."""
     recommendations = list(plan.recommendations.prefetch_related("themes").order_by("number"))
@@ -137,6 +137,8 @@ def plan_detail(plan: ActionPlan, *, today: dt.date) -> dict:
         plan.actions.with_rag(today).select_related("lead_agency", "lead_officer")
         .order_by("number")
     )
+    if cal is not None:
+        mark_working_days_overdue(actions, today=today, cal=cal)
     by_rec: dict[int | None, list[Action]] = defaultdict(list)
     totals: dict[str, int] = defaultdict(int)
     for action in actions:
@@ -166,7 +168,26 @@ class TimelineEntry:
     change: TargetDateChange | None = None
 
 
-def action_detail(action: Action, *, today: dt.date) -> dict:
+def working_days_overdue(action: Action, *, today: dt.date, cal) -> int:
+    """How far an open action is past its target date, in working days as the statutory
+    clocks count them (``scsp.workdays``): 0 when it is not overdue, and also on a weekend or
+    bank holiday straight after its target date (nothing was missed yet)."""
+    if not action.is_overdue(today):
+        return 0
+    return max(0, cal.working_days_between(action.target_date, today))
+
+
+def mark_working_days_overdue(actions, *, today: dt.date, cal) -> list:
+    """Set ``overdue_now`` and ``days_overdue`` on each action of a page (lists, dashboards);
+    no query."""
+    actions = list(actions)
+    for action in actions:
+        action.overdue_now = action.is_overdue(today)
+        action.days_overdue = working_days_overdue(action, today=today, cal=cal)
+    return actions
+
+
+def action_detail(action: Action, *, today: dt.date, cal=None) -> dict:
     """Everything the action page shows: the timeline of updates and target-date changes
     (newest first), evidence files, and the request waiting for a decision. Four queries."""
     updates = list(
@@ -193,7 +214,8 @@ def action_detail(action: Action, *, today: dt.date) -> dict:
         "rag": action.rag_explained(today)[0],
         "rag_reason": action.rag_explained(today)[1],
         "overdue": action.is_overdue(today),
-        "days_overdue": (today - action.target_date).days if action.is_overdue(today) else 0,
+        "days_overdue": (working_days_overdue(action, today=today, cal=cal)
+                         if cal is not None else 0),
     }
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/", views.ActionDetailView.as_view(), name="action_detail"),
     path("<int:pk>/edit/", views.ActionEditView.as_view(), name="action_update"),
     path("<int:pk>/progress/", views.ActionProgressView.as_view(), name="action_progress"),
+    path("<int:pk>/complete/", views.ActionCompleteView.as_view(), name="action_complete"),
     path("<int:pk>/impact/", views.ActionImpactView.as_view(), name="action_impact"),
     path("<int:pk>/target-date/", views.DateChangeRequestView.as_view(),
          name="date_change_request"),

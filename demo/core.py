@@ -15,7 +15,8 @@ DEMO_PASSWORD = "learning-from-practice-2026"  # nosec B105
 DEMO_DOMAIN = "scsp.example"
 #: Every demo person's authenticator secret (base32, for an authenticator app; README "Demo
 #: sign-ins"). Demo data only: ``seed_demo`` gives it to no one outside the demo settings.
-DEMO_TOTP_SECRET = "SCSPDEMOSCSPDEMOSCSPDEMOSCSPDEMO"
+#: Published in the README, like the demo password: not a secret.
+DEMO_TOTP_SECRET = "SCSPDEMOSCSPDEMOSCSPDEMOSCSPDEMO"  # nosec B105
 DEMO_TOTP_KEY = b32decode(DEMO_TOTP_SECRET).hex()
 
 K = Agency.Kind

@@ -26,7 +26,7 @@ from actions.models import (
     Action,
     ActionStatus,
 )
-from actions.selectors import decisions_for
+from actions.selectors import decisions_for, mark_working_days_overdue
 from reports import selectors
 from reports.quarters import FinancialYear, Quarter
 from reviews import clocks
@@ -123,7 +123,7 @@ def coordinator_panel(user, *, today: dt.date, cal: WorkingCalendar) -> dict:
     }
 
 
-def actions_panel(user, actions, *, today: dt.date) -> dict:
+def actions_panel(user, actions, *, today: dt.date, cal: WorkingCalendar) -> dict:
     """Counts and the first few overdue and upcoming (due within 4 weeks) of ``actions``.
     Three queries."""
     soon = today + RAG_DUE_SOON
@@ -138,7 +138,8 @@ def actions_panel(user, actions, *, today: dt.date) -> dict:
         "target_date", "id")
     return {
         **counts,
-        "overdue_list": list(listed.filter(open_, target_date__lt=today)[:LIST_LENGTH]),
+        "overdue_list": mark_working_days_overdue(
+            listed.filter(open_, target_date__lt=today)[:LIST_LENGTH], today=today, cal=cal),
         "upcoming_list": list(listed.filter(open_, target_date__gte=today,
                                             target_date__lte=soon)[:LIST_LENGTH]),
         "soon": soon,
@@ -175,11 +176,11 @@ def home_panel(request):
     if user.is_agency_lead:
         actions = Action.objects.led_by_agency_of(user)  # no visibility subquery (issue 8)
         return "reports/dashboards/actions.html", {
-            **actions_panel(user, actions, today=today), "whose": "agency",
+            **actions_panel(user, actions, today=today, cal=calendar()), "whose": "agency",
             "list_url": reverse("actions:agency_actions")}
     if user.is_agency_officer:
         actions = scoped(Action, user).filter(lead_officer_id=user.pk)
         return "reports/dashboards/actions.html", {
-            **actions_panel(user, actions, today=today), "whose": "mine",
+            **actions_panel(user, actions, today=today, cal=calendar()), "whose": "mine",
             "list_url": reverse("actions:my_actions")}
     return None

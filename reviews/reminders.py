@@ -26,7 +26,7 @@ from scsp.workdays import WorkingCalendar
 def _note(clock: clocks.Clock, today: dt.date) -> str:
     left = clock.working_days_left(today)
     if left < 0:
-        return f"overdue by {-left} working day{'s' if left != -1 else ''}"
+        return f"{-left} working day{'s' if left != -1 else ''} overdue"
     if left == 0:
         return "due today"
     return f"due in {left} working day{'s' if left != 1 else ''}"

@@ -9,6 +9,7 @@ class ScspConfig(AppConfig):
     def ready(self):
         from scsp import (
             auth,  # noqa: F401 - connects the lockout log to django-axes' signal
+            kept_work,  # noqa: F401 - sign-out deletes what was kept for the person
             lookups,
         )
         from scsp.navigation import Entry, register

@@ -18,3 +18,13 @@ def navigation(request):
         "nav_items": [i for i in items if not i["group"]],
         "nav_groups": list(groups.items()),
     }
+
+
+def session_timing(request):
+    """The session's deadlines for ``<body>`` (static/js/session.js warns before the end)."""
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False) or not hasattr(request, "session"):
+        return {}
+    from scsp.middleware import session_status
+
+    return {"session_timing": session_status(request)}

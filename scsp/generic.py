@@ -28,7 +28,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView
 from django_filters.views import FilterView
 
+from scsp import form_messages
 from scsp.audit import Kind, record_access
+from scsp.kept_work import KeptWorkMixin
 from scsp.pagination import KeysFirstPaginator
 from scsp.permissions import get_object_for_user
 from scsp.workdays import calendar
@@ -72,12 +74,19 @@ class DayMixin:
         return self._cal
 
 
-class ServiceFormView(DayMixin, FormView):
+class ServiceFormView(KeptWorkMixin, DayMixin, FormView):
     """GET shows the form; a valid POST calls :meth:`perform` (one service). A
-    ``ValidationError`` goes onto the form, which comes back with everything typed; success
-    shows ``success_message`` and redirects to :meth:`get_success_url`."""
+    ``ValidationError`` goes onto the form, which comes back with everything typed and every
+    file attached (held: :mod:`scsp.kept_work`); success shows ``success_message`` and
+    redirects to :meth:`get_success_url`. A form sent after the session ended comes back
+    filled in when the same person signs in again."""
 
     success_message = ""
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form_messages.apply(form)
+        return form
 
     def perform(self, form):  # pragma: no cover - every subclass overrides it
         raise ImproperlyConfigured(f"{type(self).__name__} must define perform(form)")
@@ -91,11 +100,14 @@ class ServiceFormView(DayMixin, FormView):
         return super().get_success_url()
 
     def form_valid(self, form):
+        if self.held_files_refused():
+            return self.form_invalid(form)
         try:
             result = self.perform(form)
         except ValidationError as exc:
             apply_errors(form, exc)
             return self.form_invalid(form)
+        self.held_files_used()
         message = self.get_success_message(result)
         if message:
             messages.success(self.request, message)
@@ -199,6 +211,11 @@ class FilteredListView(KeysFirstPaginationMixin, DayMixin, FilterView):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs.update({name: getattr(self, name) for name in self.filterset_extra})
         return kwargs
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        form_messages.apply(filterset.form)
+        return filterset
 
     @property
     def filter_is_valid(self) -> bool:

@@ -11,8 +11,9 @@ either calls ``django_otp.login`` and gives the session a new key.
 :class:`SecondFactorMiddleware` (after django-otp's ``OTPMiddleware``) sends a signed-in person
 who has not passed it to the right step from every page except the views marked
 :func:`second_factor_not_required` (sign-out, the steps themselves) and the public pages
-(sign-in, password reset, ``/healthz``, the accessibility statement). The admin site is behind
-it too.
+(:func:`is_public`: every view marked ``@login_not_required``, such as sign-in, password
+reset, the invitation, ``/healthz``, the accessibility statement and the glossary; the one
+list of public pages is those marks). The admin site is behind it too.
 
 **Who needs it** (:func:`required_for`): everyone while ``MFA_REQUIRED`` is on (the default in
 every environment), except agency officers while the partnership settings exempt them with a
@@ -122,6 +123,13 @@ def next_step(request) -> str:
     return url
 
 
+def is_public(view_func, *, is_admin: bool = False) -> bool:
+    """A page anyone may open, signed in or not, before the second factor too: a view marked
+    ``@login_not_required`` (Django's own mark, which ``LoginRequiredMiddleware`` reads). The
+    admin's own sign-in page is not one: the admin is reached through ours."""
+    return not is_admin and not getattr(view_func, "login_required", True)
+
+
 def second_factor_not_required(view_func):
     """Mark a view a signed-in person may use before the second factor (sign-out, the steps)."""
     view_func.second_factor_required = False
@@ -142,8 +150,8 @@ class SecondFactorMiddleware:
             return None
         match = request.resolver_match
         is_admin = match is not None and match.app_name == "admin"
-        if not is_admin and not getattr(view_func, "login_required", True):
-            return None  # public pages: sign-in, password reset, health, accessibility
+        if is_public(view_func, is_admin=is_admin):
+            return None
         if not request.user.is_authenticated:
             if is_admin:  # the admin signs in through our sign-in page, never its own
                 return redirect_to_login(request.get_full_path())

@@ -197,6 +197,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "scsp.context_processors.navigation",
+                "scsp.context_processors.session_timing",
             ],
         },
     },
@@ -300,6 +301,11 @@ INVITATION_TIMEOUT_HOURS = env_int("INVITATION_TIMEOUT_HOURS", 72)
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = env_int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
+#: Seconds before the end of a session that the page warns and offers "Stay signed in".
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+#: Minutes a form's attached files (after an error) and a form sent after the session ended
+#: are kept for the person to use (scsp/kept_work.py); the nightly purge removes the rest.
+KEPT_WORK_MINUTES = env_int("KEPT_WORK_MINUTES", 120)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -455,10 +461,8 @@ ACCESS_EVENTS_KEEP_DAYS = env_int("ACCESS_EVENTS_KEEP_DAYS", 6 * 365 + 2)
 SIGN_IN_RECORDS_KEEP_DAYS = env_int("SIGN_IN_RECORDS_KEEP_DAYS", 90)
 #: Days a generated quarterly report file (PDF / XLSX) is kept.
 REPORT_EXPORT_KEEP_DAYS = env_int("REPORT_EXPORT_KEEP_DAYS", 7)
-#: Days an unsent form draft and an upload held for scanning are kept. Nothing stores drafts
-#: yet; the app that does registers its purge with ``scsp.audit.retention.register``.
-FORM_DRAFTS_KEEP_DAYS = env_int("FORM_DRAFTS_KEEP_DAYS", 30)
-HELD_UPLOADS_KEEP_DAYS = env_int("HELD_UPLOADS_KEEP_DAYS", 14)
+#: Form drafts kept after a session ended and uploads held across a form's errors are kept
+#: for ``KEPT_WORK_MINUTES`` (above; scsp/kept_work.py), purged by the same job.
 if ACCESS_EVENTS_KEEP_DAYS < 365:
     raise ImproperlyConfigured("ACCESS_EVENTS_KEEP_DAYS must be at least 365: the database "
                                "refuses to delete access events less than a year old.")

@@ -11,6 +11,7 @@ partnership_patterns = [
     path("accounts/sign-in/", views.SignInView.as_view(), name="login"),
     path("accounts/sign-out/", before_second_factor(auth_views.LogoutView.as_view()),
          name="logout"),
+    path("accounts/session/", views.session, name="session"),
     path("accounts/check/", before_second_factor(views.VerifyView.as_view()), name="mfa_verify"),
     path("accounts/set-up/", before_second_factor(views.EnrolView.as_view()), name="mfa_enrol"),
     path("accounts/security/", views.SecurityView.as_view(), name="security"),

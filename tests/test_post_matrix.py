@@ -103,6 +103,7 @@ def test_entries_are_unique_and_agree_with_the_get_rows():
         assert post.url_name in GET_ROWS, post.url_name
         assert set(post.allowed) <= set(PERSONAS), post.url_name
         assert set(post.denied) <= set(PERSONAS) - set(post.allowed), post.url_name
+        assert not (post.json and post.form), f"{post.url_name}: a JSON step has no form"
         if post.read_only:
             assert not post.allowed and not post.writes, post.url_name
             continue
@@ -244,7 +245,10 @@ def test_post(post, post_world, client_for, db):
     template: dict = {}  # the form a browser sends, from the first allowed persona's page
     if post.form and post.allowed:
         with transaction.atomic():
-            page = client_for(personas[post.allowed[0]]).get(url)
+            client = client_for(personas[post.allowed[0]])
+            if post.prepare:
+                post.prepare(world, personas[post.allowed[0]], client)
+            page = client.get(url)
             assert page.status_code == 200, (post.allowed[0], url, page.status_code)
             template = form_fields(page.content.decode(), url)
             transaction.set_rollback(True)
@@ -252,6 +256,7 @@ def test_post(post, post_world, client_for, db):
         user = personas[persona]
         with transaction.atomic():
             client = client_for(user)
+            prepared = post.prepare(world, user, client) if post.prepare else None
             allowed = persona in post.allowed
             data = dict(template)
             if allowed and post.form and persona != post.allowed[0]:
@@ -260,6 +265,8 @@ def test_post(post, post_world, client_for, db):
                 data = form_fields(page.content.decode(), url)
             if post.data:
                 data.update(post.data(world, user))
+            if prepared:
+                data.update(prepared)
             extras = {}
             if allowed:
                 extras = {k: v for k, v in forged(world).items() if k not in data}
@@ -267,7 +274,10 @@ def test_post(post, post_world, client_for, db):
             if post.files:
                 data.update(post.files(world))
             before = snapshot()
-            response = client.post(url, data)
+            if post.json:
+                response = client.post(url, data, content_type="application/json")
+            else:
+                response = client.post(url, data)
             after = snapshot()
             changes = diff(before, after)
             status = response.status_code

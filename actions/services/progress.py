@@ -87,11 +87,12 @@ def _remove_stored(stored: list[str]) -> None:
 @transaction.atomic
 def action_record_progress(*, by, action, note, today, version=None, status="", at_risk=None,
                            blocked=None, completion_evidence=None, files=(),
-                           now=None) -> ProgressUpdate:
+                           completed_on=None, now=None) -> ProgressUpdate:
     """Append a dated progress update by ``by``, optionally changing the status (the owner's
     moves only: see ``OWNER_TRANSITIONS``), the at-risk and blocked flags and the evidence of
     completion, with evidence files. Marking the action complete needs evidence of
-    completion. Returns the update.
+    completion; ``completed_on`` (today when not given, never in the future) is the day it
+    was done. Returns the update.
 
     Raises ``PermissionDenied`` when ``by`` may not update this action, ``ValidationError``
     (by field) for bad input, and ``EditConflict`` when the action changed since
@@ -122,6 +123,8 @@ def action_record_progress(*, by, action, note, today, version=None, status="", 
         errors["completion_evidence"] = _(
             "Describe the evidence that the action is complete before marking it complete."
         )
+    if completing and completed_on is not None and completed_on > today:
+        errors["completed_on"] = _("The date it was completed must be today or in the past.")
     try:
         checked = _check_files(files)
     except ValidationError as exc:
@@ -132,7 +135,7 @@ def action_record_progress(*, by, action, note, today, version=None, status="", 
     if changed:
         action.status = status
         if completing:
-            action.completed_on = today
+            action.completed_on = completed_on or today
             action.at_risk = action.blocked = False
         elif old_status == ActionStatus.AWAITING_SIGN_OFF:
             action.completed_on = None

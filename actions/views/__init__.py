@@ -24,6 +24,7 @@ from actions.views.plans import (
 )
 from actions.views.steps import (
     ActionCloseView,
+    ActionCompleteView,
     ActionDetailView,
     ActionEditView,
     ActionImpactView,
@@ -35,8 +36,9 @@ from actions.views.steps import (
 )
 
 __all__ = [
-    "ActionCloseView", "ActionCreateView", "ActionDetailView", "ActionEditView",
-    "ActionImpactView", "ActionProgressView", "ActionReturnView", "ActionSignOffView",
+    "ActionCloseView", "ActionCompleteView", "ActionCreateView", "ActionDetailView",
+    "ActionEditView", "ActionImpactView", "ActionProgressView", "ActionReturnView",
+    "ActionSignOffView",
     "AgencyActionsView", "AllActionsView", "CalendarView", "DateChangeDecideView",
     "DateChangeRequestView", "DecisionsView", "EvidenceDownloadView", "MyActionsView",
     "PlanCreateView", "PlanDetailView", "PlanListView", "PlanUpdateView",

@@ -76,6 +76,7 @@ def action_permissions(user, action) -> dict:
     people = selectors.people_involved([action])[action.pk] if deciding else ()
     return {
         "progress": rules.can_add_progress(user, action),
+        "complete": rules.can_mark_complete(user, action),
         "date_change": rules.can_request_date_change(user, action),
         "impact": rules.can_record_impact(user, action),
         "edit": rules.can_edit_details(user, action),

@@ -14,6 +14,7 @@ from actions.models import ActionPlan
 from scsp.audit import Kind, record_access
 from scsp.generic import FilteredListView, ScopedListView, export_detail
 from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may
+from scsp.workdays import calendar
 
 # --- lists -----------------------------------------------------------------------------------
 
@@ -63,10 +64,14 @@ class ActionListView(FilteredListView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        ctx = super().get_context_data(
             heading=self.title(), scope=self.scope, form=self.filterset.form,
             current_sort=self.filterset.sort_key() if self.filter_is_valid else "",
             can_manage=may(self.request.user, Ability.MANAGE_PLANS), **kwargs)
+        if ctx.get("object_list") is not None:  # "12 working days overdue" on each row
+            selectors.mark_working_days_overdue(ctx["object_list"], today=self.today,
+                                                cal=self.cal)
+        return ctx
 
     def export(self, qs, fmt):
         user = self.request.user
@@ -122,7 +127,7 @@ class PlanDetailView(TemplateView):
                                    user, pk=self.kwargs["pk"])
         record_access(user=user, kind=Kind.VIEW, obj=plan, request=self.request)
         today = timezone.localdate()
-        ctx.update(plan=plan, today=today, **selectors.plan_detail(plan, today=today),
+        ctx.update(plan=plan, today=today, **selectors.plan_detail(plan, today=today, cal=calendar()),
                    can_manage=rules.can_edit_plan(user, plan))
         return ctx
 

@@ -19,6 +19,7 @@ from actions import rules, selectors, services
 from actions.forms import (
     ActionForm,
     CloseForm,
+    CompleteForm,
     DateChangeDecisionForm,
     DateChangeRequestForm,
     ImpactForm,
@@ -32,6 +33,7 @@ from actions.views.common import ACTION_RELATED, action_permissions, merge_newer
 from scsp.audit import Kind, record_access
 from scsp.generic import ObjectServiceFormView
 from scsp.permissions import get_object_for_user
+from scsp.workdays import calendar
 
 # --- one action ------------------------------------------------------------------------------
 
@@ -48,7 +50,7 @@ class ActionDetailView(TemplateView):
         record_access(user=user, kind=Kind.VIEW, obj=action, request=self.request)
         today = timezone.localdate()
         ctx.update(action=action, today=today, can=action_permissions(user, action),
-                   **selectors.action_detail(action, today=today))
+                   **selectors.action_detail(action, today=today, cal=calendar()))
         return ctx
 
 
@@ -174,13 +176,37 @@ class ActionProgressView(EvidenceUploadMixin, ActionStepView):
     def step(self, form, d):
         services.action_record_progress(
             by=self.request.user, action=self.action, version=d["version"], note=d["note"],
-            status=d["status"], at_risk=d["at_risk"], blocked=d["blocked"],
-            completion_evidence=d["completion_evidence"], files=d["files"],
-            today=self.today,
+            status=d.get("status", ""), at_risk=d["at_risk"], blocked=d["blocked"],
+            files=d["files"], today=self.today,
         )
-        if d["status"] == ActionStatus.AWAITING_SIGN_OFF:
-            self.success_message = _("Your update has been added and the action is marked "
-                                  "complete. The co-ordinator will review the evidence.")
+
+
+class ActionCompleteView(EvidenceUploadMixin, ActionStepView):
+    """"Mark as complete": the evidence and the day it was done; the action then waits for
+    the co-ordinator's or chair's sign-off."""
+
+    form_class = CompleteForm
+    success_message = gettext_lazy("The action is marked complete. The co-ordinator will "
+                                   "review the evidence and sign it off.")
+    not_possible_text = gettext_lazy("This action cannot be marked complete now: it is "
+                                     "already complete or finished.")
+
+    def possible(self, action):
+        return rules.can_mark_complete(self.request.user, action)
+
+    def get_title(self):
+        return _("Mark %(ref)s as complete") % {"ref": self.action.reference}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "today": self.today}
+
+    def step(self, form, d):
+        services.action_record_progress(
+            by=self.request.user, action=self.action, version=d["version"],
+            note=d["note"] or _("Marked as complete."), status=ActionStatus.AWAITING_SIGN_OFF,
+            completion_evidence=d["completion_evidence"], completed_on=d["completed_on"],
+            files=d["files"], today=self.today,
+        )
 
 
 class ActionImpactView(EvidenceUploadMixin, ActionStepView):

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('reviews', '0003_national_panel_wording'),
-        ('scsp', '0006_audit_trail_sealed'),
+        ('scsp', '0007_audit_trail_sealed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.shortcuts import redirect
 
+from scsp import form_messages
 from scsp.generic import ObjectServiceFormView
 
 
@@ -27,7 +28,9 @@ class RowsFormView(ObjectServiceFormView):
         raise ImproperlyConfigured(f"{type(self).__name__} must define get_formset(data)")
 
     def get_form(self, form_class=None):
-        return self.get_formset(self.get_form_kwargs().get("data"))
+        formset = self.get_formset(self.get_form_kwargs().get("data"))
+        form_messages.apply(formset)
+        return formset
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -20,6 +20,7 @@ from reviews.models import (
     Route,
 )
 from reviews.views._base import RowsFormView, _iso
+from scsp import form_messages
 from scsp.audit import Kind, record_access
 from scsp.generic import DayMixin, FilteredListView, ObjectServiceFormView, ServiceFormView
 from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may, require
@@ -113,7 +114,9 @@ class CaseCreateView(RoleRequiredMixin, ServiceFormView):
     @cached_property
     def children(self):
         """One row per child, bound to the POST when there is one."""
-        return forms.child_formset(data=self.get_form_kwargs().get("data"))
+        formset = forms.child_formset(data=self.get_form_kwargs().get("data"))
+        form_messages.apply(formset)
+        return formset
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("children", self.children)

@@ -6,9 +6,8 @@ after its own period (settings, README "Retention"):
 * sign-in records (django-axes' attempts and log): ``SIGN_IN_RECORDS_KEEP_DAYS`` (90 days);
 * generated report files: ``REPORT_EXPORT_KEEP_DAYS`` (7 days; the reports app registers its
   purge here);
-* unsent form drafts and uploads held for scanning: ``FORM_DRAFTS_KEEP_DAYS`` and
-  ``HELD_UPLOADS_KEEP_DAYS``: named hooks, to which the app that stores them registers its
-  purge (:func:`register`); until then the job reports nothing to do.
+* form drafts kept after a session ended and files held across a form's errors:
+  ``KEPT_WORK_MINUTES`` (2 hours; ``scsp.kept_work.purge``, which reads each row's expiry).
 
 Each purge gets the ids of the cases on **legal hold** (:func:`scsp.case_links.held_case_ids`)
 and keeps every record about them. The change history's index is not purged: it lives as
@@ -75,8 +74,13 @@ def _sign_in_records(*, now, keep_days, held_case_ids):
 
 
 register("sign-in records", "SIGN_IN_RECORDS_KEEP_DAYS", _sign_in_records)
-register("form drafts", "FORM_DRAFTS_KEEP_DAYS")
-register("held uploads", "HELD_UPLOADS_KEEP_DAYS")
+def _kept_work(*, now, keep_days, held_case_ids):
+    from scsp.kept_work import purge
+
+    return sum(purge(now=now))  # each row carries its own expiry (KEPT_WORK_MINUTES)
+
+
+register("form drafts and held uploads", "KEPT_WORK_MINUTES", _kept_work)
 
 
 def run(*, now: dt.datetime | None = None) -> dict[str, int]:

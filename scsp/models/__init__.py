@@ -16,6 +16,8 @@ from scsp.models.partnership import (
     Agency,
     AgencyKind,
     ClosureDay,
+    HeldFile,
+    KeptDraft,
     PartnershipSettings,
     Reminder,
     ReminderQuerySet,
@@ -24,6 +26,7 @@ from scsp.models.partnership import (
     User,
     UserManager,
     UserQuerySet,
+    held_upload_to,
     new_calendar_token,
 )
 
@@ -38,6 +41,8 @@ __all__ = [
     "ChangeEvent",
     "ChangeEventCase",
     "ClosureDay",
+    "HeldFile",
+    "KeptDraft",
     "PartnershipSettings",
     "RefusalBucket",
     "Reminder",
@@ -47,5 +52,6 @@ __all__ = [
     "User",
     "UserManager",
     "UserQuerySet",
+    "held_upload_to",
     "new_calendar_token",
 ]

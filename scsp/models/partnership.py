@@ -369,3 +369,53 @@ class Reminder(models.Model):
     def message_id(self) -> str:
         """Stable across retries, so a rare duplicate is recognisable as the same message."""
         return f"<reminder-{self.pk}.{self.kind}.{self.period:%Y%m%d}@scsp-reviews>"
+
+
+# --- work kept across an error or the end of a session (scsp/kept_work.py) ------------------
+
+def held_upload_to(instance, filename) -> str:
+    """A random private name: never the person's file name, never served from a URL."""
+    return f"held/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
+
+
+class HeldFile(models.Model):
+    """A file attached to a form that came back with an error (or that arrived after the
+    session ended), kept for its person and that form for ``KEPT_WORK_MINUTES``. The page
+    resubmits it by ``token`` (random, bound to ``user`` and ``form_path``), never by path."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey("scsp.User", on_delete=models.CASCADE, related_name="+")
+    form_path = models.CharField(max_length=300)
+    field_name = models.CharField(max_length=100)
+    file = models.FileField(upload_to=held_upload_to, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    scan_status = models.CharField(max_length=20, default="clean")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "form_path"])]
+
+    def __str__(self):
+        return self.original_name
+
+
+class KeptDraft(models.Model):
+    """What a person submitted after their session had ended: the form's fields (its files are
+    :class:`HeldFile` rows named in ``data``), for the same person and the same page, until
+    they sign in again and see it, or ``expires_at``."""
+
+    user = models.ForeignKey("scsp.User", on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=300)
+    data = models.JSONField(default=list)  # [[name, value], ...] in the order posted
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "path"])]
+
+    def __str__(self):
+        return self.path

@@ -64,3 +64,29 @@ def bs_field(field):
         '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label> {}{}{}'
         '</div>', field.auto_id, field.id_for_label, field.label, bs_widget(field), errors,
         help_text)
+
+
+@register.filter
+def error_anchor(bound_field) -> str:
+    """The id an error summary links to: the field's control, or the first control of a group
+    of radios or tick boxes (whose label points at none)."""
+    target = bound_field.id_for_label
+    if target:
+        return target
+    for sub in bound_field.subwidgets:
+        if sub.id_for_label:
+            return sub.id_for_label
+    return f"{bound_field.auto_id}_0" if bound_field.auto_id else ""
+
+
+@register.filter
+def error_text(bound_field, error) -> str:
+    """An error as the summary lists it: the message alone when it names the field already
+    ("Enter the target date"), otherwise after the field's label."""
+    import re
+
+    label = re.sub(r"\s*\((optional|if any)\)\s*$", "", str(bound_field.label or ""), flags=re.I)
+    message = str(error)
+    if not label or label.lower().strip(" :?.") in message.lower():
+        return message
+    return f"{label}: {message}"

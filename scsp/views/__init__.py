@@ -55,3 +55,4 @@ from scsp.views.people import (  # noqa: F401
     PersonResetSecondFactorView,
 )
 from scsp.views.reminders import ReminderDetailView, ReminderListView  # noqa: F401
+from scsp.views.session import session  # noqa: F401

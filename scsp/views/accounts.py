@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from scsp import accounts, mfa
 from scsp.audit import Kind
 from scsp.emails import enqueue_on_commit
+from scsp.form_messages import FieldMessagesMixin
 from scsp.forms import SignInForm
 from scsp.tokens import invitation_token_generator
 
@@ -42,7 +43,7 @@ def password_changed(request, user) -> None:
                 heading=_("The password for your account was changed."))
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(FieldMessagesMixin, auth_views.PasswordChangeView):
     """Needs the current password; e-mails the person. Django's session hash ends their other
     sessions and ``update_session_auth_hash`` keeps this one."""
 
@@ -75,7 +76,8 @@ class InvitationView(auth_views.PasswordResetConfirmView):
     token_generator = invitation_token_generator
     success_url = reverse_lazy("scsp:invitation_done")
     post_reset_login = False
-    reset_url_token = "set-password"
+    # The URL segment that stands in for the token after its first use (Django's pattern): not a secret.
+    reset_url_token = "set-password"  # nosec B105
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)

@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
+from scsp.form_messages import FieldMessagesMixin
 from scsp.forms import ThemeForm
 from scsp.generic import ScopedListView
 from scsp.models import Agency, Theme, User
@@ -56,7 +57,7 @@ class ThemeListView(ScopedListView):
         return ctx
 
 
-class ThemeCreateView(RoleRequiredMixin, CreateView):
+class ThemeCreateView(RoleRequiredMixin, FieldMessagesMixin, CreateView):
     model = Theme
     form_class = ThemeForm
     template_name = "scsp/theme_form.html"
@@ -69,7 +70,7 @@ class ThemeCreateView(RoleRequiredMixin, CreateView):
         return response
 
 
-class ThemeUpdateView(UpdateView):
+class ThemeUpdateView(FieldMessagesMixin, UpdateView):
     form_class = ThemeForm
     template_name = "scsp/theme_form.html"
     success_url = reverse_lazy("scsp:theme_list")

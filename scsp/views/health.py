@@ -1,5 +1,6 @@
 """Pages that need no sign-in: the health check, the accessibility statement and
-``/favicon.ico`` (browsers ask for it whatever the page links)."""
+``/favicon.ico`` (browsers ask for it whatever the page links). They only show something:
+GET and HEAD only (``require_safe``; anything else is a 405)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ def redis_ok(url: str) -> bool:
 
 
 @login_not_required
+@require_safe
 @never_cache
 @transaction.non_atomic_requests
 def healthz(request):
@@ -56,12 +59,14 @@ def healthz(request):
 
 
 @login_not_required
+@require_safe
 def favicon(request):
     """``/favicon.ico``: the static icon (``static/favicon.ico``, 16, 32 and 48 px)."""
     return redirect(static("favicon.ico"), permanent=True)
 
 
 @login_not_required
+@require_safe
 def accessibility_statement(request):
     return render(request, "scsp/accessibility.html",
                   {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL})

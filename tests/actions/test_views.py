@@ -173,18 +173,19 @@ def test_bad_action_input_is_explained_and_changes_nothing(client_for, coordinat
 # --- one action: who sees which controls, and the POSTs behind them ---------------------------
 
 
-CONTROLS = ["Add a progress update", "Ask for a new target date", "Edit details",
+CONTROLS = ["Add a progress update", "Mark as complete", "Ask for a new target date",
+            "Edit details",
             "Close without completion", "Sign off", "Return for more evidence"]
 
 
 @pytest.mark.parametrize(("persona", "shown"), [
-    ("wmp_officer", {"Add a progress update", "Ask for a new target date"}),
-    ("wmp_lead", {"Add a progress update", "Ask for a new target date"}),
+    ("wmp_officer", {"Add a progress update", "Mark as complete", "Ask for a new target date"}),
+    ("wmp_lead", {"Add a progress update", "Mark as complete", "Ask for a new target date"}),
     ("health_officer", set()),
     ("chair", set()),
     ("scrutineer", set()),
-    ("coordinator", {"Add a progress update", "Ask for a new target date", "Edit details",
-                     "Close without completion"}),
+    ("coordinator", {"Add a progress update", "Mark as complete", "Ask for a new target date",
+                     "Edit details", "Close without completion"}),
 ])
 def test_action_page_shows_exactly_the_allowed_controls(client_for, request, world, persona,
                                                         shown):
@@ -199,8 +200,10 @@ def test_health_officer_post_to_edit_urls_is_refused(client_for, world, health_o
     action = world["wmp_action"]
     client = client_for(health_officer)
     for name, data in [
-        ("action_progress", {"note": "Hijack", "status": S.AWAITING_SIGN_OFF,
-                             "completion_evidence": "x", "version": action.version}),
+        ("action_progress", {"note": "Hijack", "status": S.IN_PROGRESS,
+                             "version": action.version}),
+        ("action_complete", {"note": "Hijack", "completion_evidence": "x",
+                             "completed_on": "2026-01-01", "version": action.version}),
         ("action_update", {"description": "Hijack", "version": action.version}),
         ("date_change_request", {"new_date": "2030-01-01", "reason": "x"}),
         ("action_close", {"reason": "x", "version": action.version}),
@@ -230,11 +233,19 @@ def test_mass_assignment_is_ignored(client_for, world, wmp_officer, health_offic
     assert action.target_date != dt.date(2099, 1, 1) and action.signed_off_by is None
     wmp_officer.refresh_from_db()
     assert not wmp_officer.is_staff
-    refused = client_for(wmp_officer).post(url("action_progress", action.pk), {
+    # An action in progress has no other status to move to here (completing is its own
+    # step): a status sent anyway is ignored.
+    client_for(wmp_officer).post(url("action_progress", action.pk), {
         "note": "Sign it off myself.", "status": S.SIGNED_OFF, "version": action.version})
-    assert "Select a valid choice" in page(refused)
     action.refresh_from_db()
     assert action.status == S.IN_PROGRESS
+    returned = ActionFactory(plan=action.plan, number=7, lead_agency=wmp_officer.agency,
+                             lead_officer=wmp_officer, status=S.RETURNED)
+    refused = client_for(wmp_officer).post(url("action_progress", returned.pk), {
+        "note": "Sign it off myself.", "status": S.SIGNED_OFF, "version": returned.version})
+    assert "Select the status from the list" in page(refused)
+    returned.refresh_from_db()
+    assert returned.status == S.RETURNED
 
 
 def test_coordinator_cannot_sign_off_their_own_action(client_for, coordinator, shared_plan):
@@ -251,9 +262,9 @@ def test_coordinator_cannot_sign_off_their_own_action(client_for, coordinator, s
 def test_whole_flow_through_the_pages(client_for, coordinator, wmp_officer, world):
     action = world["wmp_action"]
     officer, boss = client_for(wmp_officer), None
-    response = officer.post(url("action_progress", action.pk), {
-        "note": "All teams briefed.", "status": S.AWAITING_SIGN_OFF,
-        "completion_evidence": "Briefing register.", "version": 1})
+    response = officer.post(url("action_complete", action.pk), {
+        "note": "All teams briefed.", "completion_evidence": "Briefing register.",
+        "completed_on": timezone.localdate().isoformat(), "version": 1})
     assert response.status_code == 302
     boss = client_for(coordinator)
     assert "AP-2026-001-01" in page(boss.get(url("decisions")))
@@ -265,9 +276,9 @@ def test_whole_flow_through_the_pages(client_for, coordinator, wmp_officer, worl
     action.refresh_from_db()
     assert action.status == S.RETURNED
     officer = client_for(wmp_officer)
-    officer.post(url("action_progress", action.pk), {
-        "note": "Register attached.", "status": S.AWAITING_SIGN_OFF,
-        "completion_evidence": "Register of 120 staff.", "version": 3})
+    officer.post(url("action_complete", action.pk), {
+        "note": "Register attached.", "completion_evidence": "Register of 120 staff.",
+        "completed_on": timezone.localdate().isoformat(), "version": 3})
     boss = client_for(coordinator)
     boss.post(url("action_sign_off", action.pk), {"version": 4})
     action.refresh_from_db()
@@ -417,9 +428,9 @@ def test_a_progress_note_with_an_nhs_number_is_held_back_until_confirmed(client_
 def test_completion_evidence_and_notes_are_guarded(client_for, wmp_officer, world, field, text,
                                                    kind):
     action = world["wmp_action"]
-    data = {"note": "Done.", "status": S.AWAITING_SIGN_OFF, "completion_evidence": "Register.",
-            "version": action.version, field: text}
-    html = page(client_for(wmp_officer).post(url("action_progress", action.pk), data))
+    data = {"note": "Done.", "completion_evidence": "Register.",
+            "completed_on": timezone.localdate().isoformat(), "version": action.version, field: text}
+    html = page(client_for(wmp_officer).post(url("action_complete", action.pk), data))
     assert f"{HELD} {kind}" in html
 
 

@@ -19,8 +19,15 @@ Use the ``journey`` fixture::
   outline of 2px or more, or a ring (box-shadow), of at least 3:1 against the page and the
   element;
 * one title per page: two different pages (paths; the query string is ignored) visited in one
-  walk never share a ``<title>``;
+  walk never share a ``<title>``, and no page takes an error page's title (the error pages
+  themselves rightly share theirs: every 403 is "You cannot do that");
 * exactly one ``<h1>``.
+
+An error page visited on purpose, to test it, says so: ``journey.goto(path,
+expect_status=403)``. The response must have that status; the browser's console line about
+it (and, for a 5xx, the server error) is expected rather than a fault, for that address and
+status only; and the page is exempt from title uniqueness. Every other check still runs on
+it, and an error status on any page not visited that way still fails the walk.
 
 Failures name the page (address and title) and save a screenshot in ``test-artifacts/``.
 ``narrow_journey`` is the same walk in a 320 x 256 CSS px window (1280 px at 400% zoom).
@@ -34,8 +41,9 @@ The real CSP is enforced: axe and the checks are injected through the DevTools p
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -90,6 +98,9 @@ class Journey:
         self.checked: set[str] = set()
         self.errors: list[str] = []
         self.titles: dict[str, str] = {}  # <title> -> the path that had it first
+        self.error_titles: dict[str, str] = {}  # an error page's <title> -> its path
+        self.expected_errors: dict[str, int] = {}  # address -> the error status expected there
+        self.error_page: str | None = None  # the page on screen, when it is an expected error
         self.walked: dict[str, list[str]] = {}  # focus walks done: page signature -> problems
         page.on("framenavigated", self._navigated)
         page.on("console", self._console)
@@ -99,20 +110,42 @@ class Journey:
     def _navigated(self, frame):
         if frame == self.page.main_frame:
             self.visited.append(frame.url.split("#")[0])
+            self.error_page = None
+
+    @staticmethod
+    def _address(url: str) -> str:
+        return unquote(url.split("#")[0])
+
+    def _expected(self, url: str, status: int) -> bool:
+        return self.expected_errors.get(self._address(url)) == status
 
     def _console(self, message):
-        if message.type == "error":
-            self.errors.append(f"console error on {self.page.url}: {message.text}")
+        if message.type != "error":
+            return
+        # The browser's own line about an error page visited on purpose (goto expect_status).
+        found = re.search(r"the server responded with a status of (\d{3})", message.text)
+        if found and self._expected((message.location or {}).get("url", ""), int(found[1])):
+            return
+        self.errors.append(f"console error on {self.page.url}: {message.text}")
 
     def _response(self, response):
-        if response.status >= 500:
+        if response.status >= 500 and not self._expected(response.url, response.status):
             self.errors.append(f"{response.status} from {response.url}")
 
     def url(self, path: str) -> str:
         return path if path.startswith("http") else f"{self.base_url}{path}"
 
-    def goto(self, path: str, *, check: bool = True):
-        response = self.page.goto(self.url(path))
+    def goto(self, path: str, *, check: bool = True, expect_status: int | None = None):
+        """Open ``path`` and check it. ``expect_status``: the page is an error page visited on
+        purpose (see the module's docstring); the response must have that status."""
+        url = self.url(path)
+        if expect_status is not None:
+            self.expected_errors[self._address(url)] = expect_status
+        response = self.page.goto(url)
+        if expect_status is not None:
+            assert response.status == expect_status, (
+                f"{url} answered {response.status}, expected {expect_status}")
+            self.error_page = self._address(self.page.url)
         if check:
             self.check()
         return response
@@ -167,9 +200,18 @@ class Journey:
         title, path = page.title(), urlsplit(page.url).path
         if not title.split("–")[0].strip():
             problems.append("the page has no title of its own")
-        first = self.titles.setdefault(title, path)
-        if first != path:
-            problems.append(f"the title “{title}” is also the title of {first}")
+        if self.error_page == self._address(page.url):  # error pages share their titles
+            self.error_titles.setdefault(title, path)
+            if title in self.titles:
+                problems.append(f"the error page's title “{title}” is also the title of "
+                                f"{self.titles[title]}")
+        else:
+            first = self.titles.setdefault(title, path)
+            if first != path:
+                problems.append(f"the title “{title}” is also the title of {first}")
+            if title in self.error_titles:
+                problems.append(f"the title “{title}” is the title of the error page at "
+                                f"{self.error_titles[title]}")
         problems += page.evaluate("() => window.__scspA11y.controls()")
         problems += self._focus_walk()
         viewport = page.viewport_size

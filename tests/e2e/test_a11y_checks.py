@@ -69,3 +69,34 @@ def test_a_clean_page_passes_and_titles_must_differ(walk):
     assert walk.manual_checks() == []
     walk.titles["Clean – Test"] = "/another/page/"
     assert walk.manual_checks() == ["the title “Clean – Test” is also the title of /another/page/"]
+
+
+def test_error_pages_share_their_title_but_no_other_page_takes_it(walk):
+    walk.page.set_content(CLEAN)
+    walk.error_titles["Clean – Test"] = "/partnership/themes/new/"
+    walk.titles["Clean – Test"] = "/another/page/"
+    walk.error_page = walk._address(walk.page.url)  # as goto(..., expect_status=403) leaves it
+    assert walk.manual_checks() == [
+        "the error page's title “Clean – Test” is also the title of /another/page/"]
+    del walk.titles["Clean – Test"]
+    assert walk.manual_checks() == []  # another error page with the same title: rightly so
+    walk.error_page = None  # an ordinary page
+    assert walk.manual_checks() == [
+        "the title “Clean – Test” is the title of the error page at /partnership/themes/new/"]
+
+
+def test_only_an_error_status_visited_on_purpose_is_expected(walk):
+    def answer(route):
+        status = int(route.request.url.rstrip("/").rsplit("/", 1)[1])
+        route.fulfill(status=status, content_type="text/html", body=CLEAN)
+
+    walk.page.route("http://test.invalid/status/**", answer)
+    assert walk.goto("/status/403/", check=False, expect_status=403).status == 403
+    assert walk.goto("/status/500/", check=False, expect_status=500).status == 500
+    assert walk.errors == []
+    walk.goto("/status/404/", check=False)  # not visited on purpose: faults
+    walk.goto("/status/503/", check=False)
+    assert [e for e in walk.errors if "404" in e] and "503 from http://test.invalid/status/503/" \
+        in walk.errors, walk.errors
+    with pytest.raises(AssertionError, match="answered 404, expected 403"):
+        walk.goto("/status/404/", check=False, expect_status=403)

@@ -72,11 +72,20 @@ def test_action_journey(journey, partnership, coordinator, wmp_officer, health_o
     journey.check()
     page.get_by_label("What has happened since the last update").fill(
         "All twelve hub staff trained; screening in place since Monday.")
-    page.get_by_label("Status").select_option(label="Completed, awaiting sign-off")
-    page.get_by_label("Evidence of completion").fill("Training register attached.")
     page.get_by_label("Evidence files (optional)").set_input_files(str(evidence))
     journey.screenshot("actions-progress-form")
     page.get_by_role("button", name="Save the update").click()
+    journey.check()
+    assert "Your update has been added" in page.locator(".messages").inner_text()
+    # "Mark as complete" is its own step: the evidence and the date it was done.
+    page.get_by_role("link", name="Mark as complete").click()
+    journey.check()
+    assert page.get_by_label("Date it was completed").input_value() == (
+        timezone.localdate().isoformat())
+    page.get_by_label("Evidence that the action is complete").fill(
+        "Training register attached.")
+    journey.screenshot("actions-mark-complete")
+    page.get_by_role("button", name="Mark as complete").click()
     journey.check()
     assert "marked complete" in page.locator(".messages").inner_text()
     assert "Completed, awaiting sign-off" in page.locator(".action-state").inner_text()
@@ -106,13 +115,12 @@ def test_action_journey(journey, partnership, coordinator, wmp_officer, health_o
     journey.sign_in(wmp_officer)
     journey.goto(ours.get_absolute_url())
     assert "Please attach the dip sample results too." in page.locator(".timeline").inner_text()
-    page.get_by_role("link", name="Add a progress update").click()
+    page.get_by_role("link", name="Mark as complete").click()
     journey.check()
-    page.get_by_label("What has happened since the last update").fill("Dip sample attached.")
-    page.get_by_label("Status").select_option(label="Completed, awaiting sign-off")
-    page.get_by_label("Evidence of completion").fill(
+    page.get_by_label("Anything else to add (optional)").fill("Dip sample attached.")
+    page.get_by_label("Evidence that the action is complete").fill(
         "Training register and a dip sample of 20 notifications, all screened.")
-    page.get_by_role("button", name="Save the update").click()
+    page.get_by_role("button", name="Mark as complete").click()
     journey.check()
     journey.sign_out()
 

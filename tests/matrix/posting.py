@@ -45,6 +45,14 @@ class Post:
     ``writes`` maps a model label ("actions.Action") to the fields an allowed POST may change
     on existing rows, with ``+`` where it may add rows and ``-`` where it may delete them.
     Historical rows (django-simple-history) of a model it writes are always allowed.
+
+    ``prepare(world, user, client)`` is what the person's browser did first in the same
+    session, for a step that comes after another (open an invitation link, begin a passkey
+    ceremony, make new recovery codes): run for every persona (a forger can take the first
+    step too), before the page is read and before the database is pictured; it returns values
+    to send on top of ``data`` (e.g. the passkey's signed answer) or None. ``json``: the step
+    is a script's JSON call, not a form: the values go as an ``application/json`` body (with
+    ``form=False``).
     """
 
     url_name: str
@@ -63,6 +71,8 @@ class Post:
     denied: dict[str, int] = field(default_factory=dict)
     read_only: bool = False
     files: Callable[[dict], dict] | None = None
+    prepare: Callable[[dict, object, object], dict | None] | None = None
+    json: bool = False
     note: str = ""
 
     @property

@@ -99,6 +99,13 @@ POSTS = [
          writes={"actions.Action": "last_update_at version", "actions.ProgressUpdate": "+",
                  **NOTICES},
          changes=("actions.ProgressUpdate",), check=_progress),
+    Post("actions:action_complete", ability=Ability.UPDATE_ACTIONS,
+         allowed=OWNERS, kwargs=pk("wmp_action"),
+         data=lambda w, u: {"completion_evidence": "Every team briefed; register attached."},
+         writes={"actions.Action": "status completion_evidence completed_on at_risk blocked "
+                                   "last_update_at version",
+                 "actions.ProgressUpdate": "+", **NOTICES},
+         changes=("actions.ProgressUpdate", "actions.Action")),
     Post("actions:action_impact", ability=Ability.UPDATE_ACTIONS,
          allowed=OWNERS, kwargs=pk("wmp_signed_off"),
          data=lambda w, u: {"impact_evidence": "Fathers are now seen in 8 of 10 cases."},

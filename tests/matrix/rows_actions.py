@@ -68,6 +68,8 @@ ROWS = [
     Row("actions:action_update", only("coordinator"), kwargs=pk("wmp_action")),
     Row("actions:action_progress", only("coordinator", "wmp_lead", "wmp_officer"),
         kwargs=pk("wmp_action"), note="the health officer may read it but not update it: 403"),
+    Row("actions:action_complete", only("coordinator", "wmp_lead", "wmp_officer"),
+        kwargs=pk("wmp_action"), note="'Mark as complete': the owners' step, as progress"),
     Row("actions:action_impact", only("coordinator", "wmp_lead", "wmp_officer"),
         kwargs=pk("wmp_signed_off")),
     Row("actions:date_change_request", only("coordinator", "wmp_lead", "wmp_officer"),

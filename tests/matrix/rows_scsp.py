@@ -30,6 +30,8 @@ ROWS = [
     Row("scsp:healthz", PUBLIC),
     Row("scsp:favicon", {p: 301 for p in PUBLIC}, note="sends browsers to static/favicon.ico"),
     Row("scsp:accessibility", PUBLIC),
+    Row("scsp:session", PUBLIC,
+        note="the session's deadlines as JSON; signed_in is false for nobody"),
     Row("scsp:glossary", PUBLIC),
     Row("scsp:agency_list", statuses()),
     Row("scsp:agency_detail", statuses(), kwargs=lambda w: {"pk": w["agency"].pk}),

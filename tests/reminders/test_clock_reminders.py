@@ -30,7 +30,7 @@ def test_rapid_review_due_within_three_working_days_is_in_the_digest(coordinator
     assert "Statutory clocks" in digest.text_body
     assert case.reference in digest.text_body and "due in 3 working days" in digest.text_body
     (late,) = coordinator_digest(D(2026, 11, 25), coordinator)
-    assert "overdue by 2 working days" in late.text_body
+    assert "2 working days overdue" in late.text_body
 
 
 def test_unsent_notification_overdue_is_listed(coordinator, wmp):
@@ -40,7 +40,7 @@ def test_unsent_notification_overdue_is_listed(coordinator, wmp):
     sections, _users = clock_sections(D(2026, 11, 11), CAL)  # due 9 Nov
     (section,) = sections[coordinator.pk]
     notes = {(i.reference, i.title, i.note) for i in section.items}
-    assert (case.reference, "Notification to the National Panel", "overdue by 2 working days") in notes
+    assert (case.reference, "Notification to the National Panel", "2 working days overdue") in notes
 
 
 def test_met_clocks_and_other_roles_get_nothing(coordinator, chair, wmp, wmp_officer):

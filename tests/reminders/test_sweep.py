@@ -71,7 +71,7 @@ def test_officer_gets_one_digest_with_due_and_overdue(plan, wmp_officer, setting
     assert digest.kind == Reminder.Kind.DAILY_DIGEST and digest.item_count == 2
     assert overdue.reference in digest.text_body and due.reference in digest.text_body
     assert "Your overdue actions" in digest.text_body
-    assert "overdue by 5 working days" in digest.text_body
+    assert "5 working days overdue" in digest.text_body
 
 
 def test_emails_carry_references_and_titles_never_case_detail(plan, wmp_officer, settings):

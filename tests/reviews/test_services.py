@@ -561,3 +561,26 @@ def test_services_refuse_everyone_but_the_coordinator(chair, scrutineer, wmp_lea
                                                checked_on=D(2022, 6, 1), note="x")
         with pytest.raises(PermissionDenied):
             services.review_record_outcome(by=person, review=lcspr, today=D(2022, 6, 1))
+
+
+def test_the_briefing_upload_keeps_its_file_across_an_error(client_for, coordinator, lcspr):
+    """A forged token is refused on the field; the file chosen with it is held, shown as
+    attached and saved by the next POST (scsp/kept_work.py)."""
+    import re
+
+    from django.urls import reverse
+
+    from scsp.models import HeldFile
+
+    url = reverse("reviews:review_briefing_upload", args=[lcspr.pk])
+    client = client_for(coordinator)
+    response = client.post(url, {"file": SimpleUploadedFile("Briefing.pdf", PDF),
+                                 "_held_file": "forged"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "no longer kept" in html
+    assert "Attached:" in html and "Briefing.pdf" in html
+    [token] = re.findall(r'name="_held_file" value="([^"]+)"', html)
+    response = client.post(url, {"_held_file": token})
+    assert response.status_code == 302
+    assert lcspr.briefings.get().original_name == "Briefing.pdf"
+    assert not HeldFile.objects.exists()

@@ -170,8 +170,15 @@ def test_a_flood_of_identical_refusals_is_folded_but_every_one_counted(client):
 
 
 def test_changes_show_labels_and_display_values_across_a_case(coordinator, child_case):
-    services.case_update(by=coordinator, case=child_case, today=f.TODAY, cal=f.CAL,
-                         police_investigation="yes", case_outline="Changed outline.")
+    c = child_case
+    services.case_update(
+        by=coordinator, case=c, today=f.TODAY, cal=f.CAL, police_investigation="yes",
+        case_outline="Changed outline.", referral_received_on=c.referral_received_on,
+        incident_type=c.incident_type, agencies_involved=list(c.agencies_involved.all()),
+        route=c.route, incident_date=c.incident_date, became_aware_on=c.became_aware_on,
+        notification_submitted_on=c.notification_submitted_on,
+        referring_agency=c.referring_agency, location=c.location,
+        harm_categories=c.harm_categories, themes=list(c.themes.all()))
     change = ChangeEvent.objects.filter(model_label="reviews.Case", history_type="~").latest("seq")
     labels = {label: (before, after) for _n, label, before, after in change.changes}
     assert labels["Police investigation"] == ("Not known", "Yes")

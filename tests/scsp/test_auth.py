@@ -172,15 +172,8 @@ def test_old_sign_in_records_are_purged(client, wmp_officer, settings):
     client.logout()
     sign_in(client, wmp_officer.email, PASSWORD, ip="10.1.1.2")
     assert AccessLog.objects.count() == 2
-    call_command("purge_sign_in_records")
+    call_command("apply_retention", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert list(AccessLog.objects.values_list("ip_address", flat=True)) == ["10.1.1.2"]
-
-
-def test_the_purge_runs_nightly(settings):
-    from scsp.tasks import purge_sign_in_records_task
-
-    schedule = settings.CELERY_BEAT_SCHEDULE["purge-sign-in-records"]
-    assert schedule["task"] == purge_sign_in_records_task.name
 
 
 @pytest.mark.parametrize(

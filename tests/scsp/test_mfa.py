@@ -10,7 +10,7 @@ import re
 import pytest
 import time_machine
 from django.core import mail
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,7 +19,7 @@ from scsp import mfa, services
 from scsp.models import AccessEvent, PartnershipSettings, Reminder, Role
 from tests.factories import PASSWORD, UserFactory
 from tests.matrix import PERSONAS
-from tests.mfa import Client, code_at, give_device, next_code
+from tests.mfa import Client, SoftPasskey, code_at, give_device, give_passkey, next_code, passkey_json
 from tests.test_url_matrix import ROWS
 
 pytestmark = pytest.mark.django_db
@@ -37,14 +37,41 @@ def password_only(user) -> Client:
 # --- no protected page with a password only ---------------------------------------------------
 
 #: Pages a signed-in person may open before the second factor: sign-out and the steps. The
-#: public pages (their matrix row lets anonymous people in: sign-in, password reset, the
-#: invitation, health, the accessibility statement, the token calendar feed) need no sign-in.
+#: public pages need no sign-in at all: see :func:`public_pages`.
 BEFORE_SECOND_FACTOR = {
     "scsp:logout", "scsp:mfa_verify", "scsp:mfa_enrol", "scsp:login",
     "otp_webauthn:credential-authentication-begin",
     "otp_webauthn:credential-authentication-complete", "otp_webauthn:js-i18n-catalog",
 }
 PUBLIC_ROWS = {row.url_name for row in ROWS if row.expected["anonymous"] == 200}
+
+
+def public_pages(resolver=None, namespace="") -> set[str]:
+    """The public pages as the code has them (``scsp.mfa.is_public``: the views marked
+    ``@login_not_required``), by URL name. The one list: the test does not keep a copy."""
+    resolver = resolver or get_resolver()
+    found = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found |= public_pages(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}{pattern.name}"
+            if mfa.is_public(pattern.callback, is_admin=name.startswith("admin:")):
+                found.add(name)
+    return found
+
+
+def test_the_public_pages_are_the_marked_ones_and_the_matrix_agrees():
+    public = public_pages()
+    # Like the accessibility statement, the glossary is for anyone, before signing in.
+    assert {"scsp:login", "scsp:accessibility", "scsp:glossary"} <= public
+    # A page the matrix lets anonymous people open is marked public in the code; a page
+    # marked public never sends anonymous people to sign in.
+    assert public >= PUBLIC_ROWS, sorted(PUBLIC_ROWS - public)
+    to_sign_in = sorted(row.url_name for row in ROWS
+                        if row.url_name in public and row.expected["anonymous"] == 302)
+    assert not to_sign_in, to_sign_in
 
 
 @pytest.fixture
@@ -64,10 +91,7 @@ def test_no_protected_page_is_reachable_with_a_password_only(personas, world, wi
     """Every named URL of the URLconf (the matrix rows), as each persona signed in with the
     password only: a step page or a redirect to the step, nothing else."""
     assert {row.url_name for row in ROWS} >= BEFORE_SECOND_FACTOR
-    assert {"scsp:password_reset", "scsp:password_reset_done",
-                           "scsp:password_reset_confirm", "scsp:password_reset_complete",
-                           "scsp:invitation", "scsp:invitation_done", "scsp:healthz",
-                           "scsp:accessibility", "actions:calendar_feed", "scsp:login"} >= PUBLIC_ROWS
+    public = public_pages()
     for persona in PERSONAS[1:]:
         user = personas[persona]
         if with_device:
@@ -76,9 +100,13 @@ def test_no_protected_page_is_reachable_with_a_password_only(personas, world, wi
         client.password_only_login(user)
         step = VERIFY if with_device else ENROL
         for row in ROWS:
-            if row.url_name in BEFORE_SECOND_FACTOR | PUBLIC_ROWS:
+            if row.url_name in BEFORE_SECOND_FACTOR:
                 continue
             url = reverse(row.url_name, kwargs=row.kwargs(world) if row.kwargs else {})
+            if row.url_name in public:  # open to anyone: not held back for the second factor
+                response = client.get(url)
+                assert not response.get("Location", "").startswith(step), (persona, row.url_name)
+                continue
             for method in ("get", "post"):
                 response = getattr(client, method)(url)
                 assert response.status_code == 302, (persona, row.url_name, method)
@@ -264,6 +292,65 @@ def test_the_security_page_lists_the_person_s_factors(client, wmp_officer):
     assert "Authenticator app" in page and "Set up on" in page
     assert "passkey-registration-placeholder" in page  # django-otp-webauthn's button
     assert "0 recovery codes left" in page
+
+
+# --- passkeys (django-otp-webauthn's JSON steps, answered by a software passkey) -------------
+
+def test_a_passkey_is_the_second_factor_after_the_password(wmp_officer):
+    give_device(wmp_officer)
+    passkey = give_passkey(wmp_officer)
+    client = password_only(wmp_officer)
+    options = passkey_json(client, "otp_webauthn:credential-authentication-begin").json()
+    assert [c["id"] for c in options["allowCredentials"]] == [passkey.id]  # their own only
+    before = client.session.session_key
+    response = passkey_json(client, "otp_webauthn:credential-authentication-complete",
+                            passkey.authenticate(options))
+    assert response.status_code == 200, response.content
+    assert client.session[DEVICE_ID_SESSION_KEY] == passkey.credential.persistent_id
+    assert client.session.session_key != before
+    assert client.get("/").status_code == 200
+
+
+def test_a_passkey_is_never_instead_of_the_password(wmp_officer):
+    passkey = give_passkey(wmp_officer)
+    client = Client()
+    assert passkey_json(client, "otp_webauthn:credential-authentication-begin").status_code == 302
+    response = passkey_json(client, "otp_webauthn:credential-authentication-complete",
+                            passkey.authenticate({"challenge": "AAAA", "rpId": "localhost"}))
+    assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+    assert client.get("/").status_code == 302
+
+
+def test_another_person_s_passkey_does_not_pass(wmp_officer, wmp_lead):
+    give_device(wmp_officer)
+    theirs = give_passkey(wmp_lead)
+    client = password_only(wmp_officer)
+    options = passkey_json(client, "otp_webauthn:credential-authentication-begin").json()
+    response = passkey_json(client, "otp_webauthn:credential-authentication-complete",
+                            theirs.authenticate(options))
+    assert response.json()["code"] == "credential_user_mismatch" and response.status_code == 403
+    assert client.session.get(DEVICE_ID_SESSION_KEY) is None
+    assert client.get("/").status_code == 302
+
+
+def test_a_passkey_is_added_only_after_the_second_factor(wmp_officer,
+                                                         django_capture_on_commit_callbacks):
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    give_device(wmp_officer)
+    half = password_only(wmp_officer)
+    response = passkey_json(half, "otp_webauthn:credential-registration-begin")
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+    client = Client()
+    client.force_login(wmp_officer)
+    options = passkey_json(client, "otp_webauthn:credential-registration-begin").json()
+    assert options["user"]["name"] == wmp_officer.email
+    with django_capture_on_commit_callbacks(execute=True):
+        response = passkey_json(client, "otp_webauthn:credential-registration-complete",
+                                SoftPasskey("a new laptop").register(options))
+    assert response.status_code == 200, response.content
+    assert WebAuthnCredential.objects.get(pk=response.json()["id"]).user == wmp_officer
+    assert "A passkey was added to your account" in mail.outbox[0].body
 
 
 # --- the officers-only exemption -------------------------------------------------------------

@@ -30,6 +30,15 @@ def test_the_glossary_needs_no_sign_in_and_explains_every_term(client):
     assert "the Child Safeguarding Practice Review Panel" in html
 
 
+def test_the_public_pages_only_show_something(client):
+    """GET and HEAD only: nothing to post to a page that has no form."""
+    for name in ("scsp:glossary", "scsp:accessibility", "scsp:favicon", "scsp:healthz"):
+        url = reverse(name)
+        assert client.get(url).status_code in (200, 301), name
+        assert client.head(url).status_code in (200, 301), name
+        assert client.post(url).status_code == 405, name
+
+
 def test_every_page_links_the_glossary_and_the_statement(client_for, coordinator):
     for response in (client_for(None).get(reverse("scsp:login")),
                      client_for(coordinator).get(reverse("scsp:home"))):

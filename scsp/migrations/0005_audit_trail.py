@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scsp', '0003_sign_in_security'),
+        ('scsp', '0004_kept_work'),
     ]
 
     operations = [

@@ -51,7 +51,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scsp', '0005_seal_existing_events'),
+        ('scsp', '0006_seal_existing_events'),
     ]
 
     operations = [

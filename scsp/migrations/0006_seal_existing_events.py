@@ -82,7 +82,7 @@ def seal_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("scsp", "0004_audit_trail"),
+        ("scsp", "0005_audit_trail"),
     ]
 
     operations = [
