@@ -156,7 +156,8 @@ def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None
             created_by=coordinator, created_at=_at(received, rng),
         ))
     cases = _bulk(Case, cases)
-    _bulk(Child, [Child(case=c, position=1, pseudonym="Child A") for c in cases])
+    _bulk(Child, [Child(case=c, position=1, pseudonym=f"Child {i}")
+                  for i, c in enumerate(cases, start=1)])
     say(f"{len(cases)} cases\n")
 
     # --- plans (their references come from their origins) ---------------------------------
