@@ -40,7 +40,7 @@ from scsp import case_links, request_log
 from scsp.audit.access import Kind, record_access, reference_of, request_id_of
 from scsp.audit.chain import append, lock_heads
 from scsp.models import AccessEvent, RefusalBucket
-from scsp.permissions import NotForYourRole, ReadOnlyRecord
+from scsp.permissions import ReadOnlyRecord
 from scsp.proxy import client_ip
 
 log = logging.getLogger(__name__)
@@ -51,10 +51,8 @@ REASON_ATTRIBUTE = "_scsp_refusal_reason"
 def reason_for(exception) -> str:
     if isinstance(exception, ReadOnlyRecord):
         return "not theirs to change"
-    if isinstance(exception, NotForYourRole):
-        return "not for their role"
-    if isinstance(exception, PermissionDenied):
-        return "refused"
+    if isinstance(exception, PermissionDenied):  # NotForYourRole or any other: the 403 page's
+        return "not for their role"              # "not available to your role"
     if isinstance(exception, Http404):
         return "not found or outside their scope"
     return ""
