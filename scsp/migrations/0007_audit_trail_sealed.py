@@ -33,7 +33,7 @@ TABLES = ("scsp_accessevent", "scsp_changeevent")
 def add_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(TRIGGER_FUNCTION)
+    schema_editor.execute(TRIGGER_FUNCTION, params=None)  # its "%" are not placeholders
     for table in TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
