@@ -7,8 +7,8 @@ from reviews.views.cases import (
     CaseExportView,
     CaseListView,
     CaseUpdateView,
-    LegalHoldView,
     ChildrenUpdateView,
+    LegalHoldView,
     ReferralCreateView,
     ReferralDecisionView,
 )

@@ -55,7 +55,7 @@ def access_rows(events):
             names[e.object_type] = type_name(e.object_type)
         yield [_when(e.at), e.user.full_name if e.user else _("Anonymous"),
                e.user.email if e.user else "", e.agency.short_name if e.agency else "",
-               e.get_kind_display(), names[e.object_type], e.object_id, e.label,
+               e.kind_name, names[e.object_type], e.object_id, e.label,
                " ".join(e.cases), e.detail, outcome(e), e.count, e.ip_address or "", e.path,
                e.request_id]
 

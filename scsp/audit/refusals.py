@@ -100,7 +100,8 @@ def _bump(key: str, minute: dt.datetime, now: dt.datetime, request_id: str) -> i
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO {table} ("key", "minute", "count", "last_at", "last_request_id") '  # noqa: S608 - our table name
+            # Our table's name, quoted; the values are parameters.
+            f'INSERT INTO {table} ("key", "minute", "count", "last_at", "last_request_id") '  # noqa: S608  # nosec B608
             "VALUES (%s, %s, 1, %s, %s) "
             f'ON CONFLICT ("key") DO UPDATE SET "count" = {table}."count" + 1, '
             '"last_at" = excluded."last_at", "last_request_id" = excluded."last_request_id" '

@@ -11,9 +11,12 @@ holds the changed fields' values, as the historical tables do, cut short)."""
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from scsp.models.partnership import Agency
@@ -54,6 +57,11 @@ class ChainedRow(models.Model):
 
     class Meta:
         abstract = True
+
+
+@functools.lru_cache(maxsize=16)
+def _kind_names(language) -> dict[str, str]:
+    return {value: str(label) for value, label in AccessEvent.Kind.choices}
 
 
 class AccessEvent(ChainedRow):
@@ -136,6 +144,12 @@ class AccessEvent(ChainedRow):
         return self.kind == self.Kind.REFUSED
 
     @property
+    def kind_name(self) -> str:
+        """What happened, in plain words: ``get_kind_display`` without its per-row cost
+        (it hashes every lazy label, a translation lookup each, on every call)."""
+        return _kind_names(get_language()).get(self.kind, self.kind)
+
+    @property
     def cases(self) -> list[str]:
         return [r for r in [self.case_reference, *self.other_cases.split()] if r]
 
@@ -209,12 +223,18 @@ class AccessEventCase(CaseLink):
     class Meta:
         indexes = [models.Index(fields=["case_reference", "event"], name="access_case")]
 
+    def __str__(self):
+        return f"access event {self.event_id} about {self.case_reference}"
+
 
 class ChangeEventCase(CaseLink):
     event = models.ForeignKey(ChangeEvent, on_delete=models.DO_NOTHING, related_name="case_links")
 
     class Meta:
         indexes = [models.Index(fields=["case_reference", "event"], name="change_case")]
+
+    def __str__(self):
+        return f"change {self.event_id} about {self.case_reference}"
 
 
 class RefusalBucket(models.Model):
