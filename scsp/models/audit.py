@@ -5,7 +5,7 @@ heads of the two hash chains and the per-minute counters that fold a flood of re
 Rows of :class:`AccessEvent` and :class:`ChangeEvent` are written only by ``scsp.audit`` and
 never changed: each is sealed with a keyed hash of its content and of the row before it
 (``scsp/audit/chain.py``); on PostgreSQL a trigger refuses UPDATE and DELETE (migration
-``0005``) except the retention job's deletes of rows past their retention period. They
+``0007_audit_trail_sealed``) except the retention job's deletes of rows past their retention period. They
 never hold a record's content: its type, id and reference only (the change history's index
 holds the changed fields' values, as the historical tables do, cut short)."""
 
