@@ -199,6 +199,6 @@ def test_the_officers_dashboard(client_for, wmp_lead, wmp_officer, coordinator):
     today = timezone.localdate()
     first, second = assert_flat(client, reverse("scsp:home"),
                                 lambda n: grow(n, coordinator=coordinator, day=today,
-                                               lead=wmp_lead, officer=wmp_officer), most=8,
+                                               lead=wmp_lead, officer=wmp_officer), most=9,
                                 expect_rows=actions_in_panel)
     assert panel_of(second, "actions")["whose"] == "mine"
