@@ -41,7 +41,7 @@ class ScspConfig(AppConfig):
                        _("The learning themes reviews, audits and actions are tagged with."),
                        signed_in, order=81, group=_("Partnership")))
         register(Entry(_("Access log"), "scsp:access_log",
-                       _("Who viewed or downloaded sensitive records, and when."),
+                       _("Who viewed, downloaded or exported what, sign-ins, and every refusal."),
                        lambda u: u.reads_audit_log, order=90, group=_("Partnership")))
         register(Entry(_("Change history"), "scsp:change_history",
                        _("Every change to partnership records: who, when, before and after."),
