@@ -53,3 +53,9 @@ class ActionsConfig(AppConfig):
 
         signals.action_changed.connect(notices.on_action_changed,
                                        dispatch_uid="actions.notices.on_action_changed")
+
+        # A subject access request about a member of staff lists what they lead.
+        from actions.selectors import led_by
+        from scsp.subject_access import register as register_led
+
+        register_led(led_by)

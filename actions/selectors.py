@@ -407,7 +407,6 @@ def calendar_actions_for(user) -> QuerySet[Action]:
     )
 
 
-
 def find_reference(user, reference: str) -> str | None:
     """A plan or action with exactly ``reference`` that ``user`` may see (for
     :mod:`scsp.find`): its URL, or ``None``. Two queries at most."""
@@ -418,3 +417,20 @@ def find_reference(user, reference: str) -> str | None:
     plan = (ActionPlan.objects.visible_to(user).filter(reference__iexact=reference)
             .values_list("pk", flat=True).first())
     return reverse("actions:plan_detail", args=[plan]) if plan else None
+
+
+def led_by(person):
+    """What ``person`` leads or owns, for a subject access request about them
+    (``scsp.subject_access``): the actions they lead and the plans they own."""
+    from django.utils.translation import gettext as _
+
+    from scsp.subject_access import LedRecord
+
+    for action in (Action.objects.filter(lead_officer=person).order_by("reference")
+                   .only("pk", "reference", "title", "description", "created_at")):
+        yield LedRecord(_("Action"), action.reference,
+                        action.title or action.description[:80], action.get_absolute_url(),
+                        action.created_at.date())
+    for plan in ActionPlan.objects.filter(owner=person).order_by("reference"):
+        yield LedRecord(_("Action plan"), plan.reference, plan.title, plan.get_absolute_url(),
+                        plan.created_at.date())

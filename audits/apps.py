@@ -25,3 +25,9 @@ class AuditsConfig(AppConfig):
                        _("The single-agency audit rota: who presents to QPPA when, and which "
                          "slots are late."),
                        signed_in, order=41, group=group))
+
+        # A subject access request about a member of staff lists the audits they lead.
+        from audits.selectors import led_by
+        from scsp.subject_access import register as register_led
+
+        register_led(led_by)

@@ -355,7 +355,6 @@ def audit_detail_for(user, audit: Audit, *, today: dt.date) -> dict:
     }
 
 
-
 def find_reference(user, reference: str) -> str | None:
     """An audit with exactly ``reference`` that ``user`` may see (for :mod:`scsp.find`)."""
     from django.urls import reverse
@@ -363,3 +362,15 @@ def find_reference(user, reference: str) -> str | None:
     audit = (Audit.objects.visible_to(user).filter(reference__iexact=reference)
              .values_list("pk", flat=True).first())
     return reverse("audits:audit_detail", args=[audit]) if audit else None
+
+
+def led_by(person):
+    """The audits ``person`` leads, for a subject access request about them
+    (``scsp.subject_access``)."""
+    from django.utils.translation import gettext as _
+
+    from scsp.subject_access import LedRecord
+
+    for audit in Audit.objects.filter(lead=person).order_by("reference"):
+        yield LedRecord(_("Audit"), audit.reference, audit.title, audit.get_absolute_url(),
+                        audit.created_at.date())

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionPlan, ActionStatus, OriginKind, ProgressUpdate
 from audits.models import REFERENCE_PREFIX, Audit, AuditKind, AuditStatus
+from demo import bench_audit
 from demo.core import DEMO_PASSWORD
 from reviews.models import Case, Child, PracticeReview, RapidReview
 from reviews.models.choices import (
@@ -104,9 +105,11 @@ def already_built() -> bool:
 
 
 @transaction.atomic
-def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None) -> dict:
+def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None,
+          access_events: int | None = None) -> dict:
     """Build the benchmark partnership; returns the counts made. Does nothing (returns ``{}``)
-    when it is already there."""
+    when it is already there. ``access_events`` defaults to
+    ``demo.bench_audit.EVENTS_PER_ACTION`` per action (2,000,000 at 20,000 actions)."""
     if already_built():
         return {}
     today = today or timezone.localdate()
@@ -177,7 +180,8 @@ def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None
             created_by=coordinator, created_at=_at(received, rng),
         ))
     cases = _bulk(Case, cases)
-    _bulk(Child, [Child(case=c, position=1, pseudonym="Child A") for c in cases])
+    _bulk(Child, [Child(case=c, position=1, pseudonym=f"Child {i}")
+                  for i, c in enumerate(cases, start=1)])
     say(f"{len(cases)} cases\n")
 
     # --- plans (their references come from their origins) ---------------------------------
@@ -327,8 +331,20 @@ def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None
             batch = []
     total += len(_bulk(ProgressUpdate, batch))
     say(f"{total} progress updates\n")
+
+    # --- the access log ----------------------------------------------------------------------
+    plan_case = {rr.action_plan.pk: (rr.case.pk, rr.case.reference) for rr in rrs
+                 if rr.action_plan is not None}
+    events = bench_audit.build(
+        count=(bench_audit.EVENTS_PER_ACTION * actions if access_events is None
+               else access_events),
+        people=[(p.pk, p.agency_id) for p in people],
+        rapid_reviews=[(rr.pk, rr.case.pk, rr.case.reference) for rr in rrs],
+        actions=[(a.pk, *plan_case[a.plan_id]) for a in action_rows if a.plan_id in plan_case],
+        say=say)
+    say(f"{events} access events\n")
     return {"agencies": len(agencies) + made_bu, "users": len(people), "cases": len(cases),
             "rapid_reviews": len(rrs), "practice_reviews": len(reviews),
             "audits": len(audit_rows), "plans": len(plans), "actions": len(action_rows),
-            "updates": total, "ten_update_action": action_rows[0].pk,
+            "updates": total, "access_events": events, "ten_update_action": action_rows[0].pk,
             "main_agency": main_agency.pk}

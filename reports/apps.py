@@ -19,6 +19,16 @@ class ReportsConfig(AppConfig):
             return may(user, Ability.EXPORT_REPORTS)
 
         register_panel(home_panel)
+
+        # The retention job deletes old report files; the access log names report types.
+        from reports.services import exports_purge
+        from scsp.audit import names, retention
+
+        retention.register("report exports", "REPORT_EXPORT_KEEP_DAYS",
+                           lambda now, keep_days, held_case_ids: exports_purge(
+                               now=now, keep_days=keep_days))
+        names.register("reports.QuarterlyReport", _("Quarterly progress report"))
+        names.register("reports.AnnualFigures", _("Annual figures"))
         group = _("Reports")
         register(Entry(_("Quarterly progress report"), "reports:index",
                        _("The chair's report to the partnership board: reviews, timeliness, "

@@ -12,10 +12,3 @@ def export_generate_task(export_id: int) -> str:
     export = export_generate(export_id=export_id)
     return export.status if export is not None else "skipped"
 
-
-@shared_task(name="reports.tasks.exports_purge_task")
-def exports_purge_task() -> int:
-    """Delete report exports older than ``REPORT_EXPORT_KEEP_DAYS`` (daily, by beat)."""
-    from reports.services import exports_purge
-
-    return exports_purge()

@@ -25,7 +25,7 @@ from reports import annual, exports, selectors, services
 from reports.forms import CommentaryForm, QuarterPickerForm, YearPickerForm
 from reports.models import QuarterCommentary, ReportExport
 from reports.quarters import FinancialYear, Quarter
-from scsp.audit import record_access
+from scsp.audit import Kind, record_access
 from scsp.generic import ServiceFormView
 from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may
 from scsp.workdays import calendar
@@ -154,7 +154,7 @@ class QuarterlyCsvView(ExporterMixin, View):
             chosen = next((t for t in exports.quarterly_tables(report) if t.slug == table), None)
         if chosen is None:
             raise Http404(_("There is no such table."))
-        record_access(user=user, action="export", object_type="reports.QuarterlyReport",
+        record_access(user=user, kind=Kind.REPORT, object_type="reports.QuarterlyReport",
                       object_id=period.slug, label=f"{period.label}: {chosen.title}",
                       request=request)
         return exports.csv_response(chosen, f"scsp-{period.slug}-{chosen.slug}")
@@ -176,6 +176,9 @@ class ExportCreateView(ExporterMixin, View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("reports:quarterly", **period.url_kwargs())
+        record_access(user=request.user, kind=Kind.REPORT, obj=export,
+                      detail=f"asked for {period.label} ({export.get_format_display()})",
+                      request=request)
         return redirect(export)
 
 
@@ -229,7 +232,8 @@ class ExportDownloadView(ExportMixin, View):
         if export.status != ReportExport.Status.DONE or not export.file:
             messages.info(request, _("That download is not ready yet."))
             return redirect(export)
-        record_access(user=request.user, action="download", obj=export, request=request)
+        record_access(user=request.user, kind=Kind.REPORT, obj=export,
+                      detail=f"downloaded ({export.get_format_display()})", request=request)
         content_type = ("application/pdf" if export.format == ReportExport.Format.PDF else
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response = FileResponse(export.file.open("rb"), as_attachment=True,
@@ -311,7 +315,7 @@ class AnnualCsvView(ExporterMixin, View):
                       None)
         if chosen is None:
             raise Http404(_("There is no such table."))
-        record_access(user=user, action="export", object_type="reports.AnnualFigures",
+        record_access(user=user, kind=Kind.REPORT, object_type="reports.AnnualFigures",
                       object_id=period.label, label=f"{period.label}: {chosen.title}",
                       request=request)
         return exports.csv_response(chosen, f"scsp-{period.label}-{chosen.slug}")

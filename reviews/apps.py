@@ -58,3 +58,9 @@ class ReviewsConfig(AppConfig):
         from scsp.find import register as register_finder
 
         register_finder(find_reference)
+
+        # The audit trail: which case each record concerns, cases by reference or child,
+        # legal holds (scsp.case_links).
+        from reviews import audit_links
+
+        audit_links.register()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/refer/", views.ReferralCreateView.as_view(), name="case_refer"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("cases/<int:pk>/edit/", views.CaseUpdateView.as_view(), name="case_update"),
+    path("cases/<int:pk>/legal-hold/", views.LegalHoldView.as_view(), name="case_legal_hold"),
     path("cases/<int:pk>/children/", views.ChildrenUpdateView.as_view(), name="case_children"),
     path("cases/<int:pk>/decision/", views.ReferralDecisionView.as_view(),
          name="referral_decide"),

@@ -81,5 +81,5 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AccessEvent)
 class AccessEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "user", "action", "object_type", "label"]
-    list_filter = ["action", "object_type"]
+    list_display = ["at", "user", "kind", "object_type", "label"]
+    list_filter = ["kind", "object_type"]

@@ -17,6 +17,20 @@ class ScspConfig(AppConfig):
 
         lookups.register()
 
+        # The audit trail: sign-in events, and the change history's index of every
+        # django-simple-history row (scsp/audit/).
+        from django.contrib.auth import signals as auth_signals
+        from simple_history.signals import post_create_historical_record
+
+        from scsp.audit import changes, signins
+
+        auth_signals.user_logged_in.connect(signins.signed_in, dispatch_uid="scsp.audit.in")
+        auth_signals.user_logged_out.connect(signins.signed_out, dispatch_uid="scsp.audit.out")
+        auth_signals.user_login_failed.connect(signins.sign_in_failed,
+                                               dispatch_uid="scsp.audit.failed")
+        post_create_historical_record.connect(changes.on_history,
+                                              dispatch_uid="scsp.audit.changes")
+
         def signed_in(user):
             return user.is_authenticated
 
@@ -27,7 +41,7 @@ class ScspConfig(AppConfig):
                        _("The learning themes reviews, audits and actions are tagged with."),
                        signed_in, order=81, group=_("Partnership")))
         register(Entry(_("Access log"), "scsp:access_log",
-                       _("Who viewed or downloaded sensitive records, and when."),
+                       _("Who viewed, downloaded or exported what, sign-ins, and every refusal."),
                        lambda u: u.reads_audit_log, order=90, group=_("Partnership")))
         register(Entry(_("Change history"), "scsp:change_history",
                        _("Every change to partnership records: who, when, before and after."),

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-from scsp.models import AccessEvent, Theme
+from scsp.models import Theme
 from scsp.privacy import IdentifierGuardMixin
 
 
@@ -52,33 +52,6 @@ class ThemeForm(IdentifierGuardMixin, forms.ModelForm):
             raise forms.ValidationError(_("There is already a theme called “%(name)s”."),
                                         params={"name": clash.first().name})
         return name
-
-
-class AccessLogFilterForm(forms.Form):
-    """Filters for the access log; every field is optional."""
-
-    action = forms.ChoiceField(
-        label=_("What happened"), required=False,
-        choices=[("", _("Anything"))] + list(AccessEvent.Action.choices),
-    )
-    object_type = forms.CharField(label=_("Record type"), required=False)
-    person = forms.CharField(label=_("Person (name or e-mail)"), required=False)
-    since = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.add_input(Submit("submit", _("Filter"), css_class="btn-secondary"))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise forms.ValidationError(_("“From” must be on or before “To”."))
-        return data
 
 
 class SecondFactorCodeForm(forms.Form):

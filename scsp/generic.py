@@ -29,7 +29,7 @@ from django.views.generic import FormView, ListView
 from django_filters.views import FilterView
 
 from scsp import form_messages
-from scsp.audit import record_access
+from scsp.audit import Kind, record_access
 from scsp.kept_work import KeptWorkMixin
 from scsp.pagination import KeysFirstPaginator
 from scsp.permissions import get_object_for_user
@@ -230,10 +230,17 @@ class FilteredListView(KeysFirstPaginationMixin, DayMixin, FilterView):
             ctx["filter_summary"] = filter_summary(self.filterset)
             # A whole list on paper is an export: the access log says who printed what.
             count = ctx["paginator"].count if ctx.get("paginator") else 0
-            record_access(user=self.request.user, action="export",
+            record_access(user=self.request.user, kind=Kind.EXPORT,
                           object_type=self.object_list.model._meta.label,
-                          label=f"{count} rows (print view)", request=self.request)
+                          label=f"{count} rows (print view)",
+                          detail=export_detail(self.filterset), request=self.request)
         return ctx
+
+
+def export_detail(filterset) -> str:
+    """The filters of an exported list, in words, for the access log ("Status: Open; ...")."""
+    return "; ".join(f"{label}: {value}" for label, value in filter_summary(filterset)) or str(
+        _("no filter"))
 
 
 def filter_summary(filterset) -> list[tuple[str, str]]:

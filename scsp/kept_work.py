@@ -20,7 +20,7 @@ second factor) as the same person, that page shows the form filled in with a mes
 Nobody else gets it; nothing is kept in the browser.
 
 Both are deleted when used, at sign-out, and by the nightly purge
-(``scsp.tasks.purge_kept_work_task``, ``manage.py purge_kept_work``).
+(``scsp.tasks.retention_task``, ``manage.py purge_kept_work``).
 """
 
 from __future__ import annotations

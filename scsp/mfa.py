@@ -54,9 +54,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from scsp.audit import client_ip, record_access
+from scsp.audit import Kind, client_ip, record_access
 from scsp.emails import queue_notice
-from scsp.models import AccessEvent, PartnershipSettings
+from scsp.models import PartnershipSettings
 from scsp.permissions import Ability, may, require
 
 security_log = logging.getLogger("scsp.security")
@@ -163,6 +163,11 @@ class SecondFactorMiddleware:
 
 # --- the steps ----------------------------------------------------------------------------------
 
+#: How a second factor was passed, for the access log.
+METHODS = {"TOTPDevice": "authenticator app", "StaticDevice": "recovery code",
+           "WebAuthnCredential": "passkey"}
+
+
 def complete_sign_in(request, device) -> None:
     """The second factor is done: remember the device in the session and change its key."""
     otp_login(request, device)
@@ -170,6 +175,8 @@ def complete_sign_in(request, device) -> None:
     request._scsp_mfa_passed = True
     security_log.info("second factor passed: user=%s ip=%s method=%s", request.user.pk,
                       client_ip(request), type(device).__name__)
+    record_access(user=request.user, kind=Kind.SIGN_IN, request=request,
+                  detail=f"second factor passed ({METHODS.get(type(device).__name__, 'other')})")
 
 
 def verify_code(request, code: str) -> str | None:
@@ -181,15 +188,21 @@ def verify_code(request, code: str) -> str | None:
     if device is None:
         security_log.info("second factor refused (no such device): user=%s ip=%s", user.pk,
                           client_ip(request))
+        record_access(user=user, kind=Kind.SIGN_IN_FAILED, request=request,
+                      detail="second factor: wrong code")
         return _("That code is not right. Check it and try again.")
     allowed, info = device.verify_is_allowed()
     if not allowed:
         security_log.warning("second factor throttled: user=%s ip=%s failures=%s", user.pk,
                              client_ip(request), (info or {}).get("failure_count"))
+        record_access(user=user, kind=Kind.SIGN_IN_FAILED, request=request,
+                      detail="second factor: too many wrong codes, refused")
         return _("You have entered too many wrong codes. Wait a few minutes, then try again.")
     verified = verify_token(user, device.persistent_id, code)
     if verified is None:
         security_log.warning("second factor refused: user=%s ip=%s", user.pk, client_ip(request))
+        record_access(user=user, kind=Kind.SIGN_IN_FAILED, request=request,
+                      detail="second factor: wrong code")
         return _("That code is not right. Check it and try again.")
     complete_sign_in(request, verified)
     return None
@@ -308,10 +321,11 @@ def reset_second_factor(*, by, person, request=None) -> int:
     return count
 
 
-def changed(*, person, by, request, label: str, heading: str) -> None:
+def changed(*, person, by, request, label: str, heading: str,
+            kind: str = Kind.SECOND_FACTOR) -> None:
     """Record a change to someone's sign-in security in the access log and e-mail them."""
-    record_access(user=by, action=AccessEvent.Action.SECURITY, object_type="scsp.User",
-                  object_id=str(person.pk), label=label, request=request)
+    record_access(user=by, kind=kind, obj=person, label=person.email, detail=label,
+                  request=request)
     now = timezone.localtime()
     queue_notice(
         recipient=person, key=f"security:{uuid.uuid4().hex}", template="notice",

@@ -23,6 +23,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from scsp.request_log import note_record
 from scsp.roles import Role
 
 security_log = logging.getLogger("scsp.security")
@@ -90,6 +91,8 @@ class Ability(models.TextChoices):
     LOG_NOTIFICATIONS = "log_notifications", _("Log serious incident notifications")
     REFER_CASES = "refer_cases", _("Refer a case to the SLPR subgroup")
     MANAGE_REVIEWS = "manage_reviews", _("Edit cases, Rapid Reviews and practice reviews")
+    PLACE_LEGAL_HOLD = "place_legal_hold", _(
+        "Put a case on legal hold (its records kept past their retention period) or lift it")
     SIGN_OFF_RAPID_REVIEWS = "sign_off_rapid_reviews", _("Record Rapid Review sign-offs")
     MANAGE_AUDITS = "manage_audits", _("Plan, edit and move audits; moderate")
     RECORD_FINDINGS = "record_findings", _("Record audit findings and their actions")
@@ -124,6 +127,7 @@ ROLE_TABLE: dict[str, frozenset[str]] = {
     Ability.LOG_NOTIFICATIONS: _BUSINESS_UNIT,
     Ability.REFER_CASES: frozenset({Role.COORDINATOR, Role.AGENCY_LEAD}),
     Ability.MANAGE_REVIEWS: _BUSINESS_UNIT,
+    Ability.PLACE_LEGAL_HOLD: _BUSINESS_UNIT,
     Ability.SIGN_OFF_RAPID_REVIEWS: frozenset({Role.COORDINATOR, Role.CHAIR}),
     Ability.MANAGE_AUDITS: _BUSINESS_UNIT,
     Ability.RECORD_FINDINGS: _BUSINESS_UNIT,
@@ -266,6 +270,8 @@ def get_object_for_user(model_or_queryset, user, *, edit: bool = False, **lookup
     Fails closed: any error in the scoping code is a 404, never a 200.
     """
     qs = _queryset(model_or_queryset)
+    # The access log records a refusal with the record asked for (type and id, never content).
+    note_record(qs.model._meta.label, lookup.get("pk", lookup.get("id")))
     try:
         obj = scoped(qs, user).get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError):

@@ -73,3 +73,29 @@ class RequestContextFilter(logging.Filter):
         if not hasattr(record, "client_ip"):
             record.client_ip = client
         return True
+
+
+# --- the record a request is about, for its refusal (scsp.audit.refusals) --------------------
+
+#: Set by ``scsp.audit.refusals.RefusalLogMiddleware`` for the time a request is handled: the
+#: last record :func:`scsp.permissions.get_object_for_user` fetched or refused, as
+#: ``(model label, primary key or None)``. A refusal records it (type and id, never content).
+_record: contextvars.ContextVar[dict | None] = contextvars.ContextVar("scsp_request_record",
+                                                                      default=None)
+
+
+def begin_record_note() -> contextvars.Token:
+    return _record.set({})
+
+
+def end_record_note(token: contextvars.Token) -> dict:
+    noted = _record.get() or {}
+    _record.reset(token)
+    return noted
+
+
+def note_record(model_label: str, pk) -> None:
+    """Remember which record the request is about (no-op outside a request)."""
+    noted = _record.get()
+    if noted is not None:
+        noted["model_label"], noted["pk"] = model_label, pk

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scsp.audit import record_access
+from scsp.audit import Kind, record_access
 from scsp.emails import enqueue_on_commit
-from scsp.models import AccessEvent, Agency, PartnershipSettings, Role, User
+from scsp.models import Agency, PartnershipSettings, Role, User
 from scsp.permissions import Ability, require
 
 security_log = logging.getLogger("scsp.security")
@@ -59,8 +59,8 @@ def invite_person(*, by, full_name: str, email: str, agency: Agency, role: str,
     person.full_clean(exclude=["password", "calendar_token"])
     person._change_reason = _("Invited by %(name)s") % {"name": by.full_name}
     person.save()
-    record_access(user=by, action=AccessEvent.Action.SECURITY, obj=person,
-                  label="person invited", request=request)
+    record_access(user=by, kind=Kind.PEOPLE, obj=person, label=person.email,
+                  detail="person invited", request=request)
     send_invitation(person)
     return person
 
@@ -78,8 +78,8 @@ def invite_again(*, by, person: User, request=None) -> None:
     if person.has_usable_password() or not person.is_active:
         raise ValidationError(_("Only an active person who has not set a password yet can be "
                                 "invited again."))
-    record_access(user=by, action=AccessEvent.Action.SECURITY, obj=person,
-                  label="invitation sent again", request=request)
+    record_access(user=by, kind=Kind.PEOPLE, obj=person, label=person.email,
+                  detail="invitation sent again", request=request)
     send_invitation(person)
 
 
@@ -113,8 +113,8 @@ def set_active(*, by, person: User, active: bool, reason: str, request=None) -> 
     person._change_reason = reason
     person.save(update_fields=["is_active"])
     ended = 0 if active else end_sessions(person)
-    record_access(user=by, action=AccessEvent.Action.SECURITY, obj=person,
-                  label="person reactivated" if active else "person deactivated",
+    record_access(user=by, kind=Kind.PEOPLE, obj=person, label=person.email,
+                  detail="person reactivated" if active else "person deactivated",
                   request=request)
     security_log.warning("person %s: person=%s by=%s sessions ended=%s",
                          "reactivated" if active else "deactivated", person.pk, by.pk, ended)

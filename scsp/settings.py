@@ -55,7 +55,7 @@ def _local_secret_key(path: Path) -> str:
         pass
     key = secrets.token_urlsafe(50)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".dev-secret-key.")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.")
         with os.fdopen(fd, "w") as handle:
             handle.write(key)
         try:
@@ -102,6 +102,21 @@ if PRODUCTION:
             "DATABASE_URL must point at PostgreSQL in production." + _NOT_PRODUCTION_HINT)
 else:
     SECRET_KEY = env("DJANGO_SECRET_KEY") or _local_secret_key(BASE_DIR / ".dev-secret-key")
+
+# The key that seals the access log and the change history (HMAC-SHA256 chain,
+# scsp/audit/chain.py). From the environment only, never the database, so someone who can
+# write the tables cannot re-seal what they changed. Development and tests: a random key made
+# on first use, kept in a git-ignored file like the secret key.
+if PRODUCTION:
+    AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY")
+    if not AUDIT_CHAIN_KEY or len(AUDIT_CHAIN_KEY) < 32:
+        raise ImproperlyConfigured(
+            "AUDIT_CHAIN_KEY must be set to a random value of at least 32 characters in "
+            "production (it seals the audit trail; keep it outside the database)."
+            + _NOT_PRODUCTION_HINT)
+else:
+    AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY") or _local_secret_key(
+        BASE_DIR / ".dev-audit-chain-key")
 
 ALLOWED_HOSTS = [h.strip() for h in (env("DJANGO_ALLOWED_HOSTS") or "").split(",") if h.strip()]
 if not ALLOWED_HOSTS and not PRODUCTION:
@@ -164,6 +179,8 @@ MIDDLEWARE = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # request metrics (/metrics)
     "scsp.middleware.RequestIdMiddleware",
+    # Every 403 and 404 answered is an access event (scsp/audit/refusals.py), folded per minute.
+    "scsp.audit.refusals.RefusalLogMiddleware",
     "scsp.middleware.RefuseNulBytesMiddleware",
     *MIDDLEWARE,
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -248,8 +265,6 @@ if TRUSTED_PROXY_COUNT < 0 or (TRUSTED_PROXY_COUNT and TRUSTED_PROXY_ADDRESSES):
 LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env_int("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", 10)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
 LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
-#: Days the sign-in records (django-axes attempts and log) are kept before the nightly purge.
-SIGN_IN_RECORDS_KEEP_DAYS = env_int("SIGN_IN_RECORDS_KEEP_DAYS", 90)
 AXES_HANDLER = "scsp.auth.LockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS
@@ -443,23 +458,34 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actions.tasks.rescan_waiting_files_task",
         "schedule": float(RESCAN_WAITING_FILES_SECONDS),
     },
-    "purge-report-exports": {
-        "task": "reports.tasks.exports_purge_task",
+    # One retention job for everything kept for a limited time (scsp/audit/retention.py).
+    "retention": {
+        "task": "scsp.tasks.retention_task",
         "schedule": crontab(hour=2, minute=15),
     },
-    "purge-kept-work": {
-        "task": "scsp.tasks.purge_kept_work_task",
-        "schedule": crontab(hour=2, minute=45),
-    },
-    "purge-sign-in-records": {
-        "task": "scsp.tasks.purge_sign_in_records_task",
-        "schedule": crontab(hour=2, minute=30),
+    # Refusals folded per minute are sealed into the access log's chain (they are sealed on
+    # the next refusal and when the log is read too; this catches a quiet night).
+    "seal-refusals": {
+        "task": "scsp.tasks.seal_refusals_task",
+        "schedule": 300.0,
     },
 }
 #: Fernet key that encrypts backups (``manage.py backup``; scsp/backup.py). Keep it apart from them.
 BACKUP_ENCRYPTION_KEY = env("BACKUP_ENCRYPTION_KEY", "")
-#: Days a generated quarterly report file (PDF / XLSX) is kept before the nightly purge.
+
+# --- Retention (scsp/audit/retention.py; README "Retention") ----------------------------------
+#: Days access events are kept: 6 years. The database refuses to delete any less than a year
+#: old (the PostgreSQL trigger), so shorter settings are refused here.
+ACCESS_EVENTS_KEEP_DAYS = env_int("ACCESS_EVENTS_KEEP_DAYS", 6 * 365 + 2)
+#: Days the sign-in records (django-axes attempts and log) are kept.
+SIGN_IN_RECORDS_KEEP_DAYS = env_int("SIGN_IN_RECORDS_KEEP_DAYS", 90)
+#: Days a generated quarterly report file (PDF / XLSX) is kept.
 REPORT_EXPORT_KEEP_DAYS = env_int("REPORT_EXPORT_KEEP_DAYS", 7)
+#: Form drafts kept after a session ended and uploads held across a form's errors are kept
+#: for ``KEPT_WORK_MINUTES`` (above; scsp/kept_work.py), purged by the same job.
+if ACCESS_EVENTS_KEEP_DAYS < 365:
+    raise ImproperlyConfigured("ACCESS_EVENTS_KEEP_DAYS must be at least 365: the database "
+                               "refuses to delete access events less than a year old.")
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -43,17 +43,18 @@ def send_invitation_task(user_id: int) -> bool:
     return send_invitation_email(user_id)
 
 
-@shared_task(name="scsp.tasks.purge_sign_in_records_task")
-def purge_sign_in_records_task() -> int:
-    """Nightly: delete sign-in records (django-axes) older than SIGN_IN_RECORDS_KEEP_DAYS."""
-    from scsp.auth import purge_sign_in_records
+@shared_task(name="scsp.tasks.retention_task")
+def retention_task() -> dict:
+    """Nightly: remove what is past its retention period (access events, sign-in records,
+    report files, ...), keeping what concerns a case on legal hold (scsp.audit.retention)."""
+    from scsp.audit.retention import run
 
-    return purge_sign_in_records()
+    return run()
 
 
-@shared_task(name="scsp.tasks.purge_kept_work_task")
-def purge_kept_work_task() -> list[int]:
-    """Nightly: delete held files and kept drafts past ``KEPT_WORK_MINUTES``."""
-    from scsp.kept_work import purge
+@shared_task(name="scsp.tasks.seal_refusals_task")
+def seal_refusals_task() -> int:
+    """Every few minutes: seal refusals folded per minute into the access log's chain."""
+    from scsp.audit.refusals import seal_refusals
 
-    return list(purge())
+    return seal_refusals()

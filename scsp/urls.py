@@ -71,6 +71,8 @@ partnership_patterns = [
          views.PersonResetSecondFactorView.as_view(), name="person_reset_second_factor"),
     path("partnership/people/<int:pk>/invite-again/", views.PersonInviteAgainView.as_view(),
          name="person_invite_again"),
+    path("partnership/people/<int:pk>/records.csv", views.PersonRecordsCsvView.as_view(),
+         name="person_records_csv"),
     path("audit/access/", views.AccessLogView.as_view(), name="access_log"),
     path("audit/changes/", views.ChangeHistoryView.as_view(), name="change_history"),
 ]

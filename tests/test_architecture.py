@@ -395,10 +395,10 @@ ROLE_TESTS = {
 #: table only (``may`` / ``require`` / ``RoleRequiredMixin.ability``); these choose what to
 #: show, whom to tell, or a form's shape, after the table has said yes.
 ROLE_TEST_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("scsp/models.py", "role comparison"): (
+    ("scsp/models/partnership.py", "role comparison"): (
         "the role helpers themselves (is_coordinator, ..., sees_everything) and the rule that "
         "a co-ordinator works in the business unit (User.clean)"),
-    ("scsp/models.py", "role constant"): "the same, and createsuperuser's default role",
+    ("scsp/models/partnership.py", "role constant"): "the same, and createsuperuser's default role",
     ("scsp/services.py", "role comparison"): (
         "an invariant, not a grant: the last active co-ordinator cannot be deactivated"),
     ("scsp/services.py", "role constant"): "the same invariant",

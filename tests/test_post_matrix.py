@@ -347,7 +347,7 @@ def test_the_snapshot_sees_every_write_but_the_bookkeeping(db, coordinator):
     from scsp.models import Theme
 
     before = snapshot()
-    record_access(user=coordinator, action="view", object_type="x", label="y")
+    record_access(user=coordinator, kind="view", object_type="x", label="y")
     assert diff(before, snapshot()) == {}  # the access log is bookkeeping
     Theme.objects.create(name="Another theme of its own")
     coordinator.full_name = "Carol C."

@@ -23,7 +23,7 @@ from actions.forms import (
     CalendarResetForm,
 )
 from actions.models import Evidence, ScanStatus
-from scsp.audit import record_access
+from scsp.audit import Kind, record_access
 from scsp.models import User
 from scsp.permissions import get_object_for_user
 
@@ -66,7 +66,7 @@ class EvidenceDownloadView(View):
         except (FileNotFoundError, OSError):
             log.error("evidence file missing: evidence=%s", evidence.pk)
             raise Http404(_("The file is missing.")) from None
-        record_access(user=request.user, action="download", obj=evidence,
+        record_access(user=request.user, kind=Kind.FILE, obj=evidence,
                       label=f"{evidence.action.reference}: evidence {evidence.pk}",
                       request=request)
         response = FileResponse(handle, content_type=evidence.content_type)

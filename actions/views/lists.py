@@ -11,8 +11,8 @@ from django.views.generic import TemplateView
 from actions import exports, rules, selectors
 from actions.filters import OPEN, ActionFilter
 from actions.models import ActionPlan
-from scsp.audit import record_access
-from scsp.generic import FilteredListView, ScopedListView
+from scsp.audit import Kind, record_access
+from scsp.generic import FilteredListView, ScopedListView, export_detail
 from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may
 from scsp.workdays import calendar
 
@@ -79,8 +79,9 @@ class ActionListView(FilteredListView):
         count = qs.count()
         stamp = timezone.localtime().strftime("%Y-%m-%d")
         filename = f"scsp-{self.scope}-actions-{stamp}"
-        record_access(user=user, action="export", object_type="actions.Action",
-                      label=f"{count} actions ({self.scope}, {fmt})", request=self.request)
+        record_access(user=user, kind=Kind.EXPORT, object_type="actions.Action",
+                      label=f"{count} actions ({self.scope}, {fmt})",
+                      detail=export_detail(self.filterset), request=self.request)
         if fmt == "csv":
             return exports.csv_response(qs, filename)
         return exports.xlsx_response(qs, filename, title=self.title())
@@ -135,7 +136,7 @@ class PlanDetailView(TemplateView):
         user = self.request.user
         plan = get_object_for_user(ActionPlan.objects.select_related("owner", "owner__agency"),
                                    user, pk=self.kwargs["pk"])
-        record_access(user=user, action="view", obj=plan, request=self.request)
+        record_access(user=user, kind=Kind.VIEW, obj=plan, request=self.request)
         today = timezone.localdate()
         ctx.update(plan=plan, today=today, **selectors.plan_detail(plan, today=today, cal=calendar()),
                    can_manage=rules.can_edit_plan(user, plan))

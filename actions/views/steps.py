@@ -30,7 +30,7 @@ from actions.forms import (
 from actions.models import Action, ActionStatus, TargetDateChange
 from actions.uploads import SizeLimitUploadHandler
 from actions.views.common import ACTION_RELATED, action_permissions, merge_newer_values
-from scsp.audit import record_access
+from scsp.audit import Kind, record_access
 from scsp.generic import ObjectServiceFormView
 from scsp.permissions import get_object_for_user
 from scsp.workdays import calendar
@@ -47,7 +47,7 @@ class ActionDetailView(TemplateView):
             Action.objects.select_related(*ACTION_RELATED, "lead_officer__agency")
             .prefetch_related("themes"),
             user, pk=self.kwargs["pk"])
-        record_access(user=user, action="view", obj=action, request=self.request)
+        record_access(user=user, kind=Kind.VIEW, obj=action, request=self.request)
         today = timezone.localdate()
         ctx.update(action=action, today=today, can=action_permissions(user, action),
                    **selectors.action_detail(action, today=today, cal=calendar()))

@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from audits import selectors
 from audits.models import Audit, Finding
 from audits.views._base import AuditMixin
-from scsp.audit import record_access
+from scsp.audit import Kind, record_access
 from scsp.pdf import pdf_response, render_pdf
 
 
@@ -80,7 +80,7 @@ class ReportView(ResultsOpenMixin, View):
     """The audit report as a web page: the same template the PDF is printed from."""
 
     def get(self, request, *args, **kwargs):
-        record_access(user=request.user, action="view", obj=self.audit, request=request)
+        record_access(user=request.user, kind=Kind.VIEW, obj=self.audit, request=request)
         ctx = report_context(request.user, self.audit, today=self.today)
         ctx["screen"] = True
         return TemplateResponse(request, "audits/report.html", ctx)
@@ -91,5 +91,6 @@ class ReportPdfView(ReportView):
         pdf = render_pdf("audits/report.html",
                          report_context(request.user, self.audit, today=self.today),
                          request=request)
-        record_access(user=request.user, action="download", obj=self.audit, request=request)
+        record_access(user=request.user, kind=Kind.REPORT, obj=self.audit,
+                      detail="audit report (PDF)", request=request)
         return pdf_response(pdf, f"{self.audit.reference}-audit-report.pdf")

@@ -17,7 +17,7 @@ from audits import selectors, services
 from audits.forms import RatingsForm, ReturnCaseForm
 from audits.models import AgencyReturn, AuditStatus
 from audits.views._base import AuditFormView, AuditMixin
-from scsp.audit import record_access
+from scsp.audit import Kind, record_access
 from scsp.generic import flash_errors
 from scsp.permissions import Ability, may, scoped
 
@@ -94,7 +94,7 @@ class ReturnDetailView(ReturnMixin, TemplateView):
                    gaps=services.return_gaps(r) if editable else [],
                    can_reopen=(may(user, Ability.MANAGE_AUDITS) and r.is_submitted
                                and audit.status == AuditStatus.IN_PROGRESS))
-        record_access(user=user, action="view", obj=r, request=self.request)
+        record_access(user=user, kind=Kind.VIEW, obj=r, request=self.request)
         return ctx
 
 

@@ -21,6 +21,7 @@ from reviews.forms.cases import (
     BaseChildFormSet,
     CaseForm,
     ChildForm,
+    LegalHoldForm,
     ReferralDecisionForm,
     child_formset,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "CaseForm",
     "ChairSignOffForm",
     "ChildForm",
+    "LegalHoldForm",
     "CompletionForm",
     "DecisionForm",
     "IdentifierGuardMixin",

@@ -242,3 +242,17 @@ class ReferralDecisionForm(IdentifierGuardMixin, ParseOnlyModelForm):
         data = self.cleaned_data
         return {"decision": data["decision"], "rationale": data["rationale"],
                 "decided_on": data["decided_on"]}
+
+
+class LegalHoldForm(IdentifierGuardMixin, forms.Form):
+    """Why a case goes on legal hold, or why the hold is lifted (kept in its history)."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=textarea(3),
+        help_text=_("For example: civil claim notified by the council's legal team on 3 March. "
+                    "Kept in the case's history."))
+
+    def __init__(self, *args, hold: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper(_("Put the case on legal hold") if hold
+                             else _("Lift the legal hold"))

@@ -91,6 +91,12 @@ class Case(EnteredAfterEvent, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_cases"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    #: Kept past every retention period while set (``scsp.audit.retention``): its access
+    #: events and whatever else is about the case. Set and lifted by the co-ordinator with a
+    #: reason (``reviews.services.case_set_legal_hold``).
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
+    legal_hold_reason = models.TextField(_("reason for the legal hold"), blank=True)
+    legal_hold_since = models.DateTimeField(_("on legal hold since"), null=True, blank=True)
 
     history = HistoricalRecords(m2m_fields=[agencies_involved, themes])
     objects = CaseQuerySet.as_manager()
@@ -131,6 +137,11 @@ class Case(EnteredAfterEvent, models.Model):
             models.CheckConstraint(
                 condition=~Q(route=Route.REFERRAL) | Q(referring_agency__isnull=False),
                 name="case_referral_needs_referrer",
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_hold=False) | (~Q(legal_hold_reason="")
+                                                 & Q(legal_hold_since__isnull=False)),
+                name="case_legal_hold_has_reason",
             ),
         ]
 

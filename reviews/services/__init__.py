@@ -24,6 +24,7 @@ from reviews.services.cases import (
     case_create,
     case_refresh_status,
     case_set_children,
+    case_set_legal_hold,
     case_update,
     validate_case_dates,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "case_create",
     "case_refresh_status",
     "case_set_children",
+    "case_set_legal_hold",
     "case_update",
     "referral_decide",
     "review_add_progress_check",

@@ -37,6 +37,7 @@ from reviews.services._common import (
     _with_number,
 )
 from reviews.services.renumber import case_renumber_for_year
+from scsp.audit import Kind, record_access
 from scsp.permissions import Ability, may, require
 from scsp.workdays import WorkingCalendar, calendar
 
@@ -343,3 +344,27 @@ def case_refresh_status(*, case, by=None) -> str:
         case._history_user = by
         case.save(update_fields=["status"])
     return status
+
+
+@transaction.atomic
+def case_set_legal_hold(*, by, case: Case, hold: bool, reason: str, now,
+                        request=None) -> Case:
+    """Put ``case`` on legal hold (its records are kept past every retention period) or lift
+    the hold, with the reason: the case's history keeps both, and the access log records who
+    did it (not the reason)."""
+    require(by, Ability.PLACE_LEGAL_HOLD)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    if case.legal_hold == hold:
+        raise ValidationError(_("%(ref)s is already %(state)s.") % {
+            "ref": case.reference,
+            "state": _("on legal hold") if hold else _("not on legal hold")})
+    case.legal_hold = hold
+    case.legal_hold_reason = reason
+    case.legal_hold_since = now if hold else None
+    case._change_reason = reason
+    case.save(update_fields=["legal_hold", "legal_hold_reason", "legal_hold_since"])
+    record_access(user=by, kind=Kind.LEGAL_HOLD, obj=case,
+                  detail="legal hold set" if hold else "legal hold lifted", request=request)
+    return case

@@ -8,6 +8,7 @@ from reviews.views.cases import (
     CaseListView,
     CaseUpdateView,
     ChildrenUpdateView,
+    LegalHoldView,
     ReferralCreateView,
     ReferralDecisionView,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "CaseExportView",
     "CaseListView",
     "CaseUpdateView",
+    "LegalHoldView",
     "ChildrenUpdateView",
     "DecisionView",
     "MinutesView",

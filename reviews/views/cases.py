@@ -8,6 +8,7 @@ from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -20,9 +21,9 @@ from reviews.models import (
 )
 from reviews.views._base import RowsFormView, _iso
 from scsp import form_messages
-from scsp.audit import record_access
+from scsp.audit import Kind, record_access
 from scsp.generic import DayMixin, FilteredListView, ObjectServiceFormView, ServiceFormView
-from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may
+from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may, require
 from scsp.spreadsheets import csv_cell
 
 
@@ -83,7 +84,7 @@ class CaseExportView(CaseListView):
                 "; ".join(a.short_name for a in case.agencies_involved.all()),
                 "; ".join(t.name for t in case.themes.all()),
             ]])
-        record_access(user=request.user, action="export", object_type="reviews.Case",
+        record_access(user=request.user, kind=Kind.EXPORT, object_type="reviews.Case",
                       label=_("%(n)d cases") % {"n": len(cases)}, request=request)
         return response
 
@@ -165,10 +166,12 @@ class CaseDetailView(DayMixin, TemplateView):
         row = selectors.case_row(case, cal=self.cal, today=self.today)
         reviews = [selectors.review_row(r, user=user, cal=self.cal, today=self.today)
                    for r in case.practice_reviews.all()]
-        record_access(user=user, action="view", obj=case, request=self.request)
+        record_access(user=user, kind=Kind.VIEW, obj=case, request=self.request)
         ctx.update(
             case=case, rr=rr, row=row, reviews=reviews, full=may(user, Ability.READ_FULL_CASE_RECORDS),
             can_edit=may(user, Ability.MANAGE_REVIEWS),
+            can_hold=may(user, Ability.PLACE_LEGAL_HOLD),
+            reads_audit_trail=may(user, Ability.READ_AUDIT_TRAIL),
             referral=selectors.referral_decision_of(case),
             timeline=selectors.case_timeline(case, rr=rr, user=user, cal=self.cal),
             actions=selectors.plan_actions(rr.action_plan if rr else None, user, today=self.today),
@@ -254,3 +257,43 @@ class ReferralDecisionView(ObjectServiceFormView):
 
     def get_success_message(self, result) -> str:
         return _("Decision recorded.")
+
+
+class LegalHoldView(ObjectServiceFormView):
+    """Put a case on legal hold, or lift the hold, with a reason (co-ordinator): its records
+    are then kept past every retention period."""
+
+    model = Case
+    template_name = "reviews/simple_form.html"
+    form_class = forms.LegalHoldForm
+
+    def check_allowed(self, case):
+        require(self.request.user, Ability.PLACE_LEGAL_HOLD,
+                _("Only the business unit puts a case on legal hold."))
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "hold": not self.object.legal_hold}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        case = self.object
+        if case.legal_hold:
+            ctx["heading"] = _("Lift the legal hold on %(ref)s") % {"ref": case.reference}
+            ctx["intro"] = _("Its records will again be removed when their retention period "
+                             "ends. The reason is kept in the case's history.")
+        else:
+            ctx["heading"] = _("Put %(ref)s on legal hold") % {"ref": case.reference}
+            ctx["intro"] = _("Its records (access events and anything else about the case) "
+                             "are kept past their retention period until the hold is lifted. "
+                             "The reason is kept in the case's history.")
+        ctx["back"] = case.get_absolute_url()
+        return ctx
+
+    def perform(self, form):
+        return services.case_set_legal_hold(
+            by=self.request.user, case=self.object, hold=not self.object.legal_hold,
+            reason=form.cleaned_data["reason"], now=timezone.now(), request=self.request)
+
+    def get_success_message(self, case) -> str:
+        return (_("%(ref)s is on legal hold.") if case.legal_hold
+                else _("The legal hold on %(ref)s is lifted.")) % {"ref": case.reference}

@@ -24,7 +24,7 @@ from reviews.models import (
     ReviewKind,
 )
 from reviews.views._base import RowsFormView, _iso
-from scsp.audit import record_access
+from scsp.audit import Kind, record_access
 from scsp.generic import DayMixin, FilteredListView, ObjectServiceFormView, ServiceFormView
 from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may, scoped
 from scsp.spreadsheets import csv_cell
@@ -93,7 +93,7 @@ class ReviewExportView(ReviewListView):
                     _iso(r.embargo_next_review) if embargoed else "",
                 ]
             writer.writerow([csv_cell(v) for v in values])
-        record_access(user=user, action="export", object_type="reviews.PracticeReview",
+        record_access(user=user, kind=Kind.EXPORT, object_type="reviews.PracticeReview",
                       label=_("%(n)d practice reviews") % {"n": len(rows)}, request=request)
         return response
 
@@ -133,7 +133,7 @@ class ReviewDetailView(DayMixin, TemplateView):
         user = self.request.user
         review = get_object_for_user(selectors.review_detail_queryset(user), user,
                                      pk=self.kwargs["pk"])
-        record_access(user=user, action="view", obj=review, request=self.request)
+        record_access(user=user, kind=Kind.VIEW, obj=review, request=self.request)
         lcspr = clocks.lcspr_clock(review, self.cal)
         panel = clocks.panel_report_clock(review, self.cal)
         publication = clocks.lcspr_publication_clock(review, self.cal)
@@ -303,7 +303,7 @@ class BriefingDownloadView(View):
         if not briefing.downloadable:
             return unscanned_file_response(request, briefing,
                                            back_url=briefing.review.get_absolute_url())
-        record_access(user=request.user, action="download", obj=briefing,
+        record_access(user=request.user, kind=Kind.FILE, obj=briefing,
                       label=briefing.review.reference, request=request)
         response = FileResponse(briefing.file.open("rb"), content_type=briefing.content_type,
                                 as_attachment=True, filename=briefing.original_name)

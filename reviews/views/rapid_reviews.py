@@ -12,7 +12,7 @@ from reviews.models import (
     RapidReview,
 )
 from reviews.views._base import RowsFormView
-from scsp.audit import record_access
+from scsp.audit import Kind, record_access
 from scsp.generic import DayMixin, ObjectServiceFormView
 from scsp.pdf import pdf_response, render_pdf
 from scsp.permissions import Ability, get_object_for_user, may
@@ -48,7 +48,7 @@ class RapidReviewDetailView(DayMixin, TemplateView):
         user = self.request.user
         rr = get_object_for_user(selectors.rapid_review_queryset(), user, pk=self.kwargs["pk"])
         require_full_record(user)
-        record_access(user=user, action="view", obj=rr, request=self.request)
+        record_access(user=user, kind=Kind.VIEW, obj=rr, request=self.request)
         ctx.update(selectors.minutes_context(rr, cal=self.cal, today=self.today,
                                              partners=list(services.statutory_partners())))
         ctx["can_edit"] = may(user, Ability.MANAGE_REVIEWS)
@@ -238,8 +238,8 @@ class MinutesView(DayMixin, TemplateView):
                                         partners=list(services.statutory_partners()))
         if self.pdf:
             pdf = render_pdf(self.template_name, ctx, request=request)
-            record_access(user=user, action="download", obj=rr, request=request)
+            record_access(user=user, kind=Kind.MINUTES_PDF, obj=rr, request=request)
             return pdf_response(pdf, f"rapid-review-minutes-{rr.case.reference}.pdf")
-        record_access(user=user, action="view", obj=rr, request=request)
+        record_access(user=user, kind=Kind.VIEW_MINUTES, obj=rr, request=request)
         ctx["html_view"] = True
         return self.render_to_response(ctx)

@@ -12,7 +12,6 @@ from scsp.views.audit_trail import (  # noqa: F401
     AccessLogView,
     AuditReaderMixin,
     ChangeHistoryView,
-    history_models,
 )
 from scsp.views.directory import (  # noqa: F401
     AgencyDetailView,
@@ -53,6 +52,7 @@ from scsp.views.people import (  # noqa: F401
     PersonDetailView,
     PersonInviteAgainView,
     PersonInviteView,
+    PersonRecordsCsvView,
     PersonResetSecondFactorView,
 )
 from scsp.views.reminders import ReminderDetailView, ReminderListView  # noqa: F401

@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from scsp import accounts, mfa
+from scsp.audit import Kind
 from scsp.emails import enqueue_on_commit
 from scsp.form_messages import FieldMessagesMixin
 from scsp.forms import SignInForm
@@ -38,6 +39,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 def password_changed(request, user) -> None:
     mfa.changed(person=user, by=user, request=request, label="password changed",
+                kind=Kind.PASSWORD,
                 heading=_("The password for your account was changed."))
 
 

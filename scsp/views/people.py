@@ -20,10 +20,13 @@ from django.views.generic import DetailView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from scsp import mfa, services
+from scsp import mfa, services, subject_access
+from scsp.audit import Kind, record_access
+from scsp.audit.exports import person_records_csv
+from scsp.audit.names import type_name
 from scsp.filters import PersonFilter
 from scsp.generic import FilteredListView, ObjectServiceFormView, ServiceFormView, flash_errors
-from scsp.models import Agency, Role, User
+from scsp.models import AccessEvent, Agency, ChangeEvent, Role, User
 from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, scoped
 
 
@@ -115,7 +118,43 @@ class PersonDetailView(PersonMixin, DetailView):
         ctx["exempt"] = not mfa.required_for(person)
         ctx["active_form"] = ActiveForm()
         ctx["invited"] = not person.has_usable_password()
+        ctx.update(records_of(person, self.request.user))
         return ctx
+
+
+#: How many of a person's latest changes and access events their page shows (the CSV has all).
+RECENT = 10
+
+
+def records_of(person, reader) -> dict:
+    """What a subject access request about ``person`` needs: what they lead or own, the
+    changes they made and what they viewed, downloaded and exported (the latest few of each,
+    with the totals; the CSV has everything)."""
+    changes = scoped(ChangeEvent, reader).filter(user=person).order_by("-at", "-id")
+    events = scoped(AccessEvent, reader).filter(user=person).order_by("-at", "-id")
+    recent_changes, recent_events = list(changes[:RECENT]), list(events[:RECENT])
+    for row in recent_changes:
+        row.type_name = type_name(row.model_label)
+    for row in recent_events:
+        row.type_name = type_name(row.object_type)
+    return {"led": subject_access.led_by(person), "recent_changes": recent_changes,
+            "change_count": changes.count(), "recent_events": recent_events,
+            "event_count": events.count()}
+
+
+class PersonRecordsCsvView(PersonMixin, View):
+    """Everything about one member of staff for a subject access request, as CSV; the
+    download is itself in the access log."""
+
+    def get(self, request, pk):
+        person = self.get_person()
+        changes = scoped(ChangeEvent, request.user).filter(user=person).order_by("at", "id")
+        events = scoped(AccessEvent, request.user).filter(user=person).order_by("at", "id")
+        record_access(user=request.user, kind=Kind.EXPORT, obj=person,
+                      label=person.email, detail="subject access: everything about this "
+                      "person", request=request)
+        return person_records_csv(person, subject_access.led_by(person), changes, events,
+                                  f"scsp-person-{person.pk}-records")
 
 
 class PersonResetSecondFactorView(PersonMixin, View):

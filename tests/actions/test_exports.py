@@ -103,7 +103,7 @@ def test_xlsx_rows_are_the_filtered_scoped_list(client_for, request, few, person
     header, rows = xlsx_rows(response)
     assert list(header) == HEADINGS
     assert [r[0] for r in rows] == references  # same rows, same order
-    event = AccessEvent.objects.get(action="export")
+    event = AccessEvent.objects.get(kind="export")
     assert event.user == user and f"{len(references)} actions" in event.label
 
 
@@ -184,4 +184,4 @@ def test_invalid_filters_export_nothing(client_for, coordinator, few):
     response = client_for(coordinator).get(reverse("actions:all_actions"),
                                            {"due_from": "not a date", "export": "csv"})
     assert response["Content-Type"].startswith("text/html")
-    assert not AccessEvent.objects.filter(action="export").exists()
+    assert not AccessEvent.objects.filter(kind="export").exists()

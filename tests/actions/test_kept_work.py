@@ -139,11 +139,11 @@ def test_purge_and_its_command(client_for, wmp_officer, wmp_action, settings):
                              expires_at=timezone.now() - dt.timedelta(minutes=1))
     KeptDraft.objects.create(user=wmp_officer, path="/y/", data=[],
                              expires_at=timezone.now() + dt.timedelta(minutes=1))
-    call_command("purge_kept_work", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("apply_retention", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert list(HeldFile.objects.values_list("original_name", flat=True)) == ["New.pdf"]
     assert not default_storage.exists(old.file.name)
     assert list(KeptDraft.objects.values_list("path", flat=True)) == ["/y/"]
-    assert "purge-kept-work" in settings.CELERY_BEAT_SCHEDULE
+    assert settings.CELERY_BEAT_SCHEDULE["retention"]["task"] == "scsp.tasks.retention_task"
 
 
 def test_signing_out_deletes_what_was_kept(client_for, wmp_officer, wmp_action):

@@ -200,7 +200,7 @@ class TestDownload:
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Content-Security-Policy"] == "sandbox"
         assert "no-store" in response["Cache-Control"]
-        event = AccessEvent.objects.get(action="download")
+        event = AccessEvent.objects.get(kind="file")
         assert (event.user, event.object_type, event.object_id) == (
             wmp_officer, "actions.Evidence", str(evidence.pk))
         assert evidence.action.reference in event.label
@@ -211,7 +211,7 @@ class TestDownload:
         response = client_for(health_officer).get(url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == files.pdf()
-        event = AccessEvent.objects.get(action="download")
+        event = AccessEvent.objects.get(kind="file")
         assert (event.user, event.object_id) == (health_officer, str(evidence.pk))
 
     def test_out_of_scope_and_anonymous(self, client_for, sct_officer, evidence):
@@ -222,7 +222,7 @@ class TestDownload:
         missing = client_for(sct_officer).get(reverse("actions:evidence_download",
                                                       args=[evidence.pk + 999]))
         assert missing.status_code == 404
-        assert not AccessEvent.objects.filter(action="download").exists()
+        assert not AccessEvent.objects.filter(kind="file").exists()
 
     def test_no_public_url(self, client_for, wmp_officer, evidence):
         client = client_for(wmp_officer)

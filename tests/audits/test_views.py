@@ -548,7 +548,7 @@ def test_report_pdf_has_the_summary_matrix_findings_and_actions(
                      "Areas for improvement", "Fathers were not contacted.",
                      action.reference, "Brief response officers on fathers."]:
         assert expected in pdf_text, expected
-    event = AccessEvent.objects.get(action="download")
+    event = AccessEvent.objects.get(kind="report")
     assert event.user == wmp_officer and event.label == in_moderation.reference
 
 
@@ -557,7 +557,7 @@ def test_report_web_page_is_the_same_template_and_logged(client_for, scrutineer,
     page = text(response)
     assert response.status_code == 200
     assert "Download this report as a PDF" in page and "By agency and question" in page
-    assert AccessEvent.objects.filter(action="view", object_type="audits.Audit").count() == 1
+    assert AccessEvent.objects.filter(kind="view", object_type="audits.Audit").count() == 1
 
 
 # --- links to review cases -------------------------------------------------------------------
@@ -581,7 +581,7 @@ def test_reading_a_return_is_in_the_access_log_without_its_content(client_for, l
                                                                    wmp_officer):
     r = answer_all(wmp_officer, return_of(live_macfa, wmp), Grade.GOOD, narrative="Private")
     client_for(wmp_officer).get(r.get_absolute_url())
-    event = AccessEvent.objects.get(action="view", object_type="audits.AgencyReturn")
+    event = AccessEvent.objects.get(kind="view", object_type="audits.AgencyReturn")
     assert event.user == wmp_officer and event.object_id == str(r.pk)
     assert event.label == f"{live_macfa.reference} WMP"
     assert "Private" not in event.label

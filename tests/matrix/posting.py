@@ -179,6 +179,13 @@ EXCLUDED_TABLES = {
     "scsp_accessevent": (
         "the access log records views, downloads and exports (scsp.audit.record_access); a "
         "refused request may legitimately be logged, and it never changes a record"),
+    "scsp_accesseventcase": "the access log's case links, written with its events",
+    "scsp_refusalbucket": "refusals counted per minute before they join the access log",
+    "scsp_chainhead": "the ends of the audit trail's hash chains, moved by every event",
+    "scsp_changeevent": (
+        "the change history's index: one row per historical row, which the walk already "
+        "checks against `writes`"),
+    "scsp_changeeventcase": "the change history index's case links",
     "scsp_loginfailure": (
         "failed sign-ins are recorded for lock-out (axes-style bookkeeping): a wrong password "
         "to the sign-in page adds one"),

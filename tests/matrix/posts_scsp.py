@@ -198,7 +198,7 @@ def _factors_gone(world, user, response):
 
 def _invitation_sent_again(world, user, response):
     assert AccessEvent.objects.filter(user=user, object_id=str(world["invited"].pk),
-                                      label="invitation sent again").exists()
+                                      detail="invitation sent again").exists()
 
 
 def _officers_exempt(world, user, response):

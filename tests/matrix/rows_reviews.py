@@ -63,6 +63,8 @@ ROWS = [
     Row("reviews:case_detail", statuses(health_officer=404), kwargs=pk("case_wmp"),
         note="WMP involved: summary for WMP; SWBNHS not involved: 404"),
     Row("reviews:case_update", HEALTH_EDIT, kwargs=pk("case_health")),
+    Row("reviews:case_legal_hold", HEALTH_EDIT, kwargs=pk("case_health"),
+        note="the co-ordinator only (Ability.PLACE_LEGAL_HOLD); the case's scope as editing"),
     Row("reviews:case_children", RR_EDIT, kwargs=pk("case_wmp")),
     Row("reviews:referral_decide", HEALTH_EDIT, kwargs=pk("case_health")),
     Row("reviews:rr_detail", RR_READ, kwargs=pk("rr_wmp"),

@@ -99,4 +99,6 @@ ROWS += [
         note="POST only"),
     Row("scsp:person_invite_again", statuses(403, coordinator=405), kwargs=_person,
         note="POST only"),
+    Row("scsp:person_records_csv", only("coordinator"), kwargs=_person,
+        note="a subject access request's CSV: everything about one member of staff"),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core import mail
 from django.db import connection, transaction
@@ -55,6 +56,7 @@ class World:
         self.rapid_review = (RapidReview.objects.filter(action_plan__isnull=False)
                              .select_related("case").order_by("pk").first())
         self.case = self.rapid_review.case
+        self.child = self.case.children.order_by("position").first().pseudonym
         self.agency = self.users["agency_officer"].agency
         self.quarter = Quarter.containing(self.today).previous()
         cal = calendar()
@@ -175,7 +177,33 @@ class World:
             Item("minutes_pdf_floor", "  floor: WeasyPrint on the same HTML", None,
                  kind="floor"),
         ]
-        return items
+        return items + self.access_log_items()
+
+    def access_log_items(self) -> list[Item]:
+        """The access log as the scrutineer questions it (``ACCESS_LOG_ITEMS``)."""
+        log = reverse("scsp:access_log")
+        month = {"since": (self.today - dt.timedelta(days=30)).isoformat(),
+                 "until": self.today.isoformat()}
+        asks = {
+            "access_log": ("Access log, first page (everything)", {}),
+            "access_log_case": ("Access log, one case, last month",
+                                {"case": self.case.reference, **month}),
+            "access_log_minutes": ("Access log, one child's minutes viewed, last month",
+                                   {"case": self.child, "kind": "view_minutes", **month}),
+            "access_log_refused": ("Access log, refusals, last month",
+                                   {"outcome": "refused", **month}),
+            "access_log_person": ("Access log, one person, last month",
+                                  {"person": self.users["agency_officer"].email, **month}),
+            "access_log_type": ("Access log, Rapid Reviews, page 40",
+                                {"record_type": "reviews.RapidReview", "page": 40}),
+        }
+        return [Item(key, label, self.get("scrutineer", f"{log}?{urlencode(query)}"))
+                for key, (label, query) in asks.items()]
+
+
+#: The access log items, each under ``MAX_ACCESS_LOG_SECONDS`` at 2 million events.
+ACCESS_LOG_ITEMS = ("access_log", "access_log_case", "access_log_minutes", "access_log_refused",
+                    "access_log_person", "access_log_type")
 
 
 def list_ids(response) -> list[int]:

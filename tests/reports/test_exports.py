@@ -142,7 +142,7 @@ def test_each_table_as_csv(action_world, client_for, coordinator):
     assert rows[0][:3] == ["Agency", "Short name", "Actions owned"]
     assert {r[1]: r[2:] for r in rows[1:]} == {"WMP": ["4", "3", "1", "0", "0", "1", "1"],
                                                "SWBNHS": ["2", "1", "1", "1", "1", "1", "0"]}
-    event = AccessEvent.objects.get(action="export")
+    event = AccessEvent.objects.get(kind="report")
     assert event.label == "Q3 2025-26: Actions by agency" and event.user == coordinator
     actions = client.get(reverse("reports:quarterly_csv",
                                  kwargs={**QUARTER.url_kwargs(), "table": "actions"}))

@@ -149,7 +149,7 @@ def test_once_committed_the_file_is_made_and_downloaded_with_an_access_record(
     assert download["Content-Type"] == "application/pdf"
     assert 'filename="scsp-quarterly-report-2025-26-q3.pdf"' in download["Content-Disposition"]
     assert b"".join(download.streaming_content).startswith(b"%PDF")
-    event = AccessEvent.objects.get(action="download")
+    event = AccessEvent.objects.get(kind="report", detail__startswith="downloaded")
     assert (event.user, event.object_type, event.label) == (
         chair, "reports.ReportExport", "Quarterly report Q3 2025-26 (pdf)")
 
@@ -174,7 +174,7 @@ def test_a_chair_who_has_lost_the_role_can_no_longer_download(
     chair.save()
     response = client_for(chair).get(reverse("reports:export_download", args=[export.pk]))
     assert response.status_code == 403
-    assert not AccessEvent.objects.filter(action="download").exists()
+    assert not AccessEvent.objects.filter(kind="report", detail__startswith="downloaded").exists()
 
 
 def test_a_failure_is_shown_and_can_be_tried_again(client_for, chair, monkeypatch,

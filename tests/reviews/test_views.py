@@ -154,7 +154,7 @@ def test_the_csv_export_has_exactly_the_scoped_rows(client_for, two_cases, wmp_l
         "SLPR-2022-001", "Serious incident notification", "Rapid Review in progress", "Child 1",
         "2022-04-10", "2022-04-11", "2022-04-13", "2022-04-20", "Met", "2022-04-12",
         "2022-05-06", "52", "Overdue", "", "", "WMP", ""]]
-    assert list(AccessEvent.objects.filter(action="export").order_by("id")
+    assert list(AccessEvent.objects.filter(kind="export").order_by("id")
                 .values_list("user", "label")) == [(wmp_lead.pk, "1 cases"),
                                                    (coordinator.pk, "1 cases")]
     assert csv_rows(referrals) == [CASE_HEADER, [
@@ -187,10 +187,11 @@ def test_views_and_downloads_are_logged_without_content(client_for, two_cases, c
     client = client_for(coordinator)
     client.get(wmp_case.get_absolute_url())
     client.get(reverse("reviews:rr_minutes_pdf", args=[wmp_case.rapid_review.pk]))
-    events = list(AccessEvent.objects.order_by("at", "id").values_list(
-        "action", "object_type", "label"))
-    assert events == [("view", "reviews.Case", wmp_case.reference),
-                      ("download", "reviews.RapidReview", f"{wmp_case.reference} RR")]
+    events = list(AccessEvent.objects.exclude(kind="sign_in").order_by("seq").values_list(
+        "kind", "object_type", "label", "case_reference"))
+    assert events == [("view", "reviews.Case", wmp_case.reference, wmp_case.reference),
+                      ("minutes_pdf", "reviews.RapidReview", f"{wmp_case.reference} RR",
+                       wmp_case.reference)]
 
 
 def test_case_text_is_escaped(client_for, coordinator, wmp):
@@ -448,7 +449,7 @@ def test_the_minutes_as_a_web_page(client_for, minutes_rr, coordinator):
     assert response.status_code == 200
     assert "OFFICIAL-SENSITIVE" in page and "Download as PDF" in page
     assert "RATIONALE: criteria met." in page and "Brief neighbourhood teams." in page
-    assert AccessEvent.objects.filter(action="view", object_type="reviews.RapidReview").exists()
+    assert AccessEvent.objects.filter(kind="view_minutes", object_type="reviews.RapidReview").exists()
 
 
 def test_briefing_downloads_are_attachments_in_a_sandbox(client_for, coordinator, wmp_lead,
@@ -473,7 +474,7 @@ def test_briefing_downloads_are_attachments_in_a_sandbox(client_for, coordinator
     assert "filename*=utf-8''" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"].startswith("sandbox")
-    assert AccessEvent.objects.get(action="download").label == review.reference
+    assert AccessEvent.objects.get(kind="file").label == review.reference
     assert client_for(wmp_lead).get(url).status_code == 404
     # A file of one review cannot be fetched through another review's address.
     other = services.review_create(by=coordinator, kind="tabletop", title="Other",

@@ -25,9 +25,10 @@ def test_non_staff_are_sent_to_the_admin_sign_in(client, coordinator, name):
     ("admin:scsp_user_changelist", "Select person to change", "admin@scsp.test"),
     ("admin:scsp_closureday_add", "Add closure day", 'name="reason"'),
     ("admin:scsp_theme_changelist", "Select learning theme to change", "Persistent neglect"),
-    ("admin:scsp_accessevent_changelist", "Select access event to view", "0 access events"),
+    ("admin:scsp_accessevent_changelist", "Select access event to view", "1 access event"),
 ])
 def test_staff_use_the_admin(client, business_unit, name, heading, shown):
+    """(The access log lists one event: the admin signing in.)"""
     admin = UserFactory(email="admin@scsp.test", agency=business_unit, role="coordinator",
                         is_staff=True, is_superuser=True)
     ThemeFactory(name="Persistent neglect")
@@ -80,5 +81,5 @@ def test_the_admin_resets_a_second_factor_as_the_coordinator_does(
     assert not TOTPDevice.objects.filter(user=wmp_officer).exists()
     assert [m.to for m in mail.outbox] == [[wmp_officer.email]]
     assert "reset by Ada Admin" in mail.outbox[0].body
-    event = AccessEvent.objects.get(action="security", object_id=str(wmp_officer.pk))
-    assert event.user == admin and event.label == "second factor reset"
+    event = AccessEvent.objects.get(kind="second_factor", object_id=str(wmp_officer.pk))
+    assert event.user == admin and event.detail == "second factor reset"

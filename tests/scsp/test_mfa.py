@@ -246,8 +246,8 @@ def test_enrolment_end_to_end(wmp_officer, django_capture_on_commit_callbacks):
     assert "authenticator app was set up" in notice.text_body
     assert secret.replace(" ", "") not in notice.text_body and codes[0] not in notice.text_body
     assert mail.outbox[0].to == [wmp_officer.email]
-    assert AccessEvent.objects.filter(user=wmp_officer, action="security",
-                                      label="second factor changed: authenticator set up").exists()
+    assert AccessEvent.objects.filter(user=wmp_officer, kind="second_factor",
+                                      detail="second factor changed: authenticator set up").exists()
 
 
 def device_t(device):
@@ -431,8 +431,8 @@ def test_the_coordinator_resets_a_second_factor_with_an_e_mail_and_a_log_entry(
     assert theirs.get("/")["Location"].startswith(ENROL)  # their session lost the factor
     assert [m.to for m in mail.outbox] == [[wmp_officer.email]]
     assert "reset by Carol Coordinator" in mail.outbox[0].body
-    event = AccessEvent.objects.get(action="security", object_id=str(wmp_officer.pk))
-    assert event.user == coordinator and event.label == "second factor reset"
+    event = AccessEvent.objects.get(kind="second_factor", object_id=str(wmp_officer.pk))
+    assert event.user == coordinator and event.detail == "second factor reset"
 
 
 def test_only_the_coordinator_resets_a_second_factor(client, personas, wmp_officer):

@@ -69,7 +69,7 @@ def test_the_print_view_lists_exactly_the_filtered_rows_across_pages(client_for,
     assert 'aria-label="Pages"' not in html and "Apply filters" not in html
     assert "<title>Print: My agency&#x27;s actions (WMP)" in html
     assert "Filters:</strong> Status: In progress." in html
-    event = AccessEvent.objects.get(action="export")
+    event = AccessEvent.objects.get(kind="export")
     assert event.user == wmp_officer and event.label == "30 rows (print view)"
 
 

@@ -1,5 +1,5 @@
 """Delete held files and kept drafts older than ``KEPT_WORK_MINUTES``; beat runs the same
-nightly (``purge_kept_work_task``)."""
+nightly (``scsp.tasks.retention_task``)."""
 
 from django.core.management.base import BaseCommand
 

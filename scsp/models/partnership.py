@@ -1,5 +1,5 @@
 """The partnership core: agencies, people and their roles, learning themes, the working-day
-calendar's closure days, and the access log."""
+calendar's closure days, the partnership's settings and the reminder log."""
 
 from __future__ import annotations
 
@@ -290,47 +290,6 @@ class PartnershipSettings(models.Model):
     def load(cls) -> PartnershipSettings:
         obj = cls.objects.filter(pk=1).first()
         return obj if obj is not None else cls(pk=1)
-
-
-class AccessEventQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self if may(user, Ability.READ_AUDIT_TRAIL) else self.none()
-
-    def editable_by(self, user):
-        return self.none()
-
-
-class AccessEvent(models.Model):
-    """One view or download of a sensitive record: who, what, when. Never the content."""
-
-    class Action(models.TextChoices):
-        VIEW = "view", _("Viewed")
-        DOWNLOAD = "download", _("Downloaded")
-        EXPORT = "export", _("Exported")
-        DENIED = "denied", _("Refused")
-        SECURITY = "security", _("Sign-in and security")
-
-    user = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="access_events", null=True, blank=True
-    )
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
-    object_type = models.CharField(max_length=100)
-    object_id = models.CharField(max_length=64, blank=True)
-    label = models.CharField(
-        max_length=200, blank=True, help_text=_("A reference, never narrative.")
-    )
-    path = models.CharField(max_length=500, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-
-    objects = AccessEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
-
-    def __str__(self):
-        return f"{self.user} {self.action} {self.object_type} {self.label}"
 
 
 class ReminderQuerySet(models.QuerySet):
