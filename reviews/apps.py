@@ -46,6 +46,9 @@ class ReviewsConfig(AppConfig):
         from reviews.reminders import clock_sections
 
         register_section_provider(clock_sections)
+        from reviews.summary_reminders import summary_sections
+
+        register_section_provider(summary_sections)
 
         # Audits link the case references in their samples to the cases behind them.
         from reviews.selectors import case_links
