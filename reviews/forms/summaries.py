@@ -49,7 +49,7 @@ class DelegateForm(forms.Form):
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["writer"].queryset = User.objects.filter(
-            agency=agency, is_active=True).order_by("first_name", "last_name")
+            agency=agency, is_active=True).order_by("full_name")
         self.helper = helper(_("Save"))
 
 
