@@ -73,8 +73,8 @@ def summary_sections(today: dt.date, cal: WorkingCalendar):
             mine[lead.pk].append(item(escalated=writer is not None and late_days >= to_lead))
         for coordinator in coordinators:
             mine[coordinator.pk].append(item(escalated=late_days >= to_partnership))
-    intro = ("Individual agency summaries for Rapid Reviews, due or late. Due within the next few working days, or late. Marked “escalated”: "
-             "late long enough to be raised to you.")
+    intro = ("Individual agency summaries for Rapid Reviews due in the next few working "
+             "days, or late. Marked “escalated”: late long enough to be raised to you.")
     sections = {user_id: [Section("Agency summaries due or late", items, intro=intro)]
                 for user_id, items in mine.items()}
     return sections, list(users.values())

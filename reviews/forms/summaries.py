@@ -117,7 +117,7 @@ class ReturnForm(IdentifierGuardMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = helper(_("Return the summary"), css_class="btn-warning")
+        self.helper = helper(_("Return the summary"), css_class="btn-secondary")
 
 
 class PartnerSignOffForm(forms.Form):

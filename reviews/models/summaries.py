@@ -34,25 +34,20 @@ OPEN_STATES = (SummaryStatus.ASKED, SummaryStatus.DRAFT, SummaryStatus.RETURNED)
 
 class AgencySummaryQuerySet(ScopedQuerySet):
     """Agency staff see their own agency's summaries; once the Rapid Review panel has met
-    (its meeting date and who attended are recorded), the panel members' agencies (the
-    statutory partners and the agencies that attended) see every summary of that review.
+    (its meeting date and who attended are recorded), the panel members' agencies (those
+    recorded as attending) see every summary of that review; other agencies, statutory
+    partners included, never see another agency's summary.
     The agency's lead writes its summaries, or an officer they delegated one to; the business
     unit asks, returns and accepts."""
 
     def partner_visible(self, user):
         if user.agency_id is None:
             return self.none()
-        own = Q(agency_id=user.agency_id)
-        met = Exists(Attendee.objects.filter(rapid_review=OuterRef("rapid_review"),
-                                             attendance=Attendance.ATTENDED))
-        if user.agency.kind == Agency.Kind.STATUTORY:
-            member = Q(rapid_review__meeting_date__isnull=False) & Q(met)
-        else:
-            attended = Exists(Attendee.objects.filter(
-                rapid_review=OuterRef("rapid_review"), agency_id=user.agency_id,
-                attendance=Attendance.ATTENDED))
-            member = Q(rapid_review__meeting_date__isnull=False) & Q(attended)
-        return self.filter(own | member)
+        attended = Exists(Attendee.objects.filter(
+            rapid_review=OuterRef("rapid_review"), agency_id=user.agency_id,
+            attendance=Attendance.ATTENDED))
+        member = Q(rapid_review__meeting_date__isnull=False) & Q(attended)
+        return self.filter(Q(agency_id=user.agency_id) | member)
 
     def partner_editable(self, user):
         if not may(user, Ability.WRITE_AGENCY_SUMMARIES) or user.agency_id is None:
