@@ -232,3 +232,44 @@ def test_minutes_pdf_has_the_combined_chronology(rr, coordinator, wmp, wmp_lead,
     assert "combined chronology" in html.content.decode() and "Event 2" in html.content.decode()
     pdf = client_for(wmp_lead).get(reverse("reviews:rr_minutes_pdf", args=[rr.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "wmp_lead"])
+def test_rr_page_and_minutes_queries_do_not_grow_with_summaries(
+        rr, personas, coordinator, wmp, swbnhs, sct, wmp_lead, health_lead, client_for,
+        monkeypatch, persona):
+    import scsp.pdf
+
+    monkeypatch.setattr(scsp.pdf, "html_to_pdf", lambda html, **kw: b"%PDF-1.7 test")
+    from scsp.roles import Role
+    from tests.factories import UserFactory
+
+    sct_lead = UserFactory(agency=sct, email="lead@sct.test", full_name="Sam Trustlead",
+                           role=Role.AGENCY_LEAD)
+    asked = ask(rr, coordinator, wmp, swbnhs, sct)
+    write_and_submit(asked["WMP"], wmp_lead, entries=1)
+    services.rr_set_attendees(by=coordinator, rr=rr, attendees=[
+        {"name": "Person", "role": "Lead", "agency": wmp, "attendance": Attendance.ATTENDED}])
+    client = client_for(personas[persona])
+    urls = [rr.get_absolute_url(), reverse("reviews:rr_minutes", args=[rr.pk]),
+            reverse("reviews:rr_minutes_pdf", args=[rr.pk])]
+    one = [_queries(client, url) for url in urls]
+    write_and_submit(asked["SWBNHS"], health_lead, entries=3)
+    write_and_submit(asked["SCT"], sct_lead, entries=3)
+    services.rr_set_attendees(by=coordinator, rr=rr, attendees=[
+        {"name": f"Person {i}", "role": "Lead", "agency": a, "attendance": Attendance.ATTENDED}
+        for i, a in enumerate((wmp, swbnhs, sct))])
+    services.rr_update(by=coordinator, rr=rr, today=TODAY, meeting_date=D(2022, 4, 20))
+    many = [_queries(client, url) for url in urls]
+    assert many == one, (persona, one, many)
+    assert max(one) <= 32, one
