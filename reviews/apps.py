@@ -50,6 +50,12 @@ class ReviewsConfig(AppConfig):
 
         register_section_provider(summary_sections)
 
+        # Home page: the agency summaries the person is to write.
+        from reviews.summary_selectors import home_panel
+        from scsp.dashboard import register as register_panel
+
+        register_panel(home_panel)
+
         # Audits link the case references in their samples to the cases behind them.
         from reviews.selectors import case_links
         from scsp.case_links import register as register_case_links

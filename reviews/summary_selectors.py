@@ -67,3 +67,23 @@ def combined_chronology(rr, user) -> list[ChronologyEntry]:
     return list(ChronologyEntry.objects.filter(summary__in=summaries)
                 .select_related("summary__agency")
                 .order_by("happened_on", "summary__agency__name", "id"))
+
+
+def home_panel(request):
+    """The home-page panel (``scsp.dashboard``) of the agency summaries the person is to write:
+    their agency's open ones for a lead, the ones delegated to them for an officer. One query;
+    nothing shown when there are none."""
+    user = request.user
+    if not may(user, Ability.WRITE_AGENCY_SUMMARIES):
+        return None
+    summaries = list(scoped(AgencySummary, user, edit=True)
+                     .filter(rapid_review__sent_to_panel_on__isnull=True)
+                     .select_related("rapid_review__case", "agency")
+                     .order_by("due_on", "pk")[:20])
+    if not summaries:
+        return None
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return "reviews/summaries/home_panel.html", {
+        "rows": [(s, s.state_label(today), s.state_badge(today)) for s in summaries]}

@@ -273,3 +273,15 @@ def test_rr_page_and_minutes_queries_do_not_grow_with_summaries(
     many = [_queries(client, url) for url in urls]
     assert many == one, (persona, one, many)
     assert max(one) <= 32, one
+
+
+def test_home_page_lists_the_summaries_to_write(rr, coordinator, wmp, wmp_lead, wmp_officer,
+                                                client_for):
+    summary = ask(rr, coordinator, wmp)["WMP"]
+    link = summary.get_absolute_url()
+    assert link in client_for(wmp_lead).get(reverse("scsp:home")).content.decode()
+    assert link not in client_for(wmp_officer).get(reverse("scsp:home")).content.decode()
+    services.summary_delegate(by=wmp_lead, summary=summary, writer=wmp_officer)
+    assert link in client_for(wmp_officer).get(reverse("scsp:home")).content.decode()
+    write_and_submit(summary, wmp_officer)
+    assert link not in client_for(wmp_lead).get(reverse("scsp:home")).content.decode()
