@@ -122,8 +122,10 @@ class AttendeesView(RowsView):
 
 
 class AgencySummariesView(RowsView):
-    heading = _("Agency summaries for %(ref)s")
-    intro = _("When each agency was asked for its summary and when it arrived.")
+    heading = _("Agency summaries received by e-mail for %(ref)s")
+    intro = _("Summaries sent by e-mail: when each agency was asked and when its summary "
+              "arrived. A summary written here is dated by its agency's submission and is "
+              "left as it is.")
     success_message = _("Agency summaries saved.")
 
     def get_formset(self, data):
@@ -164,7 +166,9 @@ class SignOffView(RapidReviewMixin, ObjectServiceFormView):
 
     def check_allowed(self, rr):
         if not may(self.request.user, Ability.SIGN_OFF_RAPID_REVIEWS):
-            raise PermissionDenied(_("Only the chair and the business unit record sign-offs."))
+            raise PermissionDenied(_("Only the chair and the business unit record sign-offs "
+                                     "here. A statutory partner's safeguarding lead signs off "
+                                     "for their agency from the Rapid Review page."))
 
     def get_form_class(self):
         return forms.ChairSignOffForm if self.request.user.is_chair else forms.SignOffForm
