@@ -124,7 +124,11 @@ class PartnerSignOffForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I have read this version of the Rapid Review and its minutes, and sign it "
                 "off for my agency."))
+    #: The version the person read: a change in the meantime is refused, not signed unseen.
+    version_seen = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, version_at=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if version_at is not None:
+            self.fields["version_seen"].initial = version_at.isoformat()
         self.helper = helper(_("Sign off"))

@@ -266,10 +266,11 @@ def summary_accept_actions(*, by, summary, today) -> list:
 # --- partners sign off in person ---------------------------------------------------------------
 
 @transaction.atomic
-def rr_partner_sign_off(*, by, rr, today) -> SignOff:
+def rr_partner_sign_off(*, by, rr, today, seen_version: str | None = None) -> SignOff:
     """A statutory partner's safeguarding lead signs the Rapid Review off in the browser: for
-    its current version (``version_at``). A sign-off for an earlier version is replaced.
-    Returns the sign-off."""
+    its current version (``version_at``). ``seen_version`` (its ISO timestamp as the page
+    showed it) must still be the current one: a change while they read is not signed unseen.
+    A sign-off for an earlier version is replaced. Returns the sign-off."""
     require(by, Ability.SIGN_OFF_FOR_AGENCY,
             _("Only a statutory partner's safeguarding lead signs off for their agency."))
     agency = Agency.objects.get(pk=by.agency_id) if by.agency_id else None
@@ -282,6 +283,9 @@ def rr_partner_sign_off(*, by, rr, today) -> SignOff:
     if not rr.decision:
         raise ValidationError(_("The decision has not been recorded yet: sign off once the "
                                 "Rapid Review is final."))
+    if seen_version is not None and seen_version != rr.version_at.isoformat():
+        raise ValidationError(_("The Rapid Review changed while you were reading it. Read this "
+                                "version (the page now shows it) and sign again."))
     sign_off = rr.sign_offs.filter(agency=agency).first()
     if sign_off is not None and sign_off.is_current(rr):
         raise ValidationError(_("%(agency)s has already signed off this version.") % {

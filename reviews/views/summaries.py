@@ -277,6 +277,9 @@ class PartnerSignOffView(RapidReviewMixin, ObjectServiceFormView):
                   "business unit records sign-offs given elsewhere."))
         require_full_record(user, rr)
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "version_at": self.object.version_at}
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         rr = self.object
@@ -287,7 +290,8 @@ class PartnerSignOffView(RapidReviewMixin, ObjectServiceFormView):
 
     def perform(self, form):
         return services.rr_partner_sign_off(by=self.request.user, rr=self.object,
-                                            today=self.today)
+                                            today=self.today,
+                                            seen_version=form.cleaned_data["version_seen"])
 
     def get_success_message(self, sign_off) -> str:
         return _("Signed off for %(agency)s.") % {"agency": sign_off.agency.name}

@@ -285,3 +285,17 @@ def test_home_page_lists_the_summaries_to_write(rr, coordinator, wmp, wmp_lead, 
     assert link in client_for(wmp_officer).get(reverse("scsp:home")).content.decode()
     write_and_submit(summary, wmp_officer)
     assert link not in client_for(wmp_lead).get(reverse("scsp:home")).content.decode()
+
+
+def test_a_change_while_reading_is_not_signed_unseen(rr, coordinator, wmp_lead, client_for):
+    rr = factories.decided(rr.case, by=coordinator, today=D(2022, 6, 30))
+    url = reverse("reviews:rr_partner_sign_off", args=[rr.pk])
+    client = client_for(wmp_lead)
+    seen = rr.version_at.isoformat()
+    assert seen in client.get(url).content.decode()
+    services.rr_update(by=coordinator, rr=rr, today=D(2022, 7, 1), meeting_date=rr.meeting_date,
+                       facts_and_chronology="Changed while the partner read it.")
+    response = client.post(url, {"confirm": "on", "version_seen": seen})
+    assert response.status_code == 200 and "changed while you were reading" in (
+        response.content.decode())
+    assert not SignOff.objects.filter(rapid_review=rr).exists()
