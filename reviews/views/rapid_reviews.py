@@ -57,8 +57,7 @@ class RapidReviewDetailView(DayMixin, TemplateView):
         record_access(user=user, action="view", obj=rr, request=self.request)
         ctx.update(minutes_context(rr, user, cal=self.cal, today=self.today))
         ctx["can_edit"] = may(user, Ability.MANAGE_REVIEWS)
-        ctx["can_see_case"] = user.sees_everything or Case.objects.visible_to(user).filter(
-            pk=rr.case_id).exists()
+        ctx["can_see_case"] = Case.objects.visible_to(user).filter(pk=rr.case_id).exists()
         ctx["can_sign_off"] = may(user, Ability.SIGN_OFF_RAPID_REVIEWS) and bool(rr.decision)
         ctx["chair_signed"] = any(s.signed_by_id == user.pk for s in rr.sign_offs.all())
         mine = next((s for s in rr.sign_offs.all() if s.agency_id == user.agency_id), None)
