@@ -19,6 +19,7 @@ from django_otp_webauthn import exceptions as webauthn_errors
 from django_otp_webauthn import views as webauthn_views
 
 from scsp import mfa
+from scsp.form_messages import FieldMessagesMixin
 from scsp.forms import AuthenticatorCodeForm, SecondFactorCodeForm
 
 
@@ -44,7 +45,7 @@ class NextMixin:
 
 
 @method_decorator(never_cache, name="dispatch")
-class VerifyView(NextMixin, FormView):
+class VerifyView(FieldMessagesMixin, NextMixin, FormView):
     """"Check it's you": a code from the app, a recovery code, or a passkey."""
 
     template_name = "scsp/security/verify.html"
@@ -73,7 +74,7 @@ class VerifyView(NextMixin, FormView):
 
 
 
-class AuthenticatorSetupMixin(NextMixin):
+class AuthenticatorSetupMixin(FieldMessagesMixin, NextMixin):
     """Show the QR code and secret of the authenticator being set up; a right code confirms
     it."""
 

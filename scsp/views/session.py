@@ -20,11 +20,12 @@ from scsp.middleware import SessionTimeoutMiddleware, session_status
 def session(request):
     """GET: the session's deadlines, in seconds (``signed_in`` false once it has ended or for
     nobody). POST (CSRF-checked like every POST): "Stay signed in": restarts the idle clock the
-    server checks, unless the session has already ended, and answers the new deadlines."""
+    server checks and answers the new deadlines; refused (403) once the session has ended or for
+    nobody, since there is no session to extend (the page then goes to sign in, as for GET)."""
     now = time.time()
     ended = getattr(request, "session_ended", False)
     if not request.user.is_authenticated or ended:
-        return JsonResponse({"signed_in": False})
+        return JsonResponse({"signed_in": False}, status=403 if request.method == "POST" else 200)
     if request.method == "POST":
         SessionTimeoutMiddleware.touch(request, now)
     return JsonResponse(session_status(request, now))

@@ -147,6 +147,24 @@
     }
   }
 
+  // Tab and Shift+Tab go round the dialog's own controls: a modal dialog keeps the focus
+  // (Chromium would otherwise move it past the last button, out of the page).
+  dialog.addEventListener("keydown", (event) => {
+    if (event.key !== "Tab") { return; }
+    const controls = Array.from(dialog.querySelectorAll("button, [href], input, select, textarea"))
+      .filter((el) => !el.hidden && !el.disabled && el.getClientRects().length > 0);
+    if (controls.length === 0) { return; }
+    const first = controls[0];
+    const last = controls[controls.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+
   extendButton.addEventListener("click", stay);
   closeButton.addEventListener("click", () => { dismissedAbsolute = true; close(); });
   // Escape never signs anyone out silently: it is "Stay signed in" (or, at the absolute

@@ -100,9 +100,9 @@ def test_the_warning_by_keyboard_stays_signed_in(journey, wmp_officer, action, s
     assert "You will be signed out soon" in text and "signed out at" in text
     assert "However active you are, you will be signed out at" in text and "12 hours" in text
     # Keyboard only: Tab stays in the modal dialog.
-    for _ in range(4):
-        page.keyboard.press("Tab")
-        assert focus_in_dialog(page)
+    for key in ("Tab",) * 4 + ("Shift+Tab",) * 4:
+        page.keyboard.press(key)
+        assert focus_in_dialog(page), key
     page.locator("[data-session-extend]").focus()
     both_widths(journey, "session-warning")
     page.keyboard.press("Enter")

@@ -313,7 +313,8 @@ POSTS = [
          writes={"scsp.PartnershipSettings": "officers_exempt_from_mfa exemption_reason "
                                              "changed_by changed_at +"},
          check=_officers_exempt),
-    Post("scsp:session", allowed=SIGNED_IN, form=False, changes=(), ok=200,
-         denied={"anonymous": 200},
-         note="'Stay signed in': only the session's idle clock restarts (JSON answer)"),
+    Post("scsp:session", allowed=SIGNED_IN, form=False, json=True, changes=(), ok=200,
+         denied={"anonymous": 403},
+         note="'Stay signed in': only the session's idle clock restarts (JSON answer); with no "
+              "session to extend, 403 (JSON, signed_in false)"),
 ]

@@ -195,7 +195,8 @@ def test_the_agency_leads_dashboard(client_for, wmp_lead, wmp_officer, coordinat
 
 
 def test_the_officers_dashboard(client_for, wmp_lead, wmp_officer, coordinator):
-    """At most 10 queries (one is the agency summaries delegated to them, issue 18)."""
+    """At most 10 queries (one is the closure days; one the agency summaries delegated to
+    them, issue 18)."""
     client = client_for(wmp_officer)
     today = timezone.localdate()
     first, second = assert_flat(client, reverse("scsp:home"),

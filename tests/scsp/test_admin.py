@@ -58,3 +58,27 @@ def test_access_log_is_read_only_in_admin(client, business_unit):
                         is_staff=True, is_superuser=True)
     client.force_login(admin)
     assert client.get(reverse("admin:scsp_accessevent_add")).status_code == 403
+
+
+def test_the_admin_resets_a_second_factor_as_the_coordinator_does(
+        client, business_unit, wmp_officer, django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from scsp.models import AccessEvent
+    from tests.mfa import give_device
+
+    admin = UserFactory(email="admin@scsp.test", agency=business_unit, role="scrutineer",
+                        full_name="Ada Admin", is_staff=True, is_superuser=True)
+    give_device(wmp_officer)
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:scsp_user_changelist"),
+                               {"action": "reset_second_factor",
+                                "_selected_action": [wmp_officer.pk]})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=wmp_officer).exists()
+    assert [m.to for m in mail.outbox] == [[wmp_officer.email]]
+    assert "reset by Ada Admin" in mail.outbox[0].body
+    event = AccessEvent.objects.get(action="security", object_id=str(wmp_officer.pk))
+    assert event.user == admin and event.label == "second factor reset"
