@@ -34,7 +34,15 @@ from actions.models import Action, ActionPlan, ActionStatus, OriginKind, Progres
 from audits.models import REFERENCE_PREFIX, Audit, AuditKind, AuditStatus
 from demo import bench_audit
 from demo.core import DEMO_PASSWORD
-from reviews.models import Case, Child, PracticeReview, RapidReview
+from reviews.models import (
+    AgencySummary,
+    Case,
+    Child,
+    ChronologyEntry,
+    PracticeReview,
+    RapidReview,
+    SummaryStatus,
+)
 from reviews.models.choices import (
     REVIEW_PREFIX,
     CaseStatus,
@@ -102,6 +110,37 @@ def _audit_numbers() -> defaultdict:
 
 def already_built() -> bool:
     return User.objects.filter(email=COORDINATOR).exists()
+
+
+def _summaries(rrs, agencies, staff, rng) -> int:
+    """Three agency summaries for each Rapid Review: two submitted with four chronology
+    entries each, one received by e-mail; every 50th review has a late draft instead."""
+    summaries, entries = [], []
+    for i, rr in enumerate(rrs):
+        asked = rr.case.referral_received_on
+        due = asked + dt.timedelta(days=9)
+        for k, agency in enumerate(rng.sample(agencies, 3)):
+            late = k == 2 and i % 50 == 0
+            submitted = k < 2
+            lead = staff[agency.pk][0]
+            summaries.append(AgencySummary(
+                rapid_review=rr, agency=agency, requested_on=asked, due_on=due,
+                status=(SummaryStatus.SUBMITTED if submitted else
+                        SummaryStatus.DRAFT if late else SummaryStatus.RECEIVED),
+                received_on=None if late else due,
+                went_well="Benchmark analysis.", could_be_better="Benchmark analysis.",
+                actions_taken="Benchmark actions.",
+                submitted_at=_at(due, rng) if submitted else None,
+                submitted_by=lead if submitted else None))
+    summaries = _bulk(AgencySummary, summaries)
+    for summary in summaries:
+        if summary.status == SummaryStatus.SUBMITTED:
+            entries += [ChronologyEntry(
+                summary=summary, happened_on=summary.requested_on - dt.timedelta(days=10 * j),
+                what=f"Benchmark event {j}.", who="Practitioner", source="Case record")
+                for j in range(1, 5)]
+    _bulk(ChronologyEntry, entries)
+    return len(summaries)
 
 
 @transaction.atomic
@@ -241,7 +280,8 @@ def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None
             decided_on=meeting if decided else None,
             decision_rationale="Benchmark rationale." if decided else "",
             action_plan=plan, created_at=_at(meeting, rng)))
-    _bulk(RapidReview, rrs)
+    rrs = _bulk(RapidReview, rrs)
+    say(f"{_summaries(rrs, agencies, staff, rng)} agency summaries\n")
     reviews = _bulk(PracticeReview, [
         PracticeReview(kind=kind, reference=ref, reference_year=decided.year,
                        reference_number=number, title=f"Practice review {ref}",

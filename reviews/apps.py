@@ -46,6 +46,15 @@ class ReviewsConfig(AppConfig):
         from reviews.reminders import clock_sections
 
         register_section_provider(clock_sections)
+        from reviews.summary_reminders import summary_sections
+
+        register_section_provider(summary_sections)
+
+        # Home page: the agency summaries the person is to write.
+        from reviews.summary_selectors import home_panel
+        from scsp.dashboard import register as register_panel
+
+        register_panel(home_panel)
 
         # Audits link the case references in their samples to the cases behind them.
         from reviews.selectors import case_links

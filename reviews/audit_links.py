@@ -3,11 +3,12 @@
 child's pseudonym, and the cases on legal hold.
 
 A case's records: the case and its children and harms; its Rapid Review (with attendees,
-agency summaries and sign-offs) and Spotlight referral decision; each practice review that
-names it (a thematic review concerns every case it names), with its stages, progress checks
-and briefing files; and the action plans of both, with their recommendations, actions,
-progress updates, evidence and date changes (``actions`` does not know its case: this app
-owns the one-to-one from a review to its plan). One query a record at most."""
+agency summaries, their chronology entries and proposed actions, and sign-offs) and
+Spotlight referral decision; each practice review that names it (a thematic review concerns
+every case it names), with its stages, progress checks and briefing files; and the action
+plans of both, with their recommendations, actions, progress updates, evidence and date
+changes (``actions`` does not know its case: this app owns the one-to-one from a review to
+its plan). One query a record at most."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ def _by_case_id(obj) -> list[tuple[int, str]]:
 
 def _of_rapid_review(obj) -> list[tuple[int, str]]:
     return _refs(Case.objects.filter(rapid_review__id=obj.rapid_review_id))
+
+
+def _of_summary(obj) -> list[tuple[int, str]]:
+    return _refs(Case.objects.filter(rapid_review__agency_summaries__id=obj.summary_id))
 
 
 def _practice_review(review) -> list[tuple[int, str]]:
@@ -69,6 +74,8 @@ def register() -> None:
     case_links.register_cases("reviews.RapidReview", _by_case_id)
     for label in ("reviews.Attendee", "reviews.AgencySummary", "reviews.SignOff"):
         case_links.register_cases(label, _of_rapid_review)
+    for label in ("reviews.ChronologyEntry", "reviews.ProposedAction"):
+        case_links.register_cases(label, _of_summary)
     case_links.register_cases("reviews.PracticeReview", _practice_review)
     for label in ("reviews.ReviewStage", "reviews.ProgressCheck", "reviews.BriefingFile"):
         case_links.register_cases(label, _of_practice_review)

@@ -326,3 +326,26 @@ def panel_report_clock(review, cal: WorkingCalendar) -> Clock | None:
         start_label=str(_("the decision to initiate")),
         paused=_publication_paused(review),
     )
+
+
+# --- Agency summaries: due on a working day of the Rapid Review's clock --------------------------
+
+
+def summary_due_day_setting() -> int:
+    """The Rapid Review day agency summaries are due by default (``REVIEWS_SUMMARY_DUE_DAY``,
+    default 7: partnerships publish "returned by about day 7-10")."""
+    value = getattr(settings, "REVIEWS_SUMMARY_DUE_DAY", 7)
+    if not isinstance(value, int) or not 1 <= value <= RAPID_REVIEW_WORKING_DAYS:
+        raise ImproperlyConfigured(
+            f"REVIEWS_SUMMARY_DUE_DAY must be a whole number from 1 to "
+            f"{RAPID_REVIEW_WORKING_DAYS}, not {value!r}")
+    return value
+
+
+def summary_due_default(case, cal: WorkingCalendar, anchor: str | None = None) -> dt.date | None:
+    """The default due date of an agency summary: day ``REVIEWS_SUMMARY_DUE_DAY`` of the
+    Rapid Review's clock (None before the clock has started)."""
+    start = rapid_review_anchor(case, anchor)
+    if start is None:
+        return None
+    return cal.add_working_days(start, summary_due_day_setting())

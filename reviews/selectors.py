@@ -207,6 +207,7 @@ def rapid_review_queryset():
     ).prefetch_related(
         "case__children", "case__agencies_involved", "case__harms",
         "attendees__agency", "agency_summaries__agency", "sign_offs__agency",
+        "sign_offs__recorded_by",
         "practice_reviews",
     )
 
@@ -232,6 +233,8 @@ def minutes_context(rr, *, cal: WorkingCalendar, today: dt.date, partners) -> di
     attendees = list(rr.attendees.all())
     clock = clocks.rapid_review_clock(case, rr, cal)
     signed = {s.agency_id: s for s in rr.sign_offs.all()}
+    for sign_off in signed.values():
+        sign_off.current = sign_off.is_current(rr)
     sign_off_rows = [(p, signed.get(p.pk)) for p in partners]
     sign_off_rows += [(s.agency, s) for s in rr.sign_offs.all()
                       if s.agency_id not in {p.pk for p in partners}]

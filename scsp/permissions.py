@@ -88,6 +88,14 @@ class Ability(models.TextChoices):
         "See that a review is embargoed, why and until when")
     READ_FULL_CASE_RECORDS = "read_full_case_records", _(
         "Read the full Rapid Review record and its minutes")
+    READ_PANEL_RECORDS = "read_panel_records", _(
+        "Read the full Rapid Review and minutes of panels their agency sits on")
+    WRITE_AGENCY_SUMMARIES = "write_agency_summaries", _(
+        "Write their agency's summary for a Rapid Review")
+    DELEGATE_AGENCY_SUMMARIES = "delegate_agency_summaries", _(
+        "Ask an officer of their agency to write its summary")
+    SIGN_OFF_FOR_AGENCY = "sign_off_for_agency", _(
+        "Sign a Rapid Review off for their statutory partner, in person")
     LOG_NOTIFICATIONS = "log_notifications", _("Log serious incident notifications")
     REFER_CASES = "refer_cases", _("Refer a case to the SLPR subgroup")
     MANAGE_REVIEWS = "manage_reviews", _("Edit cases, Rapid Reviews and practice reviews")
@@ -124,6 +132,10 @@ ROLE_TABLE: dict[str, frozenset[str]] = {
     Ability.SIGN_OFF_ACTIONS: frozenset({Role.COORDINATOR, Role.CHAIR}),
     Ability.READ_EMBARGO_DETAILS: _PARTNERSHIP_WIDE,
     Ability.READ_FULL_CASE_RECORDS: _PARTNERSHIP_WIDE,
+    Ability.READ_PANEL_RECORDS: frozenset({Role.AGENCY_LEAD}),
+    Ability.WRITE_AGENCY_SUMMARIES: _PARTNERS,
+    Ability.DELEGATE_AGENCY_SUMMARIES: frozenset({Role.AGENCY_LEAD}),
+    Ability.SIGN_OFF_FOR_AGENCY: frozenset({Role.AGENCY_LEAD}),
     Ability.LOG_NOTIFICATIONS: _BUSINESS_UNIT,
     Ability.REFER_CASES: frozenset({Role.COORDINATOR, Role.AGENCY_LEAD}),
     Ability.MANAGE_REVIEWS: _BUSINESS_UNIT,
@@ -151,6 +163,10 @@ SCOPE_NOTES: dict[tuple[str, str], str] = {
     (Ability.SIGN_OFF_ACTIONS, Role.COORDINATOR): "none they led, updated or completed",
     (Ability.SIGN_OFF_ACTIONS, Role.CHAIR): "none they led, updated or completed",
     (Ability.REFER_CASES, Role.AGENCY_LEAD): "for their agency",
+    (Ability.READ_PANEL_RECORDS, Role.AGENCY_LEAD): "statutory partners, agencies that attended",
+    (Ability.WRITE_AGENCY_SUMMARIES, Role.AGENCY_LEAD): "their agency's",
+    (Ability.WRITE_AGENCY_SUMMARIES, Role.AGENCY_OFFICER): "when their lead delegates it",
+    (Ability.SIGN_OFF_FOR_AGENCY, Role.AGENCY_LEAD): "statutory partners only",
     (Ability.SIGN_OFF_RAPID_REVIEWS, Role.COORDINATOR): "records partners' sign-offs",
     (Ability.SIGN_OFF_RAPID_REVIEWS, Role.CHAIR): "signs in person",
 }

@@ -412,6 +412,9 @@ ROLE_TEST_EXCEPTIONS: dict[tuple[str, str], str] = {
         "who receives which digest: agency leads their agency's overdue list, the co-ordinator "
         "and the chair the weekly partnership summary"),
     ("reviews/reminders.py", "role constant"): "who receives the statutory clock reminders",
+    ("reviews/summary_reminders.py", "role constant"): (
+        "who receives the agency summary reminders (the asked agency's leads, the "
+        "co-ordinators): recipients, not a step"),
     ("reviews/views/rapid_reviews.py", "role helper"): (
         "which sign-off form: the chair signs in person, the co-ordinator records a partner's "
         "sign-off; both are allowed by Ability.SIGN_OFF_RAPID_REVIEWS first"),

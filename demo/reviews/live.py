@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from demo.reviews import summaries
 from demo.reviews.builder import Demo
 from reviews import services
 from reviews.models import (
@@ -33,9 +34,7 @@ def live_cases(d: Demo):
         themes=d.themes("Exploitation"),
     )
     if a:
-        services.rr_set_agency_summaries(by=d.coordinator, rr=a.rapid_review, today=d.today,
-                                         summaries=[{"agency": d.agency[s], "requested_on":
-                                                     d.wd(0)} for s in ("WMP", "SCT", "SWBNHS")])
+        summaries.just_asked(d, a.rapid_review)
     b_received = d.wd(-12)
     b = d.case(
         f"SLPR-{b_received.year}-102", route=Route.NOTIFICATION,
@@ -53,12 +52,7 @@ def live_cases(d: Demo):
         services.rr_update(by=d.coordinator, rr=b.rapid_review, today=d.today,
                            meeting_date=d.wd(1),
                            facts_and_chronology="Agency summaries coming in.")
-        services.rr_set_agency_summaries(by=d.coordinator, rr=b.rapid_review, today=d.today,
-                                         summaries=[
-            {"agency": d.agency["SWBNHS"], "requested_on": d.wd(-11), "received_on": d.wd(-5)},
-            {"agency": d.agency["SCT"], "requested_on": d.wd(-11), "received_on": d.wd(-4)},
-            {"agency": d.agency["WMP"], "requested_on": d.wd(-11), "received_on": None},
-            {"agency": d.agency["WMAS"], "requested_on": d.wd(-11), "received_on": d.wd(-3)}])
+        summaries.near_panel(d, b.rapid_review)
     c_received = d.wd(-18)
     c = d.case(
         f"SLPR-{c_received.year}-103", route=Route.NOTIFICATION,

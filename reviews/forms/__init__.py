@@ -53,8 +53,28 @@ from reviews.forms.rapid_reviews import (
     rows_formset,
     summary_formset,
 )
+from reviews.forms.summaries import (
+    AskForm,
+    ChronologyEntryForm,
+    DelegateForm,
+    PartnerSignOffForm,
+    ProposedActionForm,
+    ReturnForm,
+    SummaryForm,
+    chronology_formset,
+    proposed_action_formset,
+)
 
 __all__ = [
+    "AskForm",
+    "ChronologyEntryForm",
+    "DelegateForm",
+    "PartnerSignOffForm",
+    "ProposedActionForm",
+    "ReturnForm",
+    "SummaryForm",
+    "chronology_formset",
+    "proposed_action_formset",
     "ActionForm",
     "AgencySummaryForm",
     "AttendeeForm",

@@ -155,7 +155,7 @@ class DecisionForm(IdentifierGuardMixin, ParseOnlyModelForm):
 class SignOffForm(ParseOnlyModelForm):
     class Meta:
         model = SignOff
-        fields = ["agency", "signed_by_name", "signed_by_role", "signed_on"]
+        fields = ["agency", "signed_by_name", "signed_by_role", "signed_on", "how"]
         widgets = {"signed_on": date_widget()}
         labels = {"agency": _("Safeguarding partner")}
 
@@ -168,7 +168,8 @@ class SignOffForm(ParseOnlyModelForm):
     def service_kwargs(self):
         data = self.cleaned_data
         return {"agency": data["agency"], "name": data["signed_by_name"],
-                "role": data["signed_by_role"], "signed_on": data["signed_on"]}
+                "role": data["signed_by_role"], "signed_on": data["signed_on"],
+                "how": data.get("how", "")}
 
 
 class ChairSignOffForm(forms.Form):

@@ -42,17 +42,29 @@ from reviews.models.practice_reviews import (
     briefing_upload_to,
 )
 from reviews.models.rapid_reviews import (
-    AgencySummary,
     Attendee,
     RapidReview,
     RapidReviewQuerySet,
     SignOff,
     SpotlightReferral,
 )
+from reviews.models.summaries import (
+    OPEN_STATES,
+    AgencySummary,
+    AgencySummaryQuerySet,
+    ChronologyEntry,
+    ProposedAction,
+    SummaryStatus,
+)
 
 __all__ = [
     "AgeBand",
     "AgencySummary",
+    "AgencySummaryQuerySet",
+    "ChronologyEntry",
+    "OPEN_STATES",
+    "ProposedAction",
+    "SummaryStatus",
     "Attendance",
     "Attendee",
     "BriefingFile",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,16 +20,40 @@ from reviews.models.choices import (
     ReferralDecision,
 )
 from scsp.models import Agency
-from scsp.permissions import ScopedQuerySet
+from scsp.permissions import Ability, ScopedQuerySet, may
 
 
 class RapidReviewQuerySet(ScopedQuerySet):
     """The Rapid Reviews of the cases ``user`` can see; the business unit edits."""
 
     def partner_visible(self, user):
-        """Agency staff: the Rapid Reviews of their cases. They see only the case summary;
-        the full record is for partnership-wide roles (``reviews.views.rapid_reviews``)."""
-        return self.filter(case__in=Case.objects.visible_to(user))
+        """Agency staff: the Rapid Reviews of their cases (the case summary only, unless
+        :meth:`full_record_for` lets them read it all), and the Rapid Reviews whose full record
+        their lead reads (:meth:`panel_member_q`)."""
+        return self.filter(Q(case__in=Case.objects.visible_to(user)) | self.panel_member_q(user))
+
+    @staticmethod
+    def panel_member_q(user) -> Q:
+        """The Rapid Reviews on whose panel ``user``'s agency sits, for its safeguarding lead
+        (``Ability.READ_PANEL_RECORDS``): every one when the agency is a statutory partner,
+        otherwise those it attended. Nothing for anyone else."""
+        if not may(user, Ability.READ_PANEL_RECORDS) or user.agency_id is None:
+            return Q(pk__in=[])
+        if user.agency.kind == Agency.Kind.STATUTORY and user.agency.active:
+            return Q()
+        attended = Attendee.objects.filter(
+            rapid_review=OuterRef("pk"), agency_id=user.agency_id,
+            attendance=Attendance.ATTENDED)
+        return Q(Exists(attended))
+
+    def full_record_for(self, user):
+        """The Rapid Reviews whose full record and minutes ``user`` reads: all of them for
+        the partnership-wide roles, the panel's for a partner agency's lead
+        (:meth:`panel_member_q`); never the embargo details of the reviews they started
+        (``Ability.READ_EMBARGO_DETAILS``)."""
+        if may(user, Ability.READ_FULL_CASE_RECORDS):
+            return self.visible_to(user)
+        return self.visible_to(user).filter(self.panel_member_q(user))
 
 
 class RapidReview(models.Model):
@@ -68,6 +92,8 @@ class RapidReview(models.Model):
         related_name="rapid_review",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    #: When the review's content last changed: a partner's sign-off is for this version.
+    version_at = models.DateTimeField(_("version of"), default=timezone.now)
 
     history = HistoricalRecords()
     objects = RapidReviewQuerySet.as_manager()
@@ -146,36 +172,6 @@ class Attendee(models.Model):
         return f"{self.name} ({self.role})"
 
 
-class AgencySummary(models.Model):
-    """An individual agency summary requested for a Rapid Review, and when it came back."""
-
-    rapid_review = models.ForeignKey(
-        RapidReview, on_delete=models.CASCADE, related_name="agency_summaries"
-    )
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="rr_summaries")
-    requested_on = models.DateField(_("requested on"))
-    received_on = models.DateField(_("received on"), null=True, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["rapid_review", "agency__name"]
-        verbose_name_plural = _("agency summaries")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["rapid_review", "agency"], name="agency_summary_once_per_agency"
-            ),
-            models.CheckConstraint(
-                condition=Q(received_on__isnull=True)
-                | Q(received_on__gte=models.F("requested_on")),
-                name="agency_summary_received_after_request",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.agency.short_name}: {self.requested_on} -> {self.received_on or '…'}"
-
-
 class SignOff(models.Model):
     """A safeguarding partner's (or the chair's) sign-off of a Rapid Review: who and when."""
 
@@ -194,6 +190,12 @@ class SignOff(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_sign_offs"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    #: The Rapid Review's ``version_at`` when it was signed off; older than the review's
+    #: current version means the sign-off is for an earlier version and is asked again.
+    version_at = models.DateTimeField(_("version signed off"), null=True, blank=True)
+    how = models.CharField(
+        _("how it was given"), max_length=120, blank=True,
+        help_text=_("For a sign-off given outside the system: for example “by e-mail”."))
 
     history = HistoricalRecords()
 
@@ -207,6 +209,16 @@ class SignOff(models.Model):
 
     def __str__(self):
         return f"{self.agency.short_name}: {self.signed_by_name} on {self.signed_on}"
+
+    @property
+    def in_person(self) -> bool:
+        """Signed here by the person themselves (not recorded by the business unit)."""
+        return self.signed_by_id is not None
+
+    def is_current(self, rr) -> bool:
+        """For the Rapid Review's current version (an unversioned sign-off counts as
+        current: it was recorded before versions were kept)."""
+        return self.version_at is None or self.version_at >= rr.version_at
 
 
 class SpotlightReferral(models.Model):

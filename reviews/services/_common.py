@@ -77,6 +77,15 @@ def _save(obj, by) -> None:
     obj.save()
 
 
+def new_version(rr, by, now=None) -> None:
+    """The Rapid Review's content changed: a new version, so every sign-off given for an
+    earlier one is asked again (``SignOff.is_current``)."""
+    from django.utils import timezone
+
+    rr.version_at = now or timezone.now()
+    _save(rr, by)
+
+
 def _with_number(obj, by, *, next_number, build_reference) -> None:
     """Save ``obj`` with the next free reference number; retry if someone took it first."""
     for _attempt in range(5):

@@ -3,7 +3,9 @@ actions) and the subgroup's decisions on partner referrals."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions import services as action_services
@@ -18,6 +20,7 @@ from reviews.models import (
     Route,
     SignOff,
     SpotlightReferral,
+    SummaryStatus,
 )
 from reviews.services._common import (
     REFERRAL_DECISION_REVIEW,
@@ -30,6 +33,7 @@ from reviews.services._common import (
     _rr_plan,
     _save,
     _text,
+    new_version,
 )
 from reviews.services.cases import case_refresh_status
 from reviews.services.practice_reviews import review_create
@@ -67,7 +71,7 @@ def rr_update(*, by, rr, today, meeting_date=None, facts_and_chronology="",
     rr.learning_single_agency = _text(learning_single_agency)
     rr.learning_multi_agency = _text(learning_multi_agency)
     rr.context = _text(context)
-    _save(rr, by)
+    new_version(rr, by)
     return rr
 
 
@@ -98,6 +102,7 @@ def rr_set_attendees(*, by, rr, attendees: list[dict]) -> list[Attendee]:
     for person in existing.values():
         person._history_user = by
         person.delete()
+    new_version(rr, by)
     return kept
 
 
@@ -133,14 +138,24 @@ def rr_set_agency_summaries(*, by, rr, today, summaries: list[dict]) -> list[Age
     wanted_ids = {row.get("id") for row in rows}
     for pk in list(existing):
         if pk not in wanted_ids:
+            if existing[pk].status != SummaryStatus.ASKED and not existing[pk].received_on:
+                raise ValidationError(_("%(agency)s has started its summary here; it cannot be "
+                                        "removed.") % {"agency": existing[pk].agency.name})
             summary = existing.pop(pk)
             summary._history_user = by
             summary.delete()
     kept = []
     for row in rows:
         summary = existing.pop(row.get("id"), None) or AgencySummary(rapid_review=rr)
+        if summary.status == SummaryStatus.SUBMITTED:
+            kept.append(summary)  # written and sent here: its dates are the system's
+            continue
         summary.agency, summary.requested_on = row["agency"], row["requested_on"]
         summary.received_on = row.get("received_on")
+        if summary.received_on:
+            summary.status = SummaryStatus.RECEIVED
+        elif summary.status == SummaryStatus.RECEIVED:
+            summary.status = SummaryStatus.ASKED
         _save(summary, by)
         kept.append(summary)
     return kept
@@ -184,7 +199,7 @@ def rr_decide(*, by, rr, today, decision, rationale, decided_on, local_route="",
     _raise_if(errors)
     rr.decision, rr.local_route = decision, local_route
     rr.decision_rationale, rr.decided_on = _text(rationale), decided_on
-    _save(rr, by)
+    new_version(rr, by)
     if wanted_kind and not started:
         case = rr.case
         review_create(
@@ -198,7 +213,7 @@ def rr_decide(*, by, rr, today, decision, rationale, decided_on, local_route="",
 
 @transaction.atomic
 def rr_record_sign_off(*, by, rr, today, agency=None, name="", role="",
-                       signed_on=None) -> SignOff:
+                       signed_on=None, how="") -> SignOff:
     """Record a safeguarding partner's sign-off. The chair signs off in person (their own
     name, agency and today); the co-ordinator records a partner's sign-off given elsewhere.
     Returns the sign-off; raises ``ValidationError`` before the decision is made or when the
@@ -223,14 +238,17 @@ def rr_record_sign_off(*, by, rr, today, agency=None, name="", role="",
         if rr.decided_on and signed_on < rr.decided_on:
             _add(errors, "signed_on", _("The sign-off cannot be before the decision (%(d)s).")
                  % {"d": _d(rr.decided_on)})
-    if agency is not None and rr.sign_offs.filter(agency=agency).exists():
+    earlier = rr.sign_offs.filter(agency=agency).first() if agency is not None else None
+    if earlier is not None and earlier.is_current(rr):
         _add(errors, "agency", _("%(agency)s has already signed off this Rapid Review.")
              % {"agency": agency.name})
     _raise_if(errors)
-    sign_off = SignOff(
-        rapid_review=rr, agency=agency, signed_by_name=_text(name), signed_by_role=_text(role),
-        signed_on=signed_on, signed_by=by if by.is_chair else None, recorded_by=by,
-    )
+    sign_off = earlier or SignOff(rapid_review=rr, agency=agency)
+    sign_off.signed_by_name, sign_off.signed_by_role = _text(name), _text(role)
+    sign_off.signed_on, sign_off.signed_by = signed_on, by if by.is_chair else None
+    sign_off.recorded_by, sign_off.version_at = by, rr.version_at
+    sign_off.how = "" if by.is_chair else _text(how)
+    sign_off.recorded_at = timezone.now()
     _save(sign_off, by)
     return sign_off
 
@@ -284,11 +302,13 @@ def rr_add_action(*, by, rr, today, description, success_measure, lead_agency, l
     action; raises as ``actions.services.action_create``."""
     require(by, Ability.MANAGE_REVIEWS, _("Only the business unit adds Rapid Review actions."))
     plan = _ensure_rr_plan(rr, by)
-    return action_services.action_create(
+    action = action_services.action_create(
         by=by, plan=plan, description=description, success_measure=success_measure,
         lead_agency=lead_agency, lead_officer=lead_officer, target_date=target_date,
         today=today, themes=themes, title=title,
     )
+    new_version(rr, by)
+    return action
 
 
 @transaction.atomic

@@ -39,8 +39,30 @@ from reviews.views.rapid_reviews import (
     RowsView,
     SignOffView,
 )
+from reviews.views.summaries import (
+    AcceptView,
+    AskView,
+    ChronologyView,
+    DelegateView,
+    PartnerSignOffView,
+    ProposedActionsView,
+    ReturnView,
+    SubmitView,
+    SummaryDetailView,
+    SummaryEditView,
+)
 
 __all__ = [
+    "AcceptView",
+    "AskView",
+    "ChronologyView",
+    "DelegateView",
+    "PartnerSignOffView",
+    "ProposedActionsView",
+    "ReturnView",
+    "SubmitView",
+    "SummaryDetailView",
+    "SummaryEditView",
     "ActionCreateView",
     "AgencySummariesView",
     "AttendeesView",

@@ -17,6 +17,7 @@ from reviews import clocks, forms, selectors, services
 from reviews.filters import CaseFilter
 from reviews.models import (
     Case,
+    RapidReview,
     Route,
 )
 from reviews.views._base import RowsFormView, _iso
@@ -176,6 +177,11 @@ class CaseDetailView(DayMixin, TemplateView):
             timeline=selectors.case_timeline(case, rr=rr, user=user, cal=self.cal),
             actions=selectors.plan_actions(rr.action_plan if rr else None, user, today=self.today),
             today=self.today,
+            reads_rr=rr is not None and RapidReview.objects.full_record_for(user).filter(
+                pk=rr.pk).exists(),
+            own_summary=next((s for s in rr.agency_summaries.all()
+                              if s.agency_id == user.agency_id), None)
+            if rr and may(user, Ability.WRITE_AGENCY_SUMMARIES) else None,
             notification_late=clocks.notification_is_late(
                 case.became_aware_on, case.notification_submitted_on, self.cal),
         )

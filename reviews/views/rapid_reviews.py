@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from reviews import forms, selectors, services
+from reviews import forms, selectors, services, summary_selectors
 from reviews.models import (
+    Case,
     RapidReview,
 )
+from reviews.summary_selectors import require_full_record
 from reviews.views._base import RowsFormView
 from scsp.audit import Kind, record_access
 from scsp.generic import DayMixin, ObjectServiceFormView
@@ -18,12 +20,16 @@ from scsp.pdf import pdf_response, render_pdf
 from scsp.permissions import Ability, get_object_for_user, may
 
 
-def require_full_record(user):
-    """The Rapid Review record and minutes are for partnership-wide roles; agency staff see
-    the case summary (and their actions) instead."""
-    if not may(user, Ability.READ_FULL_CASE_RECORDS):
-        raise PermissionDenied(_("The full Rapid Review is for the business unit, the chair and "
-                                 "the scrutineer. The case page shows its summary."))
+def minutes_context(rr, user, *, cal, today) -> dict:
+    """What the Rapid Review page and its minutes show: the record, and the combined
+    chronology of the submitted summaries ``user`` may read."""
+    partners = list(services.statutory_partners())
+    ctx = selectors.minutes_context(rr, cal=cal, today=today, partners=partners)
+    ctx["partners"] = partners
+    ctx["chronology"] = summary_selectors.combined_chronology(rr, user)
+    ctx["missing_sign_offs"] = services.missing_sign_offs(rr, partners)
+    ctx["summary_rows"] = summary_selectors.summary_rows(rr, user, today=today, cal=cal)
+    return ctx
 
 
 class RapidReviewMixin:
@@ -47,13 +53,19 @@ class RapidReviewDetailView(DayMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         rr = get_object_for_user(selectors.rapid_review_queryset(), user, pk=self.kwargs["pk"])
-        require_full_record(user)
+        require_full_record(user, rr)
         record_access(user=user, kind=Kind.VIEW, obj=rr, request=self.request)
-        ctx.update(selectors.minutes_context(rr, cal=self.cal, today=self.today,
-                                             partners=list(services.statutory_partners())))
+        ctx.update(minutes_context(rr, user, cal=self.cal, today=self.today))
         ctx["can_edit"] = may(user, Ability.MANAGE_REVIEWS)
+        ctx["can_see_case"] = Case.objects.visible_to(user).filter(pk=rr.case_id).exists()
         ctx["can_sign_off"] = may(user, Ability.SIGN_OFF_RAPID_REVIEWS) and bool(rr.decision)
         ctx["chair_signed"] = any(s.signed_by_id == user.pk for s in rr.sign_offs.all())
+        mine = next((s for s in rr.sign_offs.all() if s.agency_id == user.agency_id), None)
+        ctx["partner_sign"] = (
+            may(user, Ability.SIGN_OFF_FOR_AGENCY) and bool(rr.decision)
+            and any(p.pk == user.agency_id for p in ctx["partners"])
+            and (mine is None or not mine.is_current(rr)))
+
         if ctx["can_edit"]:
             form = forms.ActionForm()
             form.helper.form_action = reverse("reviews:rr_action_create", args=[rr.pk])
@@ -109,8 +121,10 @@ class AttendeesView(RowsView):
 
 
 class AgencySummariesView(RowsView):
-    heading = _("Agency summaries for %(ref)s")
-    intro = _("When each agency was asked for its summary and when it arrived.")
+    heading = _("Agency summaries received by e-mail for %(ref)s")
+    intro = _("Summaries sent by e-mail: when each agency was asked and when its summary "
+              "arrived. A summary written here is dated by its agency's submission and is "
+              "left as it is.")
     success_message = _("Agency summaries saved.")
 
     def get_formset(self, data):
@@ -156,7 +170,9 @@ class SignOffView(RapidReviewMixin, ObjectServiceFormView):
 
     def check_allowed(self, rr):
         if not may(self.request.user, Ability.SIGN_OFF_RAPID_REVIEWS):
-            raise PermissionDenied(_("Only the chair and the business unit record sign-offs."))
+            raise PermissionDenied(_("Only the chair and the business unit record sign-offs "
+                                     "here. A statutory partner's safeguarding lead signs off "
+                                     "for their agency from the Rapid Review page."))
 
     def get_form_class(self):
         return forms.ChairSignOffForm if self.request.user.is_chair else forms.SignOffForm
@@ -196,6 +212,14 @@ class PanelView(RapidReviewMixin, ObjectServiceFormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["heading"] = _("The National Panel and %(ref)s") % {"ref": self.object.case.reference}
+        missing = services.missing_sign_offs(self.object, list(services.statutory_partners()))
+        if missing:
+            ctx["warning"] = _("Sign-off still missing from: %(partners)s. Send it to the "
+                               "National Panel once every statutory partner has signed off "
+                               "this version.") % {"partners": ", ".join(
+                                   _("%(agency)s (signed an earlier version)") % {
+                                       "agency": p.name} if earlier else p.name
+                                   for p, earlier in missing)}
         return ctx
 
     def perform(self, form):
@@ -233,9 +257,9 @@ class MinutesView(DayMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         user = request.user
         rr = get_object_for_user(selectors.rapid_review_queryset(), user, pk=kwargs["pk"])
-        require_full_record(user)
-        ctx = selectors.minutes_context(rr, cal=self.cal, today=self.today,
-                                        partners=list(services.statutory_partners()))
+        require_full_record(user, rr)
+        ctx = minutes_context(rr, user, cal=self.cal, today=self.today)
+        ctx["pdf_view"] = True
         if self.pdf:
             pdf = render_pdf(self.template_name, ctx, request=request)
             record_access(user=user, kind=Kind.MINUTES_PDF, obj=rr, request=request)

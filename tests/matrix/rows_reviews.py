@@ -13,9 +13,12 @@ The world has two cases:
 import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from reviews import services
 from reviews.models import ReferralDecision
+from scsp.roles import Role
+from tests.factories import UserFactory
 from tests.matrix import Row, only, statuses
 from tests.reviews import factories
 
@@ -41,6 +44,30 @@ def build_world(world, personas):
     )
     world.update(case_wmp=case_wmp, rr_wmp=rr, review_lcspr=rr.practice_reviews.get(),
                  case_health=case_health, review_lb=review_lb, briefing=briefing)
+    build_summaries(world, personas, rr, wmp, health)
+
+
+def build_summaries(world, personas, rr, wmp, health):
+    """Agency summaries on the WMP Rapid Review (the panel has not met: no attendees): WMP's
+    is a complete draft; SWBNHS's was submitted by its lead with one proposed action."""
+    coordinator, today = personas["coordinator"], timezone.localdate()
+    asked = {s.agency_id: s for s in services.summaries_ask(
+        by=coordinator, rr=rr, today=today, agencies=[wmp, health],
+        due_on=today + dt.timedelta(days=7))}
+    health_lead = UserFactory(agency=health, email="lead18@swbnhs.test",
+                              full_name="Harriet Healthlead", role=Role.AGENCY_LEAD)
+    for summary, lead in ((asked[wmp.pk], personas["wmp_lead"]), (asked[health.pk], health_lead)):
+        services.summary_set_chronology(by=lead, summary=summary, today=today, entries=[
+            {"happened_on": today - dt.timedelta(days=30), "what": "Home visit",
+             "who": "Officer", "source": "Log"}])
+        services.summary_save(by=lead, summary=summary, went_well="Prompt.",
+                              could_be_better="Sharing.", actions_taken="Briefing.")
+        services.summary_set_actions(by=lead, summary=summary, today=today, actions=[
+            {"description": "Audit visits", "success_measure": "Audit done",
+             "target_date": today + dt.timedelta(days=90)}])
+    services.summary_submit(by=health_lead, summary=asked[health.pk], today=today)
+    world.update(summary_wmp=asked[wmp.pk], summary_health=asked[health.pk],
+                 health_lead=health_lead)
 
 
 def pk(name):
@@ -50,7 +77,15 @@ def pk(name):
 # Pages that change a record of the WMP case / Rapid Review: the co-ordinator only; people
 # who can see it get 403, the health officer (outside scope) 404.
 RR_EDIT = statuses(403, coordinator=200, health_officer=404)
-RR_READ = statuses(200, wmp_lead=403, wmp_officer=403, health_officer=404)
+# The full Rapid Review: partnership-wide roles and the leads of the panel's agencies (WMP is
+# a statutory partner); other staff of an involved agency 403, the rest 404.
+RR_READ = statuses(200, wmp_lead=200, wmp_officer=403, health_officer=404)
+# WMP's draft summary: WMP reads it, its lead writes it (the officer only when delegated); the
+# business unit reads it but never writes it; SWBNHS (not on the panel yet) 404.
+SUMMARY_WRITE = statuses(403, wmp_lead=200, health_officer=404)
+# SWBNHS's submitted summary: the business unit returns or accepts it; WMP cannot see it (the
+# panel has not met); SWBNHS reads it but it is locked.
+SUMMARY_DECIDE = statuses(403, coordinator=200, wmp_lead=404, wmp_officer=404)
 # Pages that change the health case or its review: WMP is outside scope (404).
 HEALTH_EDIT = statuses(403, coordinator=200, wmp_lead=404, wmp_officer=404)
 
@@ -68,7 +103,22 @@ ROWS = [
     Row("reviews:case_children", RR_EDIT, kwargs=pk("case_wmp")),
     Row("reviews:referral_decide", HEALTH_EDIT, kwargs=pk("case_health")),
     Row("reviews:rr_detail", RR_READ, kwargs=pk("rr_wmp"),
-        note="the full Rapid Review is for partnership-wide roles"),
+        note="the full Rapid Review is for partnership-wide roles and the panel's leads"),
+    Row("reviews:rr_summaries_ask", RR_EDIT, kwargs=pk("rr_wmp")),
+    Row("reviews:rr_partner_sign_off", statuses(403, wmp_lead=200, health_officer=404),
+        kwargs=pk("rr_wmp"), note="a statutory partner's lead signs in person"),
+    Row("reviews:summary_detail", statuses(health_officer=404), kwargs=pk("summary_wmp"),
+        note="until the panel meets an agency sees only its own"),
+    Row("reviews:summary_edit", SUMMARY_WRITE, kwargs=pk("summary_wmp")),
+    Row("reviews:summary_chronology", SUMMARY_WRITE, kwargs=pk("summary_wmp")),
+    Row("reviews:summary_actions", SUMMARY_WRITE, kwargs=pk("summary_wmp")),
+    Row("reviews:summary_delegate", SUMMARY_WRITE, kwargs=pk("summary_wmp")),
+    Row("reviews:summary_submit", statuses(403, coordinator=405, wmp_lead=405,
+                                           health_officer=404),
+        kwargs=pk("summary_wmp"), note="a button (POST only)"),
+    Row("reviews:summary_return", SUMMARY_DECIDE, kwargs=pk("summary_health")),
+    Row("reviews:summary_accept", statuses(403, coordinator=405, wmp_lead=404, wmp_officer=404),
+        kwargs=pk("summary_health"), note="a button (POST only)"),
     Row("reviews:rr_update", RR_EDIT, kwargs=pk("rr_wmp")),
     Row("reviews:rr_attendees", RR_EDIT, kwargs=pk("rr_wmp")),
     Row("reviews:rr_summaries", RR_EDIT, kwargs=pk("rr_wmp")),

@@ -159,6 +159,9 @@ class World:
                                                  args=[self.ten_updates.pk]))),
             Item("case_page", "Case page",
                  self.get("coordinator", reverse("reviews:case_detail", args=[self.case.pk]))),
+            Item("rr_page", "Rapid Review page (agency summaries, combined chronology)",
+                 self.get("coordinator", reverse("reviews:rr_detail",
+                                                 args=[self.rapid_review.pk]))),
         ]
         for role in ROLES:
             items.append(Item(f"home_{role}", f"Dashboard: {role.replace('_', ' ')}",

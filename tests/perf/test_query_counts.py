@@ -63,11 +63,15 @@ def test_query_counts_do_not_grow_with_the_data(monkeypatch, settings):
     assert 0 < small["overdue_agency_rows"] < 25 and larger["overdue_agency_rows"] == 25
     assert small["open_all_rows"] == larger["open_all_rows"] == 25
     pages_only = [k for k in small if not k.startswith("sweep") and not k.endswith("_rows")]
-    assert len(pages_only) == 13 + len(pages.ACCESS_LOG_ITEMS)  # every page, the bare one too
+    assert len(pages_only) == 14 + len(pages.ACCESS_LOG_ITEMS)  # every page, the bare one too
     assert {k: small[k] for k in pages_only} == {k: larger[k] for k in pages_only}
     # The lists stay within the issue's budget.
     assert small["overdue_agency"] <= 12
     assert small["open_all"] <= 12
+    # The Rapid Review page and its minutes, with three agency summaries and their combined
+    # chronology (issue 18).
+    assert small["rr_page"] <= 30 and small["minutes_pdf"] <= 30, (small["rr_page"],
+                                                                   small["minutes_pdf"])
     # The sweep: a fixed number of queries to build the digests, then a fixed number per
     # message it sends.
     assert abs(small["sweep_dry"] - larger["sweep_dry"]) <= 1  # a section may be empty

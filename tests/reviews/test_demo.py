@@ -121,6 +121,24 @@ def test_live_cases_have_running_clocks(seeded):
     assert statuses["Child C"] == clocks.ClockStatus.OVERDUE
 
 
+def test_current_rapid_review_has_summaries_in_each_state(seeded):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    near = RapidReview.objects.get(case__reference__endswith="-102", meeting_date__gt=today)
+    states = {s.agency.short_name: (s.status, s.is_late(today))
+              for s in near.agency_summaries.select_related("agency")}
+    assert states == {"SWBNHS": ("submitted", False), "SCT": ("returned", True),
+                      "WMP": ("draft", True), "ICB": ("asked", True),
+                      "WMAS": ("received", False)}
+    submitted = near.agency_summaries.get(agency__short_name="SWBNHS")
+    assert submitted.chronology.count() == 3
+    assert submitted.proposed_actions.get().action.lead_agency == submitted.agency
+    just_in = RapidReview.objects.get(case__reference__endswith="-101")
+    assert {(s.status, s.is_late(today)) for s in just_in.agency_summaries.all()} == {
+        ("asked", False)}
+
+
 def test_seeding_twice_adds_nothing(seeded):
     counts = (Case.objects.count(), PracticeReview.objects.count(),
               RapidReview.objects.count())

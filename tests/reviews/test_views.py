@@ -170,13 +170,19 @@ def test_csv_cells_cannot_run_as_formulas(client_for, coordinator, wmp):
 
 
 def test_agency_staff_get_a_summary_without_characteristics(client_for, two_cases, wmp_lead,
-                                                            coordinator):
+                                                            wmp_officer, coordinator):
     wmp_case, _ = two_cases
     page = client_for(wmp_lead).get(wmp_case.get_absolute_url()).content.decode()
     assert "You see a summary" in page and "Child 1" in page
     assert "Caribbean" not in page
-    assert reverse("reviews:rr_detail", args=[wmp_case.rapid_review.pk]) not in page
+    # WMP is a statutory partner: its lead reads the full Rapid Review (issue 18); its
+    # officer does not, and the case page does not offer it to them.
+    assert reverse("reviews:rr_detail", args=[wmp_case.rapid_review.pk]) in page
     assert client_for(wmp_lead).get(
+        reverse("reviews:rr_detail", args=[wmp_case.rapid_review.pk])).status_code == 200
+    page = client_for(wmp_officer).get(wmp_case.get_absolute_url()).content.decode()
+    assert reverse("reviews:rr_detail", args=[wmp_case.rapid_review.pk]) not in page
+    assert client_for(wmp_officer).get(
         reverse("reviews:rr_detail", args=[wmp_case.rapid_review.pk])).status_code == 403
     page = client_for(coordinator).get(wmp_case.get_absolute_url()).content.decode()
     assert "Caribbean" in page and "Open the Rapid Review" in page
