@@ -120,7 +120,7 @@ def test_two_nodes_behind_nginx(tmp_path):
         recorded = query(env, (
             "from scsp.models import AccessEvent\n"
             f"result = [e.ip_address for e in AccessEvent.objects.filter(object_id='{evidence}',"
-            " action='download').order_by('pk')]"))
+            " kind='file').order_by('pk')]"))
         assert recorded[-1] == "127.0.0.2" and "203.0.113.9" not in recorded
     finally:
         for proc in reversed(procs):

@@ -78,4 +78,6 @@ def test_case_detail_queries_are_bounded(client_for, coordinator, wmp, wmp_offic
     client = client_for(coordinator)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(case.get_absolute_url()).status_code == 200
-    assert len(ctx.captured_queries) <= 30
+    # 31: the page itself, the access event sealed on the chain with its case link (#15) and
+    # the panel partners' links to the Rapid Review and their agency's summary (#18).
+    assert len(ctx.captured_queries) <= 31
