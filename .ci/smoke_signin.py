@@ -34,9 +34,13 @@ request = urllib.request.Request(f"{BASE}/accounts/sign-in/", data=data,
 step = opener.open(request, timeout=30)
 page = step.read().decode()
 assert "/accounts/check/" in step.geturl(), f"no second-factor step: ended at {step.geturl()}"
-code = subprocess.run([sys.executable, "manage.py", "demo_code", EMAIL], check=True,
-                      capture_output=True, text=True,
-                      env={**os.environ, "SCSP_ENV": "development"}).stdout.strip()
+# The same database as `make run` (SQLite): CI's own PostgreSQL and Redis are left out.
+demo_env = {k: v for k, v in os.environ.items()
+            if k not in ("DATABASE_URL", "TEST_REDIS_URL", "REDIS_URL")}
+answer = subprocess.run([sys.executable, "manage.py", "demo_code", EMAIL], capture_output=True,
+                        text=True, env={**demo_env, "SCSP_ENV": "development"})
+assert answer.returncode == 0, f"demo_code failed: {answer.stderr}"
+code = answer.stdout.strip()
 assert re.fullmatch(r"\d{6}", code), f"demo_code printed {code!r}"
 token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "code": code}).encode()
