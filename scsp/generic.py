@@ -191,7 +191,19 @@ class KeysFirstPaginationMixin:
         kwargs.setdefault("printing", self.printing)
         if self.printing:
             kwargs.setdefault("print_max", self.print_max)
-        return super().get_context_data(**kwargs)
+        ctx = super().get_context_data(**kwargs)
+        if self.printing:
+            # A whole list on paper is an export: the access log says who printed what.
+            count = ctx["paginator"].count if ctx.get("paginator") else 0
+            record_access(user=self.request.user, kind=Kind.EXPORT,
+                          object_type=self.object_list.model._meta.label,
+                          label=f"{count} rows (print view)",
+                          detail=self.print_detail(), request=self.request)
+        return ctx
+
+    def print_detail(self) -> str:
+        """What the printed list holds, in words, for the access log."""
+        return str(_("no filter"))
 
 
 class ScopedListView(KeysFirstPaginationMixin, DayMixin, ListView):
@@ -228,13 +240,10 @@ class FilteredListView(KeysFirstPaginationMixin, DayMixin, FilterView):
                               if key not in ("page", "sort", "export", "print"))
         if self.printing:
             ctx["filter_summary"] = filter_summary(self.filterset)
-            # A whole list on paper is an export: the access log says who printed what.
-            count = ctx["paginator"].count if ctx.get("paginator") else 0
-            record_access(user=self.request.user, kind=Kind.EXPORT,
-                          object_type=self.object_list.model._meta.label,
-                          label=f"{count} rows (print view)",
-                          detail=export_detail(self.filterset), request=self.request)
         return ctx
+
+    def print_detail(self) -> str:
+        return export_detail(self.filterset)
 
 
 def export_detail(filterset) -> str:

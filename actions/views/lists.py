@@ -113,6 +113,7 @@ class AllActionsView(ActionListView):
 class PlanListView(ScopedListView):
     template_name = "actions/plan_list.html"
     context_object_name = "plans"
+    printable = True  # ?print=1: every plan the person may see, to print
 
     def get_queryset(self):
         return selectors.plan_list_for(self.request.user, today=self.today)

@@ -117,3 +117,32 @@ def test_lists_without_a_print_view_ignore_print(client_for, coordinator):
     html = client_for(coordinator).get(reverse("scsp:reminder_list"),
                                        {"print": "1"}).content.decode()
     assert "Print:" not in html and "print-bar" not in html
+
+
+def test_the_plan_list_prints_every_plan_in_scope(client_for, coordinator, wmp_officer,
+                                                 health_officer):
+    """Action plans: more than a page of plans prints on one page, an agency's person prints
+    only the plans their agency leads an action in, and the print is in the access log."""
+    wmp_plans = []
+    for n in range(27):
+        plan = PlanFactory(reference=f"AP-2026-{100 + n:03d}", owner=coordinator)
+        ActionFactory(plan=plan, number=1, lead_agency=wmp_officer.agency,
+                      lead_officer=wmp_officer, target_date=FAR)
+        wmp_plans.append(plan.reference)
+    other = PlanFactory(reference="AP-2026-200", owner=coordinator)
+    ActionFactory(plan=other, number=1, lead_agency=health_officer.agency,
+                  lead_officer=health_officer, target_date=FAR)
+    client = client_for(wmp_officer)
+    listed = client.get(reverse("actions:plan_list")).content.decode()
+    assert len(references(listed, "AP-2026-")) == 25
+    assert "print=1#print" in listed and "Print this list" in listed
+    printed = client.get(reverse("actions:plan_list"), {"print": "1", "page": "2"})
+    html = printed.content.decode()
+    assert sorted(references(html, "AP-2026-")) == sorted(wmp_plans)  # all 27, none of SWBNHS's
+    assert "<title>Print: Action plans" in html and 'aria-label="Pages"' not in html
+    assert "No filters: every row you can see." in html
+    event = AccessEvent.objects.get(kind="export")
+    assert event.user == wmp_officer and event.label == "27 rows (print view)"
+    assert event.detail == "no filter"
+    everything = client_for(coordinator).get(reverse("actions:plan_list"), {"print": "1"})
+    assert len(references(everything.content.decode(), "AP-2026-")) == 28

@@ -123,3 +123,29 @@ def test_the_accessibility_statement_follows_the_model_and_names_the_checks_run(
     assert "2.2.1 (Timing Adjustable)" in text and "12 hours after you signed in" in text
     assert "a warning lets you stay signed in" in text
     assert "are not kept and must be chosen again" not in text  # files are held now
+
+
+def test_abbreviate_spells_out_labels_built_in_python_once_a_page():
+    """``{% abbreviate %}`` gives the first use of each abbreviation in a label built in Python
+    its expansion, shares the page's memory with ``{% abbr %}``, escapes the text, and leaves
+    references (SLPR-2026-004, AP-SLPR-...) and HTML built in Python alone."""
+    from django.utils.safestring import mark_safe
+
+    template = Template(
+        '{% load scsp_words %}{% abbreviate a %}|{% abbreviate b %}|{% abbr "RAG" %}|'
+        '{% abbreviate c %}|{% abbreviate d %}|{% abbreviate e %}|{% abbreviate none %}')
+    html = template.render(Context({
+        "a": "LCSPRs initiated <b>",
+        "b": "LCSPR: published, see SLPR-2026-004 and AP-SLPR-2026-004-02",
+        "c": "Actions by RAG and SLPR",
+        "d": mark_safe('<a title="QPPA">QPPA</a>'),
+        "e": "MACFAS, QPPAX, xMACFA",
+        "none": None,
+    }))
+    assert html == (
+        '<abbr title="Local Child Safeguarding Practice Review">LCSPRs</abbr> initiated &lt;b&gt;|'
+        'LCSPR: published, see SLPR-2026-004 and AP-SLPR-2026-004-02|'
+        '<abbr title="red, amber, green (and blue)">RAG</abbr>|'
+        'Actions by RAG and <abbr title="Sandwell Learning from Practice Reviews">SLPR</abbr>|'
+        '<a title="QPPA">QPPA</a>|MACFAS, QPPAX, xMACFA|')
+
