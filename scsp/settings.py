@@ -25,6 +25,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from scsp import service_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -336,11 +338,11 @@ WORKDAYS_HOLIDAY_SUBDIV = "ENG"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Evidence, briefings, report exports and held uploads: a local directory or a private
+# S3-compatible bucket (STORAGE_BACKEND; scsp/service_settings.py, scsp/storage.py).
+STORAGE_BACKEND = env("STORAGE_BACKEND", "filesystem")
 STORAGES = {
-    "default": {
-        "BACKEND": "scsp.storage.SafeFileSystemStorage",
-        "OPTIONS": {"location": env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media"))},
-    },
+    "default": service_settings.default_storage(env, BASE_DIR),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

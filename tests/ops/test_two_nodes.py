@@ -1,5 +1,6 @@
 """Two gunicorn nodes on loopback behind nginx (Debian's package, deploy/nginx/scsp.conf with a
-self-signed certificate), sharing PostgreSQL, Redis and the file store: a session goes on on
+self-signed certificate), sharing PostgreSQL, Redis and an S3-compatible object store (moto's
+server, ``STORAGE_BACKEND=s3``): a session goes on on
 either node, a file uploaded through one downloads through the other, and the client address
 the app records is the one nginx saw, never one the client wrote in ``X-Forwarded-For``."""
 
@@ -30,7 +31,7 @@ from tests.ops.servers import (
 from tests.ops.test_deploy import SITE, nginx_conf
 from tests.services import free_port, need
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.s3]
 
 
 def query(env, code):
@@ -54,7 +55,7 @@ def from_address(source: str, port: int, path: str, session: str, headers=None):
     return response.status, body
 
 
-def test_two_nodes_behind_nginx(tmp_path):
+def test_two_nodes_behind_nginx(tmp_path, moto_s3):
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     need("nginx", Path(nginx).exists(), "apt-get install nginx")
     pg = PostgresServer().start()
@@ -62,8 +63,9 @@ def test_two_nodes_behind_nginx(tmp_path):
     procs = []
     try:
         pg.createdb()
+        bucket = moto_s3.new_bucket()
         env = app_env(pg.url(), redis.url, tmp_path / "media", TRUSTED_PROXY_COUNT="1",
-                      DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost")
+                      DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", **moto_s3.environment(bucket))
         manage(env, "migrate", "--noinput")
         manage(env, "seed_demo")
         node_a, base_a = gunicorn(env, tmp_path / "a.log", workers=1)
@@ -112,6 +114,10 @@ def test_two_nodes_behind_nginx(tmp_path):
             f"result = Evidence.objects.filter(action_id={action}).latest('pk').pk"))
         download = fetch(f"{base_b}/actions/evidence/{evidence}/", session=session)
         assert download.status == 200
+        name = query(env, ("from actions.models import Evidence\n"
+                           f"result = Evidence.objects.get(pk={evidence}).file.name"))
+        stored = moto_s3.client().get_object(Bucket=bucket, Key=name)["Body"].read()
+        assert stored == pdf and not (tmp_path / "media").exists()  # in the bucket, nowhere else
 
         # Through nginx from 127.0.0.2 with a forged header: the app records 127.0.0.2.
         status, body = from_address("127.0.0.2", port, f"/actions/evidence/{evidence}/", session,
@@ -122,8 +128,10 @@ def test_two_nodes_behind_nginx(tmp_path):
             f"result = [e.ip_address for e in AccessEvent.objects.filter(object_id='{evidence}',"
             " kind='file').order_by('pk')]"))
         assert recorded[-1] == "127.0.0.2" and "203.0.113.9" not in recorded
+
     finally:
         for proc in reversed(procs):
             proc.stop()
         redis.destroy()
         pg.destroy()
+
