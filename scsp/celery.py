@@ -12,3 +12,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scsp.settings")
 app = Celery("scsp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _redbeat_settings(sender, **kwargs):
+    """RedBeat asks whether its settings were given by their plain names (not Celery's
+    ``CELERY_`` namespace) before trusting them: give the ones settings.py set that way too."""
+    for key in ("redbeat_redis_url", "redbeat_redis_options", "redbeat_key_prefix",
+                "redbeat_lock_timeout"):
+        value = sender.conf.get(key)
+        if value is not None:
+            sender.conf[key] = value
+

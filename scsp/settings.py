@@ -440,7 +440,22 @@ WEEKLY_SUMMARY_WEEKDAY = env_int("WEEKLY_SUMMARY_WEEKDAY", 0)  # Monday (or the 
 CLOCK_REMINDER_WORKING_DAYS = env_int("CLOCK_REMINDER_WORKING_DAYS", 3)
 LCSPR_REMINDER_CALENDAR_DAYS = env_int("LCSPR_REMINDER_CALENDAR_DAYS", 30)
 
-# Exactly one beat process runs this schedule (``make beat``); see README "Production".
+# Exactly one beat schedules, however many are started: with Redis, beat uses RedBeat
+# (celery-redbeat), which keeps the schedule in Redis and lets only the holder of a Redis lock
+# send anything; another beat waits for the lock as a standby and takes over when the holder
+# stops (at once) or dies (after BEAT_LOCK_TIMEOUT_SECONDS). See README "Production".
+BEAT_LOCK_TIMEOUT_SECONDS = env_int("BEAT_LOCK_TIMEOUT_SECONDS", 150)
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = "scsp:beat"
+    CELERY_REDBEAT_LOCK_TIMEOUT = BEAT_LOCK_TIMEOUT_SECONDS
+    # Redis gone for a while: the beat keeps retrying (up to 30 s apart) rather than exiting.
+    CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                                    "socket_timeout": max(REDIS_TIMEOUT_SECONDS, 5.0),
+                                    "retry_period": -1}
+# The holder renews its lock, and a standby tries for it, this often.
+CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, BEAT_LOCK_TIMEOUT_SECONDS // 5)
 # The sweep runs hourly in office hours: the first run of a working day sends the digests,
 # later runs only retry failed or interrupted sends. Weekends and bank holidays send nothing.
 REMINDER_HOUR = env_int("REMINDER_HOUR", 7)

@@ -2,7 +2,9 @@
 self-signed certificate), sharing PostgreSQL, Redis and an S3-compatible object store (moto's
 server, ``STORAGE_BACKEND=s3``): a session goes on on
 either node, a file uploaded through one downloads through the other, and the client address
-the app records is the one nginx saw, never one the client wrote in ``X-Forwarded-For``."""
+the app records is the one nginx saw, never one the client wrote in ``X-Forwarded-For``; and
+with a beat started on each node, exactly one schedules (RedBeat's lock in Redis), the other
+waits and takes over when the first stops."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from tests.ops.servers import (
     PostgresServer,
     Process,
     app_env,
+    celery,
     fetch,
     gunicorn,
     manage,
@@ -129,9 +132,48 @@ def test_two_nodes_behind_nginx(tmp_path, moto_s3):
             " kind='file').order_by('pk')]"))
         assert recorded[-1] == "127.0.0.2" and "203.0.113.9" not in recorded
 
+        exactly_one_beat(env, redis.url, tmp_path, procs)
     finally:
         for proc in reversed(procs):
             proc.stop()
         redis.destroy()
         pg.destroy()
 
+
+SENT = "Scheduler: Sending due task"
+
+
+def queued(redis_url: str) -> int:
+    """Messages waiting in Celery's queues in Redis (no worker runs here to take them)."""
+    import redis as redis_client
+
+    client = redis_client.Redis.from_url(redis_url)
+    return sum(client.llen(key) for key in client.scan_iter("celery*")
+               if client.type(key) == b"list")
+
+
+def exactly_one_beat(env, redis_url, tmp_path, procs):
+    """A beat on each node (the outbox sweep due every second): only the lock holder sends,
+    and every message in the queue was sent by it; stopped, the standby takes over."""
+    beat_env = {**env, "REMINDER_SCHEDULE_SECONDS": "1", "BEAT_LOCK_TIMEOUT_SECONDS": "5"}
+    before = queued(redis_url)  # what the pages above queued (no worker runs here)
+    beat_a = celery(beat_env, tmp_path / "beat-a.log", "beat", "-l", "info")
+    procs.append(beat_a)
+    wait_until(lambda: "Acquired lock" in beat_a.text() and SENT in beat_a.text(), 60,
+               "node A's beat to take the lock and schedule")
+    beat_b = celery(beat_env, tmp_path / "beat-b.log", "beat", "-l", "info")
+    procs.append(beat_b)
+    wait_until(lambda: "beat: Starting" in beat_b.text(), 60, "node B's beat to start")
+    sent_a = beat_a.text().count(SENT)
+    wait_until(lambda: beat_a.text().count(SENT) >= sent_a + 4, 30, "node A to go on scheduling")
+    assert SENT not in beat_b.text() and "Acquired lock" not in beat_b.text()
+    # Every queued message is one A logged (it logs just before sending: one may be in flight).
+    logged = beat_a.text().count(SENT)
+    assert logged - 1 <= queued(redis_url) - before <= beat_a.text().count(SENT)
+
+    beat_a.stop()  # stopped: it releases the lock, and the standby takes over
+    assert "Releasing lock" in beat_a.text()
+    wait_until(lambda: "Acquired lock" in beat_b.text() and beat_b.text().count(SENT) >= 2, 30,
+               "node B's beat to take over")
+    beat_b.stop()
+    assert queued(redis_url) - before == beat_a.text().count(SENT) + beat_b.text().count(SENT)
