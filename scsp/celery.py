@@ -6,6 +6,7 @@ The beat schedule lives in settings (CELERY_BEAT_SCHEDULE); run exactly one beat
 import os
 
 from celery import Celery
+from celery.signals import task_failure
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scsp.settings")
 
@@ -24,3 +25,10 @@ def _redbeat_settings(sender, **kwargs):
         if value is not None:
             sender.conf[key] = value
 
+
+@task_failure.connect(dispatch_uid="scsp.metrics.task_failed")
+def _count_failure(sender=None, **kwargs):
+    """Every failed task counts in /metrics (scsp/metrics.py)."""
+    from scsp.metrics import task_failed
+
+    task_failed(sender=sender, **kwargs)
