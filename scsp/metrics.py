@@ -137,6 +137,13 @@ class WorkCollector:
         for status in Reminder.Status:
             outbox.add_metric([status.value], Reminder.objects.filter(status=status).count())
         yield outbox
+        from scsp.models import DeferredTask
+
+        kept = GaugeMetricFamily("scsp_deferred_account_emails",
+                                 "Password-reset and invitation e-mails kept while the queue "
+                                 "was down, not yet sent")
+        kept.add_metric([], DeferredTask.objects.count())
+        yield kept
         failed = GaugeMetricFamily("scsp_failed_notices",
                                    "Notices whose last send failed (retried by the sweep)")
         failed.add_metric([], Reminder.objects.filter(status=Reminder.Status.FAILED).count())

@@ -403,6 +403,9 @@ REDIS_URL = env("REDIS_URL")
 REDIS_TIMEOUT_SECONDS = float(env("REDIS_TIMEOUT_SECONDS", "0.5"))
 CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 10)
 BROKER_RETRY_SECONDS = env_int("BROKER_RETRY_SECONDS", 10)
+#: Hours a password-reset or invitation e-mail asked for while the broker was down is kept for
+#: the outbox sweep to send (scsp.emails.run_deferred); older ones are dropped unsent.
+DEFERRED_TASK_KEEP_HOURS = env_int("DEFERRED_TASK_KEEP_HOURS", 24)
 CACHES = {"default": {"BACKEND": "scsp.cache.OptionalRedisCache", "LOCATION": REDIS_URL,
                       "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
                                   "socket_timeout": REDIS_TIMEOUT_SECONDS}}

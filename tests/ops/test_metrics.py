@@ -21,6 +21,7 @@ def test_metrics_for_an_allowed_address(client, wmp_officer):
     assert response.status_code == 200
     assert 'scsp_outbox_notices{status="pending"} 1.0' in text
     assert "scsp_failed_notices 0.0" in text
+    assert "scsp_deferred_account_emails 0.0" in text
     assert "scsp_celery_queue_length 0.0" in text  # no Redis configured: nothing queued
     assert "django_http_requests_latency_seconds_by_view_method" in text
     assert "django_http_responses_total_by_status_total" in text
