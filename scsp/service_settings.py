@@ -1,7 +1,7 @@
-"""Parts of the settings that describe the services around the app: the file store, Redis,
-the cache and Celery. Functions of the environment, called by :mod:`scsp.settings` (still
-the one settings module: nothing else reads these), so the tests build exactly what a
-process with a given environment gets."""
+"""Parts of the settings that describe the services around the app: the file store, the cache
+and Celery (Redis). Functions called by :mod:`scsp.settings`, which stays the one settings
+module (it reads the environment and names every setting's variable; nothing else imports
+these), so the tests can build exactly what a process with a given environment gets."""
 
 from __future__ import annotations
 
@@ -58,3 +58,60 @@ def default_storage(env: Env, base_dir) -> dict:
         "max_memory_size": 2 * 1024 * 1024,
         "object_parameters": {"ServerSideEncryption": sse} if sse else {},
     }}
+
+
+def caches(redis_url: str | None, timeout: float) -> dict:
+    """``CACHES``: Redis when there is one, treated as optional (``scsp.cache``: a failure is a
+    miss, and the cache is left alone for ``CACHE_RETRY_SECONDS``); else this process's memory."""
+    if not redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {"default": {"BACKEND": "scsp.cache.OptionalRedisCache", "LOCATION": redis_url,
+                        "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout}}}
+
+
+def celery(*, redis_url: str | None, timeout: float, time_zone: str, always_eager: bool,
+           beat_lock_seconds: int) -> dict:
+    """Every ``CELERY_*`` setting (the ``CELERY`` namespace of ``scsp/celery.py``) but the beat
+    schedule, which stays in settings.py with the reminder settings it uses."""
+    conf = {
+        "CELERY_BROKER_URL": redis_url or "memory://",
+        # Every task is fire-and-forget (progress and results are rows in the database), so
+        # there is no result backend: publishing never subscribes to Redis for a result that
+        # nobody reads.
+        "CELERY_RESULT_BACKEND": None,
+        "CELERY_TASK_IGNORE_RESULT": True,
+        "CELERY_TASK_ALWAYS_EAGER": always_eager,
+        "CELERY_TASK_EAGER_PROPAGATES": True,
+        "CELERY_TIMEZONE": time_zone,
+        "CELERY_TASK_SOFT_TIME_LIMIT": 240,
+        "CELERY_TASK_TIME_LIMIT": 300,
+        "CELERY_WORKER_PREFETCH_MULTIPLIER": 1,
+        "CELERY_TASK_ACKS_LATE": False,
+        # Publishing tries the broker twice, at once, then gives up (kombu's default waits 2 s
+        # a try).
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {
+            "visibility_timeout": 3600, "socket_connect_timeout": timeout,
+            "socket_timeout": max(timeout, 5.0), "max_retries": 1, "interval_start": 0,
+            "interval_step": 0.1, "interval_max": 0.2},
+        "CELERY_BROKER_CONNECTION_TIMEOUT": timeout,
+        "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
+        "CELERY_TASK_PUBLISH_RETRY": False,  # a web request never waits on a dead broker
+        # The lock holder renews its lock, and a standby beat tries for it, this often.
+        "CELERY_BEAT_MAX_LOOP_INTERVAL": max(1, beat_lock_seconds // 5),
+    }
+    if redis_url:
+        # Exactly one beat schedules, however many are started: RedBeat (celery-redbeat)
+        # keeps the schedule in Redis and lets only the holder of a Redis lock send anything;
+        # another beat waits for the lock as a standby and takes over when the holder stops
+        # (at once) or dies (after ``beat_lock_seconds``). See README "Production".
+        conf.update({
+            "CELERY_BEAT_SCHEDULER": "redbeat.RedBeatScheduler",
+            "CELERY_REDBEAT_REDIS_URL": redis_url,
+            "CELERY_REDBEAT_KEY_PREFIX": "scsp:beat",
+            "CELERY_REDBEAT_LOCK_TIMEOUT": beat_lock_seconds,
+            # Redis gone for a while: beat keeps retrying (up to 30 s apart), not exiting.
+            "CELERY_REDBEAT_REDIS_OPTIONS": {"socket_connect_timeout": timeout,
+                                             "socket_timeout": max(timeout, 5.0),
+                                             "retry_period": -1},
+        })
+    return conf
