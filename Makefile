@@ -52,7 +52,7 @@ format: install
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-## Production processes (need REDIS_URL). Run exactly one beat.
+## Production processes (need REDIS_URL). Only one beat schedules (a Redis lock); others wait.
 worker: install
 	$(VENV)/bin/celery -A scsp worker -l info --concurrency=2
 

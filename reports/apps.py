@@ -28,6 +28,17 @@ class ReportsConfig(AppConfig):
                            lambda now, keep_days, held_case_ids: exports_purge(
                                now=now, keep_days=keep_days))
         names.register("reports.QuarterlyReport", _("Quarterly progress report"))
+
+        # /metrics: report exports by status, and the failed ones (scsp/metrics.py).
+        from reports.models import ReportExport
+        from scsp import metrics
+
+        metrics.register("scsp_report_exports", "Report exports kept, by status",
+                         ReportExport.objects.counts_by_status, label="status")
+        metrics.register("scsp_failed_report_exports",
+                         "Report exports that failed and have not been made since",
+                         lambda: ReportExport.objects.filter(
+                             status=ReportExport.Status.FAILED).count())
         names.register("reports.AnnualFigures", _("Annual figures"))
         group = _("Reports")
         register(Entry(_("Quarterly progress report"), "reports:index",

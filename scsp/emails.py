@@ -34,7 +34,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from scsp.models import Reminder, User
+from scsp.models import DeferredTask, Reminder, User
 
 log = logging.getLogger(__name__)
 
@@ -181,16 +181,21 @@ def send_pending(*, now: dt.datetime | None = None, limit: int = 500) -> int:
 _broker_down_until = 0.0
 
 
-def enqueue_on_commit(task, *args) -> None:
+def enqueue_on_commit(task, *args, keep: bool = False) -> None:
     """Publish ``task`` after the current transaction commits. A broker failure is logged, not
     raised: the web request that caused it still succeeds and the next sweep catches up. After
-    a failure the process does not try again for ``BROKER_RETRY_SECONDS``."""
+    a failure the process does not try again for ``BROKER_RETRY_SECONDS``.
+
+    Notices need nothing more (their outbox row is already pending). A task with no row of its
+    own (an account e-mail) passes ``keep=True``: when it cannot be published it is kept as a
+    :class:`~scsp.models.DeferredTask` that the sweep runs once (:func:`run_deferred`)."""
 
     def publish():
         global _broker_down_until
         if time.monotonic() < _broker_down_until:
             log.warning("could not enqueue %s%r: the broker failed moments ago; the next "
                         "sweep will catch up", task.name, args)
+            _keep()
             return
         try:
             task.apply_async(args=args, retry=False)
@@ -198,5 +203,58 @@ def enqueue_on_commit(task, *args) -> None:
             _broker_down_until = time.monotonic() + getattr(settings, "BROKER_RETRY_SECONDS", 10)
             log.warning("could not enqueue %s%r; the next sweep will catch up", task.name, args,
                         exc_info=True)
+            _keep()
+
+    def _keep():
+        if not keep:
+            return
+        try:
+            DeferredTask.objects.create(task=task.name, arguments=list(args))
+        except Exception:  # noqa: BLE001 - the database failed too: nothing can be kept
+            log.error("could not keep %s for later; it is lost", task.name, exc_info=True)
 
     transaction.on_commit(publish)
+
+
+def deferred_keep_for() -> dt.timedelta:
+    return dt.timedelta(hours=getattr(settings, "DEFERRED_TASK_KEEP_HOURS", 24))
+
+
+def run_deferred(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Run the kept tasks once each, oldest first (the outbox sweep, in a worker). Each row is
+    claimed by a conditional UPDATE, so two sweeps never run the same one; it is deleted once
+    run, marked failed (and retried by the next sweep) if the task raised, and a claim older
+    than the lease is taken to be a dead worker's. Rows older than ``DEFERRED_TASK_KEEP_HOURS``
+    are dropped unsent. Returns how many ran."""
+    from scsp.celery import app
+
+    now = now or timezone.now()
+    stale = DeferredTask.objects.filter(created_at__lt=now - deferred_keep_for())
+    for row in stale:
+        log.warning("dropped %s kept since %s: too old to send", row.task, row.created_at)
+    stale.delete()
+    claimable = (Q(status__in=[DeferredTask.Status.PENDING, DeferredTask.Status.FAILED])
+                 | Q(status=DeferredTask.Status.CLAIMED, claimed_at__lt=now - lease()))
+    ran = 0
+    for row in list(DeferredTask.objects.filter(claimable)[:limit]):
+        won = DeferredTask.objects.filter(
+            claimable, pk=row.pk, status=row.status, attempts=row.attempts,
+        ).update(status=DeferredTask.Status.CLAIMED, claimed_at=now,
+                 attempts=F("attempts") + 1)
+        if not won:
+            continue
+        task = app.tasks.get(row.task)
+        if task is None:  # only the app's own tasks, never a name from elsewhere
+            log.error("kept task %s is not known; dropped", row.task)
+            DeferredTask.objects.filter(pk=row.pk).delete()
+            continue
+        try:
+            task.run(*row.arguments)
+        except Exception as exc:  # noqa: BLE001 - retried by the next sweep
+            DeferredTask.objects.filter(pk=row.pk).update(
+                status=DeferredTask.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+            log.warning("kept task %s failed: %s", row.task, type(exc).__name__)
+            continue
+        DeferredTask.objects.filter(pk=row.pk).delete()
+        ran += 1
+    return ran

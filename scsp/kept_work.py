@@ -34,6 +34,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_out
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import QueryDict
@@ -97,10 +98,9 @@ def hold(*, user, form_path: str, field_name: str, upload, now=None) -> HeldFile
 
 def open_held(held: HeldFile):
     """The held file as an upload: its stored bytes under the person's file name."""
-    handle = held.file.storage.open(held.file.name, "rb")
-    handle.name = held.original_name
-    handle.size = held.size
-    return handle
+    upload = File(held.file.storage.open(held.file.name, "rb"), name=held.original_name)
+    upload.size = held.size  # any storage's file (an S3 object's size is read-only)
+    return upload
 
 
 def discard(rows) -> int:

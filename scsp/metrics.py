@@ -8,6 +8,12 @@ judged by the person's address, not nginx's (and the nginx site refuses ``/metri
   the app (cleared at start) so the workers' counts are added up.
 * Work waiting, read when scraped: notices in the outbox by status (pending, failed, ...),
   failed notices, and the Celery queue's length in Redis.
+* Failed Celery tasks by task (``scsp_celery_task_failures_total``): Celery's ``task_failure``
+  signal, in whichever worker ran the task, adds one to a counter in the shared cache (Redis in
+  production), so every web node reports the same figure. A counter lost with Redis starts
+  again from 0, which Prometheus reads as a counter reset.
+* What other apps register at start-up (:func:`register`), e.g. failed report exports from
+  ``reports``' ``ready()``: scsp depends on no higher app.
 """
 
 from __future__ import annotations
@@ -15,14 +21,17 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from scsp.proxy import client_ip
 
@@ -39,10 +48,88 @@ def allowed(request) -> bool:
                for net in settings.METRICS_ALLOWED_ADDRESSES)
 
 
+@dataclass(frozen=True)
+class Gauge:
+    name: str
+    documentation: str
+    #: Returns a number, or ``{label value: number}`` when ``label`` is set.
+    read: Callable[[], float | dict[str, float]]
+    label: str | None = None
+
+
+_gauges: dict[str, Gauge] = {}
+
+
+def register(name: str, documentation: str, read, label: str | None = None) -> None:
+    """A gauge read at each scrape (called from an app's ``ready()``). Registering a name
+    again replaces it."""
+    _gauges[name] = Gauge(name, documentation, read, label)
+
+
+#: The cache key of a task's failure count.
+FAILURES_KEY = "scsp:metrics:task-failures:{}"
+
+
+def task_failed(sender=None, **kwargs) -> None:
+    """Celery's ``task_failure`` signal: one more failure of ``sender``'s task. Never raises:
+    a metric must not turn one failure into two."""
+    name = getattr(sender, "name", None) or "unknown"
+    key = FAILURES_KEY.format(name)
+    try:
+        try:
+            cache.incr(key)
+        except ValueError:  # the first failure of this task (or the count was lost)
+            if not cache.add(key, 1, timeout=None):
+                cache.incr(key)
+    except Exception:  # noqa: BLE001 - the cache (Redis) is down: the count is lost, logged
+        log.warning("could not count a failure of task %s", name)
+
+
+def task_failures() -> dict[str, int]:
+    """Failures counted so far, by task name (every task the Celery app knows)."""
+    from scsp.celery import app
+
+    names = sorted(n for n in app.tasks if not n.startswith("celery."))
+    try:
+        counts = cache.get_many([FAILURES_KEY.format(n) for n in names])
+    except Exception:  # noqa: BLE001 - the cache is down: no figure rather than a wrong one
+        return {}
+    if not getattr(cache, "available", True):  # scsp.cache read a dead Redis as misses
+        return {}
+    return {n: int(counts.get(FAILURES_KEY.format(n)) or 0) for n in names}
+
+
 class WorkCollector:
     """Gauges read from the database and Redis at each scrape."""
 
     def collect(self):
+        yield from self.registered()
+        failures = task_failures()
+        if failures:
+            counter = CounterMetricFamily("scsp_celery_task_failures",
+                                          "Celery tasks that raised, by task", labels=["task"])
+            for name, count in failures.items():
+                counter.add_metric([name], count)
+            yield counter
+        yield from self.outbox()
+
+    def registered(self):
+        for gauge in _gauges.values():
+            family = GaugeMetricFamily(gauge.name, gauge.documentation,
+                                       labels=[gauge.label] if gauge.label else None)
+            try:
+                value = gauge.read()
+            except Exception:  # noqa: BLE001 - one broken reading must not hide the rest
+                log.exception("metric %s could not be read", gauge.name)
+                continue
+            if gauge.label:
+                for label, number in value.items():
+                    family.add_metric([label], number)
+            else:
+                family.add_metric([], value)
+            yield family
+
+    def outbox(self):
         from scsp.models import Reminder
 
         outbox = GaugeMetricFamily("scsp_outbox_notices", "Notices in the outbox by status",
@@ -50,6 +137,13 @@ class WorkCollector:
         for status in Reminder.Status:
             outbox.add_metric([status.value], Reminder.objects.filter(status=status).count())
         yield outbox
+        from scsp.models import DeferredTask
+
+        kept = GaugeMetricFamily("scsp_deferred_account_emails",
+                                 "Password-reset and invitation e-mails kept while the queue "
+                                 "was down, not yet sent")
+        kept.add_metric([], DeferredTask.objects.count())
+        yield kept
         failed = GaugeMetricFamily("scsp_failed_notices",
                                    "Notices whose last send failed (retried by the sweep)")
         failed.add_metric([], Reminder.objects.filter(status=Reminder.Status.FAILED).count())

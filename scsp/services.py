@@ -68,7 +68,7 @@ def invite_person(*, by, full_name: str, email: str, agency: Agency, role: str,
 def send_invitation(person: User) -> None:
     from scsp.tasks import send_invitation_task
 
-    enqueue_on_commit(send_invitation_task, person.pk)
+    enqueue_on_commit(send_invitation_task, person.pk, keep=True)
 
 
 @transaction.atomic

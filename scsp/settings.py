@@ -25,6 +25,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from scsp import service_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -336,11 +338,11 @@ WORKDAYS_HOLIDAY_SUBDIV = "ENG"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Evidence, briefings, report exports and held uploads: a local directory or a private
+# S3-compatible bucket (STORAGE_BACKEND; scsp/service_settings.py, scsp/storage.py).
+STORAGE_BACKEND = env("STORAGE_BACKEND", "filesystem")
 STORAGES = {
-    "default": {
-        "BACKEND": "scsp.storage.SafeFileSystemStorage",
-        "OPTIONS": {"location": env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media"))},
-    },
+    "default": service_settings.default_storage(env, BASE_DIR),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -401,32 +403,18 @@ REDIS_URL = env("REDIS_URL")
 REDIS_TIMEOUT_SECONDS = float(env("REDIS_TIMEOUT_SECONDS", "0.5"))
 CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 10)
 BROKER_RETRY_SECONDS = env_int("BROKER_RETRY_SECONDS", 10)
-CACHES = {"default": {"BACKEND": "scsp.cache.OptionalRedisCache", "LOCATION": REDIS_URL,
-                      "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
-                                  "socket_timeout": REDIS_TIMEOUT_SECONDS}}
-          } if REDIS_URL else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-# Every task is fire-and-forget (progress and results are rows in the database), so there is
-# no result backend: publishing never subscribes to Redis for a result that nobody reads.
-CELERY_RESULT_BACKEND = None
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_ACKS_LATE = False
-# Publishing tries the broker twice, at once, then gives up (kombu's default waits 2 s a try).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600,
-                                   "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
-                                   "socket_timeout": max(REDIS_TIMEOUT_SECONDS, 5.0),
-                                   "max_retries": 1, "interval_start": 0, "interval_step": 0.1,
-                                   "interval_max": 0.2}
-CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_PUBLISH_RETRY = False  # a web request never waits on a dead broker
+#: Hours a password-reset or invitation e-mail asked for while the broker was down is kept for
+#: the outbox sweep to send (scsp.emails.run_deferred); older ones are dropped unsent.
+DEFERRED_TASK_KEEP_HOURS = env_int("DEFERRED_TASK_KEEP_HOURS", 24)
+CACHES = service_settings.caches(REDIS_URL, REDIS_TIMEOUT_SECONDS)
+#: Only one beat schedules (RedBeat's lock in Redis; see service_settings.celery): a standby
+#: beat takes over this many seconds after the holder died, at once when it stops cleanly.
+BEAT_LOCK_TIMEOUT_SECONDS = env_int("BEAT_LOCK_TIMEOUT_SECONDS", 150)
+# Every CELERY_* setting: the broker, no result backend, short timeouts, RedBeat.
+globals().update(service_settings.celery(
+    redis_url=REDIS_URL, timeout=REDIS_TIMEOUT_SECONDS, time_zone=TIME_ZONE,
+    always_eager=env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL),
+    beat_lock_seconds=BEAT_LOCK_TIMEOUT_SECONDS))
 # A claim older than this is taken to belong to a dead worker and is sent again. It must be
 # longer than the longest task's hard time limit.
 REMINDER_CLAIM_LEASE_MINUTES = env_int("REMINDER_CLAIM_LEASE_MINUTES", 10)
@@ -438,7 +426,6 @@ WEEKLY_SUMMARY_WEEKDAY = env_int("WEEKLY_SUMMARY_WEEKDAY", 0)  # Monday (or the 
 CLOCK_REMINDER_WORKING_DAYS = env_int("CLOCK_REMINDER_WORKING_DAYS", 3)
 LCSPR_REMINDER_CALENDAR_DAYS = env_int("LCSPR_REMINDER_CALENDAR_DAYS", 30)
 
-# Exactly one beat process runs this schedule (``make beat``); see README "Production".
 # The sweep runs hourly in office hours: the first run of a working day sends the digests,
 # later runs only retry failed or interrupted sends. Weekends and bank holidays send nothing.
 REMINDER_HOUR = env_int("REMINDER_HOUR", 7)

@@ -8,9 +8,12 @@ through Django's storage API (``STORAGES["default"]``), so a web node keeps noth
   person the file could not be stored and nothing was saved (the request's transaction is
   rolled back). ``manage.py check_files`` finds what a crash could still leave behind.
 * On more than one web node, S3-compatible object storage (``STORAGE_BACKEND=s3``,
-  :class:`PrivateS3Storage`, django-storages): a private bucket; objects are written whole or
-  not at all. Files are still only served through the permission-checked download views,
-  never by a signed URL handed to the browser.
+  :class:`PrivateS3Storage`, django-storages): a private bucket, every object written with a
+  private ACL; an object is written whole or not at all (a multipart upload that fails is never
+  an object). Files are only ever served through the permission-checked download views (which
+  record the access): :meth:`PrivateS3Storage.url` refuses, so no signed or public URL of the
+  bucket can reach a page. An unreachable or refusing store raises :class:`StorageUnavailable`
+  (a 503), as a full disk does.
 """
 
 from __future__ import annotations
@@ -21,6 +24,12 @@ import tempfile
 
 from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
+
+try:  # only needed with STORAGE_BACKEND=s3
+    from botocore.exceptions import BotoCoreError, ClientError
+    from storages.backends.s3 import S3Storage
+except ImportError:  # pragma: no cover - django-storages[s3] is a dependency
+    S3Storage = None
 
 #: Temporary files of writes in progress (and of writes a crash interrupted) start with this.
 PARTIAL_PREFIX = ".partial-"
@@ -75,6 +84,87 @@ class SafeFileSystemStorage(FileSystemStorage):
         for root, _dirs, files in os.walk(self.location):
             for filename in files:
                 yield os.path.relpath(os.path.join(root, filename), self.location).replace(os.sep, "/")
+
+
+if S3Storage is not None:
+
+    def _not_found(exc: ClientError) -> bool:
+        return exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404 or (
+            exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"})
+
+    @contextlib.contextmanager
+    def _refusals(what: str, name: str):
+        """The client's errors as the storage API's: a missing object is FileNotFoundError,
+        anything else (unreachable, refused, timed out) StorageUnavailable."""
+        try:
+            yield
+        except ClientError as exc:
+            if _not_found(exc):
+                raise FileNotFoundError(f"File does not exist: {name}") from exc
+            raise StorageUnavailable(f"the object store refused a {what}: {exc}") from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(f"the object store refused a {what}: {exc}") from exc
+
+    @deconstructible(path="scsp.storage.PrivateS3Storage")
+    class PrivateS3Storage(S3Storage):
+        """django-storages' S3 backend, kept private: objects are written with the ``private``
+        ACL, a name in use is never overwritten, and :meth:`url` refuses (downloads stream
+        through the app's views, which check permission and write the access log)."""
+
+        default_acl = "private"
+        querystring_auth = False
+        file_overwrite = False
+
+        def get_default_settings(self):
+            defaults = super().get_default_settings()
+            defaults.update(default_acl="private", querystring_auth=False, file_overwrite=False)
+            return defaults
+
+        def url(self, name, *args, **kwargs):
+            raise NotImplementedError(
+                "Stored files have no URL: serve them through a permission-checked view.")
+
+        def _save(self, name, content):
+            with _refusals("write", name):
+                return super()._save(name, content)
+
+        def _open(self, name, mode="rb"):
+            with _refusals("read", name):  # reading: the object's head is fetched now
+                return super()._open(name, mode)
+
+        def delete(self, name):
+            with _refusals("delete", name):
+                super().delete(name)
+
+        def exists(self, name):
+            with _refusals("look-up", name):
+                return super().exists(name)
+
+        def size(self, name):
+            with _refusals("look-up", name):
+                return super().size(name)
+
+        def get_modified_time(self, name):
+            with _refusals("look-up", name):
+                return super().get_modified_time(name)
+
+        def walk(self):
+            """Every stored name under the storage's ``location``, one paged listing."""
+            prefix = self._normalize_name("")
+            prefix = f"{prefix.rstrip('/')}/" if prefix else ""
+            paginator = self.connection.meta.client.get_paginator("list_objects_v2")
+            with _refusals("listing", prefix):
+                for page in paginator.paginate(Bucket=self.bucket_name, Prefix=prefix):
+                    for item in page.get("Contents", ()):
+                        yield item["Key"][len(prefix):]
+
+        def healthy(self) -> bool:
+            """The bucket answers (``/healthz``)."""
+            try:
+                self.connection.meta.client.head_bucket(Bucket=self.bucket_name)
+            except (BotoCoreError, ClientError):
+                return False
+            return True
 
 
 def walk(storage) -> list[str]:

@@ -19,10 +19,11 @@ def send_reminder_task(reminder_id: int) -> bool:
 
 @shared_task(name="scsp.tasks.send_pending_task")
 def send_pending_task() -> int:
-    """Send notices a web request queued while the broker was down, and retry failures."""
-    from scsp.emails import send_pending
+    """Send notices a web request queued while the broker was down, and retry failures; run
+    the account e-mails kept while it was down (``scsp.emails.run_deferred``)."""
+    from scsp.emails import run_deferred, send_pending
 
-    return send_pending()
+    return send_pending() + run_deferred()
 
 
 @shared_task(name="scsp.tasks.send_password_reset_task")

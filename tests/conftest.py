@@ -222,3 +222,43 @@ def clamav_socket():
         yield server.socket
     finally:
         server.stop()
+
+
+# --- The file store: a local directory, or an S3-compatible bucket (moto's server) ---------
+
+
+@pytest.fixture(scope="session")
+def moto_s3():
+    """moto's S3 in server mode on a free loopback port, for the whole session."""
+    from tests.objectstore import MotoS3
+
+    server = MotoS3().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def object_store(moto_s3, settings):
+    """The default storage is ``PrivateS3Storage`` on a new private bucket of moto's server,
+    configured exactly as ``STORAGE_BACKEND=s3`` configures it. Returns the bucket's name."""
+    bucket = moto_s3.new_bucket()
+    settings.STORAGES = {**settings.STORAGES, "default": moto_s3.storage_settings(bucket)}
+    return bucket
+
+
+def pytest_generate_tests(metafunc):
+    """A test that uses ``file_store`` runs once on each kind of store."""
+    if "file_store" in metafunc.fixturenames:
+        metafunc.parametrize("file_store", ["local", pytest.param("s3", marks=pytest.mark.s3)],
+                             indirect=True)
+
+
+@pytest.fixture
+def file_store(request):
+    """``local``: the suite's own temporary directory; ``s3``: :func:`object_store`. Use it as
+    ``@pytest.mark.usefixtures("file_store")`` so it is set before the test's other fixtures."""
+    if request.param == "s3":
+        return request.getfixturevalue("object_store")
+    return None

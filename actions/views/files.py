@@ -26,6 +26,7 @@ from actions.models import Evidence, ScanStatus
 from scsp.audit import Kind, record_access
 from scsp.models import User
 from scsp.permissions import get_object_for_user
+from scsp.storage import StorageUnavailable
 
 log = logging.getLogger(__name__)
 #: What ``scsp.models.new_calendar_token`` issues (``secrets.token_urlsafe(32)``: 43
@@ -63,7 +64,9 @@ class EvidenceDownloadView(View):
                                            back_url=evidence.action.get_absolute_url())
         try:
             handle = evidence.file.open("rb")
-        except (FileNotFoundError, OSError):
+        except StorageUnavailable:
+            raise  # the store cannot be reached: a 503 (scsp.views.errors), not "missing"
+        except OSError:
             log.error("evidence file missing: evidence=%s", evidence.pk)
             raise Http404(_("The file is missing.")) from None
         record_access(user=request.user, kind=Kind.FILE, obj=evidence,

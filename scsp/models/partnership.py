@@ -419,3 +419,34 @@ class KeptDraft(models.Model):
 
     def __str__(self):
         return self.path
+
+
+class DeferredTask(models.Model):
+    """An account e-mail (password reset, invitation) asked for while the task queue could not
+    be reached: the task's name and arguments, kept until the outbox sweep runs it once
+    (``scsp.emails.run_deferred``) and deletes the row. The link in the e-mail is made when it
+    is sent, so the row never holds a token; a row older than ``DEFERRED_TASK_KEEP_HOURS`` is
+    dropped unsent (the person may ask again)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be run")
+        CLAIMED = "claimed", _("Running")
+        FAILED = "failed", _("Failed; will be retried")
+
+    task = models.CharField(max_length=100)
+    arguments = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["pending", "claimed", "failed"]),
+                                   name="deferred_task_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.task} ({self.get_status_display()})"

@@ -33,7 +33,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         if accounts.reset_allowed(self.request, email):
             from scsp.tasks import send_password_reset_task
 
-            enqueue_on_commit(send_password_reset_task, email)
+            enqueue_on_commit(send_password_reset_task, email, keep=True)
         return redirect(self.success_url)
 
 

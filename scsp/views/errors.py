@@ -9,7 +9,8 @@ what failed), only the reference, so it renders when the database is down.
 Two failures are not the code's fault and say so with a 503 and ``Retry-After``, rendered the
 same way: the database cannot be reached (:func:`database_unavailable`: "the service is
 unavailable, nothing you submitted was saved"; the request's transaction was rolled back), and
-the file store refused a file (:class:`scsp.storage.StorageUnavailable`: full or read-only).
+the file store refused a file or cannot be reached (:class:`scsp.storage.StorageUnavailable`:
+full, read-only, or an object store that does not answer).
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def database_unavailable(exc: BaseException | None) -> bool:
 
 
 def unavailable(request, kind: str) -> HttpResponse:
-    """The 503 page (``kind``: ``database`` or ``storage``), rendered without the request."""
+    """The 503 page, rendered without the request. ``kind``: ``database``, ``storage`` (a
+    file could not be stored) or ``storage_read`` (a stored file could not be fetched)."""
     body = loader.get_template("503.html").render({"reference": reference_of(request),
                                                    "kind": kind})
     response = HttpResponse(body, status=503)
@@ -79,6 +81,7 @@ def server_error(request):
         log.error("database unavailable: answered 503 (%s)", type(exc).__name__)
         return unavailable(request, "database")
     if isinstance(exc, StorageUnavailable):
-        return unavailable(request, "storage")
+        log.error("file store unavailable: answered 503 (%s)", exc)
+        return unavailable(request, "storage" if request.method == "POST" else "storage_read")
     body = loader.get_template("500.html").render({"reference": reference_of(request)})
     return HttpResponseServerError(body)

@@ -47,8 +47,13 @@ def redis_ok(url: str) -> bool:
 
 def storage_ok() -> bool:
     """The file store takes files: a local directory must be writable with room for a few
-    uploads; object storage is checked by its client when it is used."""
+    uploads; an object store's bucket must answer (``healthy()``)."""
     storage = storages["default"]
+    if hasattr(storage, "healthy"):
+        ok = storage.healthy()
+        if not ok:
+            log.warning("health check: the object store does not answer")
+        return ok
     location = getattr(storage, "location", None)
     if not isinstance(location, str) or not hasattr(storage, "path"):
         return True

@@ -36,6 +36,7 @@ def post(client, action, **data):
     return client.post(progress_url(action), base)
 
 
+@pytest.mark.usefixtures("file_store")  # also on S3 (moto)
 def test_a_form_with_an_error_keeps_its_files_and_saves_them_once(client_for, wmp_officer,
                                                                   wmp_action):
     client = client_for(wmp_officer)
@@ -129,6 +130,7 @@ def test_an_expired_token_is_refused_clearly(client_for, wmp_officer, wmp_action
     assert not Evidence.objects.exists()
 
 
+@pytest.mark.usefixtures("file_store")  # also on S3 (moto)
 def test_purge_and_its_command(client_for, wmp_officer, wmp_action, settings):
     client = client_for(wmp_officer)
     post(client, wmp_action, files=[files.upload("Old.pdf", files.pdf())])

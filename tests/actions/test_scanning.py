@@ -15,7 +15,6 @@ import socket
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -103,6 +102,7 @@ def test_a_clean_file_is_accepted_and_downloadable(clamd, client_for, wmp_office
 # --- scanner down: held, then rescanned ------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("file_store")  # also on S3 (moto)
 def test_scanner_down_holds_the_file_then_the_rescan_passes_it(
         clamd_down, settings, clamav_socket, client_for, wmp_officer, wmp_action, caplog):
     client = client_for(wmp_officer)
@@ -135,13 +135,14 @@ def test_scanner_down_holds_the_file_then_the_rescan_passes_it(
     assert "waiting for scan" not in client.get(wmp_action.get_absolute_url()).content.decode()
 
 
+@pytest.mark.usefixtures("file_store")  # also on S3 (moto)
 def test_an_infected_held_file_is_removed_by_the_rescan_and_its_row_kept(
         clamd_down, settings, clamav_socket, client_for, wmp_officer, wmp_action, caplog):
     client = client_for(wmp_officer)
     assert progress(client, wmp_action, files.upload("notes.txt", files.EICAR)).status_code == 302
     evidence = Evidence.objects.get()
-    stored = Path(evidence.file.path)
-    assert evidence.scan_status == ScanStatus.WAITING and stored.exists()
+    storage, stored = evidence.file.storage, evidence.file.name
+    assert evidence.scan_status == ScanStatus.WAITING and storage.exists(stored)
     settings.CLAMAV_SOCKET = clamav_socket
     out, err = io.StringIO(), io.StringIO()
     with caplog.at_level(logging.WARNING, logger="scsp.security"):
@@ -150,7 +151,7 @@ def test_an_infected_held_file_is_removed_by_the_rescan_and_its_row_kept(
     evidence.refresh_from_db()
     assert evidence.scan_status == ScanStatus.INFECTED
     assert evidence.scan_signature.startswith("Eicar-Test-Signature")
-    assert evidence.file.name == "" and not stored.exists()
+    assert evidence.file.name == "" and not storage.exists(stored)
     assert evidence.original_name == "notes.txt"  # the row says what was removed
     assert "the file was removed, the row kept" in caplog.text
     refused = download(client, evidence)

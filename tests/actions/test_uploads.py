@@ -171,6 +171,7 @@ def test_upload_pages_still_check_csrf(wmp_officer, wmp_action):
     assert impact.status_code == 403
 
 
+@pytest.mark.usefixtures("file_store")  # also on S3 (moto)
 def test_good_file_through_the_form(client_for, wmp_officer, wmp_action):
     response = post_progress(client_for(wmp_officer), wmp_action,
                              [files.upload("Log.pdf", files.pdf()),
@@ -180,6 +181,7 @@ def test_good_file_through_the_form(client_for, wmp_officer, wmp_action):
                                                                            "Register.xlsx"]
 
 
+@pytest.mark.usefixtures("file_store")  # also on S3 (moto)
 class TestDownload:
     @pytest.fixture
     def evidence(self, wmp_action):

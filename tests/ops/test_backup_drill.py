@@ -1,6 +1,7 @@
 """The backup drill, as an operator would run it: seed, back up (encrypted), destroy the
 database and the store, restore into empty ones, then the row counts and every file's
-checksum are equal, ``check_files`` is clean and the app serves a case and its evidence."""
+checksum are equal, ``check_files`` is clean and the app serves a case and its evidence. Once
+with a local directory as the store, once with a private bucket of moto's S3 server."""
 
 from __future__ import annotations
 
@@ -39,14 +40,18 @@ def failing(env, *args) -> str:
     return str(exc.value)
 
 
-def test_backup_destroy_restore_and_serve(tmp_path):
+@pytest.mark.parametrize("store", ["local", pytest.param("s3", marks=pytest.mark.s3)])
+def test_backup_destroy_restore_and_serve(tmp_path, store, request):
+    s3 = request.getfixturevalue("moto_s3") if store == "s3" else None
     pg = PostgresServer().start()
     web = None
     try:
         pg.createdb()
         media = tmp_path / "media"
+        bucket = s3.new_bucket() if s3 else None
         env = app_env(pg.url(), None, media,
-                      BACKUP_ENCRYPTION_KEY=Fernet.generate_key().decode())
+                      BACKUP_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+                      **(s3.environment(bucket) if s3 else {}))
         manage(env, "migrate", "--noinput")
         manage(env, "seed_demo")
         manage(env, "scan_waiting_files")
@@ -66,7 +71,11 @@ def test_backup_destroy_restore_and_serve(tmp_path):
         wrong = {**env, "BACKUP_ENCRYPTION_KEY": Fernet.generate_key().decode()}
         # Destroy: the database and every stored file are gone.
         _drop_and_create(pg)
-        shutil.rmtree(media)
+        if s3:
+            _empty_bucket(s3, bucket)
+            assert not media.exists()  # the bucket was the only store
+        else:
+            shutil.rmtree(media)
         assert "cannot be decrypted" in failing(wrong, "restore", archive)
 
         out = manage(env, "restore", archive)
@@ -92,6 +101,14 @@ def test_backup_destroy_restore_and_serve(tmp_path):
         if web:
             web.stop()
         pg.destroy()
+
+
+def _empty_bucket(s3, bucket):
+    client = s3.client()
+    keys = [{"Key": o["Key"]} for o in client.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    assert keys
+    client.delete_objects(Bucket=bucket, Delete={"Objects": keys})
+    assert "Contents" not in client.list_objects_v2(Bucket=bucket)
 
 
 def _drop_and_create(pg):

@@ -93,8 +93,9 @@ def test_systemd_accepts_the_units(tmp_path):
 
 
 def test_the_environment_file_lists_every_setting():
-    read = set(re.findall(r'env(?:_int|_bool)?\(\s*"([A-Z0-9_]+)"',
-                          (ROOT / "scsp" / "settings.py").read_text()))
+    read = set(re.findall(r'env(?:_int|_bool|_float)?\(\s*"([A-Z0-9_]+)"',
+                          (ROOT / "scsp" / "settings.py").read_text()
+                          + (ROOT / "scsp" / "service_settings.py").read_text()))
     listed = set(re.findall(r"^#? ?([A-Z0-9_]+)=", (DEPLOY / "scsp.env.example").read_text(),
                             re.M))
     assert read - listed == set()

@@ -1,7 +1,10 @@
 """Two gunicorn nodes on loopback behind nginx (Debian's package, deploy/nginx/scsp.conf with a
-self-signed certificate), sharing PostgreSQL, Redis and the file store: a session goes on on
+self-signed certificate), sharing PostgreSQL, Redis and an S3-compatible object store (moto's
+server, ``STORAGE_BACKEND=s3``): a session goes on on
 either node, a file uploaded through one downloads through the other, and the client address
-the app records is the one nginx saw, never one the client wrote in ``X-Forwarded-For``."""
+the app records is the one nginx saw, never one the client wrote in ``X-Forwarded-For``; and
+with a beat started on each node, exactly one schedules (RedBeat's lock in Redis), the other
+waits and takes over when the first stops."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from tests.ops.servers import (
     PostgresServer,
     Process,
     app_env,
+    celery,
     fetch,
     gunicorn,
     manage,
@@ -30,7 +34,7 @@ from tests.ops.servers import (
 from tests.ops.test_deploy import SITE, nginx_conf
 from tests.services import free_port, need
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.s3]
 
 
 def query(env, code):
@@ -54,7 +58,7 @@ def from_address(source: str, port: int, path: str, session: str, headers=None):
     return response.status, body
 
 
-def test_two_nodes_behind_nginx(tmp_path):
+def test_two_nodes_behind_nginx(tmp_path, moto_s3):
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     need("nginx", Path(nginx).exists(), "apt-get install nginx")
     pg = PostgresServer().start()
@@ -62,8 +66,9 @@ def test_two_nodes_behind_nginx(tmp_path):
     procs = []
     try:
         pg.createdb()
+        bucket = moto_s3.new_bucket()
         env = app_env(pg.url(), redis.url, tmp_path / "media", TRUSTED_PROXY_COUNT="1",
-                      DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost")
+                      DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", **moto_s3.environment(bucket))
         manage(env, "migrate", "--noinput")
         manage(env, "seed_demo")
         node_a, base_a = gunicorn(env, tmp_path / "a.log", workers=1)
@@ -112,6 +117,10 @@ def test_two_nodes_behind_nginx(tmp_path):
             f"result = Evidence.objects.filter(action_id={action}).latest('pk').pk"))
         download = fetch(f"{base_b}/actions/evidence/{evidence}/", session=session)
         assert download.status == 200
+        name = query(env, ("from actions.models import Evidence\n"
+                           f"result = Evidence.objects.get(pk={evidence}).file.name"))
+        stored = moto_s3.client().get_object(Bucket=bucket, Key=name)["Body"].read()
+        assert stored == pdf and not (tmp_path / "media").exists()  # in the bucket, nowhere else
 
         # Through nginx from 127.0.0.2 with a forged header: the app records 127.0.0.2.
         status, body = from_address("127.0.0.2", port, f"/actions/evidence/{evidence}/", session,
@@ -122,8 +131,49 @@ def test_two_nodes_behind_nginx(tmp_path):
             f"result = [e.ip_address for e in AccessEvent.objects.filter(object_id='{evidence}',"
             " kind='file').order_by('pk')]"))
         assert recorded[-1] == "127.0.0.2" and "203.0.113.9" not in recorded
+
+        exactly_one_beat(env, redis.url, tmp_path, procs)
     finally:
         for proc in reversed(procs):
             proc.stop()
         redis.destroy()
         pg.destroy()
+
+
+SENT = "Scheduler: Sending due task"
+
+
+def queued(redis_url: str) -> int:
+    """Messages waiting in Celery's queues in Redis (no worker runs here to take them)."""
+    import redis as redis_client
+
+    client = redis_client.Redis.from_url(redis_url)
+    return sum(client.llen(key) for key in client.scan_iter("celery*")
+               if client.type(key) == b"list")
+
+
+def exactly_one_beat(env, redis_url, tmp_path, procs):
+    """A beat on each node (the outbox sweep due every second): only the lock holder sends,
+    and every message in the queue was sent by it; stopped, the standby takes over."""
+    beat_env = {**env, "REMINDER_SCHEDULE_SECONDS": "1", "BEAT_LOCK_TIMEOUT_SECONDS": "5"}
+    before = queued(redis_url)  # what the pages above queued (no worker runs here)
+    beat_a = celery(beat_env, tmp_path / "beat-a.log", "beat", "-l", "info")
+    procs.append(beat_a)
+    wait_until(lambda: "Acquired lock" in beat_a.text() and SENT in beat_a.text(), 60,
+               "node A's beat to take the lock and schedule")
+    beat_b = celery(beat_env, tmp_path / "beat-b.log", "beat", "-l", "info")
+    procs.append(beat_b)
+    wait_until(lambda: "beat: Starting" in beat_b.text(), 60, "node B's beat to start")
+    sent_a = beat_a.text().count(SENT)
+    wait_until(lambda: beat_a.text().count(SENT) >= sent_a + 4, 30, "node A to go on scheduling")
+    assert SENT not in beat_b.text() and "Acquired lock" not in beat_b.text()
+    # Every queued message is one A logged (it logs just before sending: one may be in flight).
+    logged = beat_a.text().count(SENT)
+    assert logged - 1 <= queued(redis_url) - before <= beat_a.text().count(SENT)
+
+    beat_a.stop()  # stopped: it releases the lock, and the standby takes over
+    assert "Releasing lock" in beat_a.text()
+    wait_until(lambda: "Acquired lock" in beat_b.text() and beat_b.text().count(SENT) >= 2, 30,
+               "node B's beat to take over")
+    beat_b.stop()
+    assert queued(redis_url) - before == beat_a.text().count(SENT) + beat_b.text().count(SENT)

@@ -118,6 +118,7 @@ def test_retry_is_for_your_own_failed_export(chair, coordinator):
     assert (again.status, again.error, again.progress) == ("queued", "", 0)
 
 
+@pytest.mark.usefixtures("file_store")  # also on S3 (moto)
 def test_old_exports_are_purged_with_their_files(action_world, chair, settings, client):
     now = timezone.now()
     old = services.export_generate(export_id=request(chair, "xlsx").pk)

@@ -133,6 +133,7 @@ def test_asking_for_a_pdf_queues_it_and_the_page_shows_progress(client_for, chai
     assert not_ready["Location"] == export.get_absolute_url()
 
 
+@pytest.mark.usefixtures("file_store")  # also on S3 (moto)
 def test_once_committed_the_file_is_made_and_downloaded_with_an_access_record(
         action_world, client_for, chair, django_capture_on_commit_callbacks):
     client = client_for(chair)

@@ -458,6 +458,7 @@ def test_the_minutes_as_a_web_page(client_for, minutes_rr, coordinator):
     assert AccessEvent.objects.filter(kind="view_minutes", object_type="reviews.RapidReview").exists()
 
 
+@pytest.mark.usefixtures("file_store")  # also on S3 (moto)
 def test_briefing_downloads_are_attachments_in_a_sandbox(client_for, coordinator, wmp_lead,
                                                          health_officer, swbnhs):
     from django.core.files.uploadedfile import SimpleUploadedFile
