@@ -69,10 +69,10 @@ class PlanImport(models.Model):
     def __str__(self):
         return f"{self.original_name} ({self.uploaded_at:%d %b %Y %H:%M})"
 
+    def get_absolute_url(self):
+        return reverse("actions:import_check", args=[self.pk])
+
     @property
     def reference(self) -> str:
         """How the logs name it."""
         return f"IMPORT-{self.pk}"
-
-    def get_absolute_url(self):
-        return reverse("actions:import_check", args=[self.pk])
