@@ -256,7 +256,7 @@ class Directory:
         if found is None:
             names = sorted({a.short_name for a in self.agencies.values() if a.active})
             close = difflib.get_close_matches(key(value), list(self.agencies), n=1, cutoff=0.6)
-            hint = (_(" Did you mean “%(name)s”?") % {"name": self.agencies[close[0]].short_name}
+            hint = (_(" Did you mean “%(name)s”?") % {"name": self.agencies[close[0]].name}
                     if close else _(" Use one of: %(names)s.") % {"names": ", ".join(names)})
             raise BadValue(_("There is no agency called “%(v)s” in SCSP Reviews.") % {
                 "v": text(value)} + hint)
@@ -347,7 +347,8 @@ def _parse_row(row, result, directory, epoch, today, letters):
         if len(values.get(column) or "") > limit:
             problem(column, _("At most %(n)s characters; this has %(m)s.") % {
                 "n": limit, "m": len(values[column])})
-    _status_rules(values, problem, today)
+    failed = {p.column for p in problems}
+    _status_rules(values, lambda column, message: column in failed or problem(column, message))
     result.plan_ref = values.get("plan_ref", "")
     result.action_ref = values.get("action_ref", "")
 
@@ -395,7 +396,9 @@ def _parse(column, raw, directory, epoch, today, values):
     return value
 
 
-def _status_rules(values, problem, today):
+def _status_rules(values, problem):
+    """The columns a status needs, and those it must not have. ``problem`` ignores a column
+    already reported (an unreadable value is not also a missing one)."""
     status = values.get("status") or ActionStatus.NOT_STARTED
     values["status"] = status
     label = ActionStatus(status).label
@@ -520,7 +523,7 @@ def _match_existing(report: Report, letters, *, by, today) -> None:
                 "ref": group.ref, "ours": plan.reference}, letters["plan_ref"]))
         stand_in = plan or ActionPlan(status=ActionPlan.Status.ACTIVE)
         for result in group.rows:
-            if result.problems or not result.action_ref:
+            if not result.action_ref:
                 continue
             ref_key = (plan_key, key(result.action_ref))
             if ref_key in seen:
@@ -531,6 +534,8 @@ def _match_existing(report: Report, letters, *, by, today) -> None:
                     letters["action_ref"]))
                 continue
             seen[ref_key] = result.number
+            if result.problems:
+                continue
             result.fingerprint = fingerprint(result.values, ACTION_COLUMNS)
             done = actions.get((plan.pk, key(result.action_ref))) if plan else None
             if done is not None:
