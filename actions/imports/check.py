@@ -40,6 +40,7 @@ from actions.imports.columns import BY_KEY, COLUMNS
 from actions.models import Action, ActionPlan, ActionStatus, OriginKind
 from scsp.models import Agency, Theme, User
 from scsp.permissions import ROLE_TABLE, Ability
+from scsp.privacy import find_identifiers
 
 ADD, UNCHANGED, ERROR, BLANK = "add", "unchanged", "error", "blank"
 ACTION_COLUMNS = [c.key for c in COLUMNS if not c.plan_level]
@@ -308,6 +309,10 @@ def fingerprint(values: dict, keys) -> str:
 
 # --- the rows ---------------------------------------------------------------------------------
 
+#: Free text that reaches pages, PDFs and e-mails: checked for identifiers as the forms do
+#: (``scsp.privacy``); a file cannot tick "it is not one", so a match is a problem to correct.
+FREE_TEXT = ("plan_title", "origin_ref", "recommendation", "title", "description",
+             "success_measure", "completion_evidence", "closed_reason")
 LIMITS = {"plan_ref": 60, "action_ref": 60, "plan_title": 200, "origin_ref": 60, "title": 120}
 REQUIRED_WORDS = {
     "plan_ref": gettext_lazy("Give the plan reference: rows with the same one make one plan."),
@@ -347,6 +352,13 @@ def _parse_row(row, result, directory, epoch, today, letters):
         if len(values.get(column) or "") > limit:
             problem(column, _("At most %(n)s characters; this has %(m)s.") % {
                 "n": limit, "m": len(values[column])})
+    for column in FREE_TEXT:
+        found = find_identifiers(values.get(column) or "")
+        if found:
+            problem(column, _("This looks like it holds %(what)s. Children are never "
+                              "identified in SCSP Reviews: use the case reference or "
+                              "pseudonym, and remove it from the file.") % {
+                "what": _(" and ").join(found)})
     failed = {p.column for p in problems}
     _status_rules(values, lambda column, message: column in failed or problem(column, message))
     result.plan_ref = values.get("plan_ref", "")

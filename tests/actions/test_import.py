@@ -310,3 +310,14 @@ def _csv(rows, *, headings=HEADINGS, encoding="utf-8-sig") -> bytes:
         writer.writerow(["" if v is None else (v.strftime("%d/%m/%Y") if isinstance(
             v, dt.date) else v) for v in row])
     return out.getvalue().encode(encoding)
+
+
+def test_identifiers_in_free_text_are_problems_to_correct(people):
+    rows = [messy_rows(fixed=True)[4]]
+    rows[0][6] = "Visit Child H, DOB 12/03/2015, at B70 9PL."
+    report = check_file(_csv(rows), "csv", by=people["coordinator"], today=TODAY)
+    assert problems(report) == [
+        (2, "Row 2, Action (column G)", "This looks like it holds a postcode and a date of "
+         "birth. Children are never identified in SCSP Reviews: use the case reference or "
+         "pseudonym, and remove it from the file."),
+    ]
