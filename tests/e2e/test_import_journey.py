@@ -72,4 +72,6 @@ def test_import_a_messy_tracker(journey, coordinator, wmp_officer, health_office
     page.get_by_role("link", name="AP-2022-001").click()
     journey.check()
     journey.screenshot("import-04-plan")
-    assert "Rapid Review: Child H" in page.locator("main").inner_text()
+    main = page.locator("main").inner_text()
+    assert "Rapid Review: Child H" in main
+    assert "Imported from a spreadsheet, where its reference is “RR-2022-03”." in main
