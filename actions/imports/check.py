@@ -39,7 +39,7 @@ from actions.imports import reader
 from actions.imports.columns import BY_KEY, COLUMNS
 from actions.models import Action, ActionPlan, ActionStatus, OriginKind
 from scsp.models import Agency, Theme, User
-from scsp.permissions import ROLE_TABLE, Ability
+from scsp.permissions import Ability, may
 from scsp.privacy import find_identifiers
 
 ADD, UNCHANGED, ERROR, BLANK = "add", "unchanged", "error", "blank"
@@ -399,9 +399,10 @@ def _parse(column, raw, directory, epoch, today, values):
                                 what=_("lead officer"))
     if column == "signed_off_by":
         person = directory.person(value, what=_("person who signed it off"))
-        if person.role not in ROLE_TABLE[Ability.SIGN_OFF_ACTIONS]:
-            raise BadValue(_("%(name)s does not sign actions off in SCSP Reviews: give the "
-                             "co-ordinator or chair who did.") % {"name": person.full_name})
+        if not may(person, Ability.SIGN_OFF_ACTIONS):
+            raise BadValue(_("%(name)s does not sign actions off in SCSP Reviews (or can no "
+                             "longer sign in): give the co-ordinator or chair who did.") % {
+                "name": person.full_name})
         return person
     if column == "themes":
         return directory.theme_list(raw)

@@ -257,7 +257,7 @@ def test_sign_off_and_closing_need_their_columns(people):
         (3, "Row 3, Reason for closing (column Q)", "Say why it was closed: the status is "
          "“Closed, not completed”."),
         (4, "Row 4, Signed off by (column O)", "Olive Officer does not sign actions off in "
-         "SCSP Reviews: give the co-ordinator or chair who did."),
+         "SCSP Reviews (or can no longer sign in): give the co-ordinator or chair who did."),
     ]
     signed[15], closed[16] = "01/03/2023", "Superseded by the 2023 plan."
     officer[14] = "chair@scsp.test"
