@@ -22,13 +22,15 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from actions.imports.columns import BY_KEY, REQUIRED_HEADINGS, column_for
 
 HEADER_SEARCH_ROWS = 20
 #: Data rows (blank ones not counted) a file may have; more is a file to split.
 MAX_ROWS = 2_000
+#: The last sheet row read at all (blank rows between actions included).
+MAX_SCAN = 10_000
 
 
 class FileProblem(Exception):
@@ -145,25 +147,37 @@ def read_xlsx(content: bytes) -> Sheet:
 
 
 def _xlsx_rows(ws, columns):
-    wanted = {letter for letter, _h in columns.values()}
+    """(row number, {letter: Cell}) for every row up to the last one holding a value. Read
+    from the sheet's own cell store, so empty rows that only carry formatting (a whole column
+    formatted to row 1,048,576) cost nothing and no cell is created."""
+    wanted = {letter: column_index_from_string(letter) for letter, _h in columns.values()}
+    store = ws._cells  # (row, column) -> cell; openpyxl keeps only the cells in the file
     carried = {}
     for block in ws.merged_cells.ranges:
-        top_left = ws.cell(block.min_row, block.min_col)
-        for r in range(block.min_row, block.max_row + 1):
-            for c in range(block.min_col, block.max_col + 1):
-                letter = get_column_letter(c)
-                if letter in wanted and (r, c) != (block.min_row, block.min_col):
+        top_left = store.get((block.min_row, block.min_col))
+        if top_left is None or top_left.value is None:
+            continue
+        for r in range(block.min_row, min(block.max_row, MAX_SCAN) + 1):
+            for letter, c in wanted.items():
+                if block.min_col <= c <= block.max_col and (r, c) != (block.min_row,
+                                                                      block.min_col):
                     carried[(r, letter)] = Cell(top_left.value, merged=True,
                                                 formula=top_left.data_type == "f")
-    last = max([ws.max_row, *(r for r, _l in carried)] if carried else [ws.max_row])
+    last = max((r for (r, c), cell in store.items() if cell.value is not None and c in
+                wanted.values()), default=0)
+    last = max([last, *(r for r, _l in carried)])
+    if last > MAX_SCAN:
+        raise FileProblem(_("The sheet has values past row %(n)s. Split it into smaller "
+                            "files.") % {"n": f"{MAX_SCAN:,}"})
     for number in range(1, last + 1):
         cells = {}
-        for letter in wanted:
+        for letter, c in wanted.items():
             if (number, letter) in carried:
                 cells[letter] = carried[(number, letter)]
                 continue
-            cell = ws[f"{letter}{number}"]
-            cells[letter] = Cell(cell.value, formula=cell.data_type == "f")
+            cell = store.get((number, c))
+            cells[letter] = (Cell(None) if cell is None
+                             else Cell(cell.value, formula=cell.data_type == "f"))
         yield number, cells
 
 

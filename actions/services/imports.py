@@ -134,6 +134,17 @@ def import_apply(*, by, batch: PlanImport, checked: str, today: dt.date,
     return locked
 
 
+def imports_purge(*, now, keep_days: int) -> int:
+    """Remove the spreadsheets uploaded for import more than ``keep_days`` ago, imported or
+    not (the retention job; their history rows, without the file, stay). Returns how many."""
+    old = PlanImport.objects.filter(uploaded_at__lt=now - dt.timedelta(days=keep_days))
+    removed = 0
+    for batch in old.defer("content").iterator():
+        batch.delete()
+        removed += 1
+    return removed
+
+
 def _reason(batch: PlanImport, row: int) -> str:
     return f"Imported: {batch.reference}, row {row} of {batch.original_name}"[:100]
 

@@ -5,12 +5,14 @@ Nothing is saved before Import, and Import saves everything or nothing
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from actions import services
+from actions.imports.check import Report
 from actions.imports.columns import COLUMNS
 from actions.imports.forms import ImportConfirmForm, ImportUploadForm
 from actions.imports.template import template_csv, template_xlsx
@@ -63,8 +65,11 @@ class ImportCheckView(RoleRequiredMixin, ObjectServiceFormView):
     @property
     def report(self):
         if not hasattr(self, "_report"):
-            self._report = services.import_check(by=self.request.user, batch=self.object,
-                                                 today=self.today)
+            try:
+                self._report = services.import_check(by=self.request.user, batch=self.object,
+                                                     today=self.today)
+            except ValidationError as exc:
+                self._report = Report(file_problems=exc.messages)
         return self._report
 
     @property

@@ -321,3 +321,38 @@ def test_identifiers_in_free_text_are_problems_to_correct(people):
          "birth. Children are never identified in SCSP Reviews: use the case reference or "
          "pseudonym, and remove it from the file."),
     ]
+
+
+def test_uploaded_spreadsheets_go_after_their_retention_period(people, settings):
+    from django.utils import timezone
+
+    from scsp.audit import retention
+
+    coordinator = people["coordinator"]
+    old = imported(coordinator, messy_workbook(fixed=True))
+    fresh = upload(coordinator, messy_workbook(fixed=True), "fresh.xlsx")
+    PlanImport.objects.filter(pk=old.pk).update(
+        uploaded_at=timezone.now() - dt.timedelta(days=31))
+    settings.IMPORT_UPLOADS_KEEP_DAYS = 30
+    retention.run(now=timezone.now())
+    assert list(PlanImport.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert Action.objects.count() == 5  # what it imported stays
+    assert PlanImport.history.filter(id=old.pk, history_type="-").exists()
+
+
+def test_formatting_far_down_costs_nothing_and_values_past_the_limit_are_refused(people):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADINGS)
+    sheet.append(messy_rows(fixed=True)[4])
+    sheet["K900000"].number_format = "dd/mm/yyyy"  # a formatted, empty cell far down
+    out = io.BytesIO()
+    book.save(out)
+    report = check_file(out.getvalue(), "xlsx", by=people["coordinator"], today=TODAY)
+    assert report.ok and len(report.rows) == 1
+    sheet["G10001"] = "An action far down"
+    out = io.BytesIO()
+    book.save(out)
+    report = check_file(out.getvalue(), "xlsx", by=people["coordinator"], today=TODAY)
+    assert report.file_problems == ["The sheet has values past row 10,000. Split it into "
+                                    "smaller files."]

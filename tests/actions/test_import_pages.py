@@ -89,3 +89,12 @@ def test_the_link_is_on_the_plans_page_for_the_business_unit_only(client, client
     chair_client = client_for(chair)
     assert "/actions/plans/import/" not in chair_client.get("/actions/plans/").content.decode()
     assert chair_client.get("/actions/plans/import/").status_code == 403
+
+
+def test_a_kept_file_that_changed_is_said_not_imported(client):
+    _upload(client, messy_workbook(fixed=True))
+    batch = PlanImport.objects.get()
+    PlanImport.objects.filter(pk=batch.pk).update(content=b"something else")
+    page = client.get(f"/actions/plans/import/{batch.pk}/").content.decode()
+    assert "The kept file no longer matches the one uploaded. Upload it again." in page
+    assert 'name="checked"' not in page
