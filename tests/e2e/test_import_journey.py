@@ -23,6 +23,7 @@ def test_import_a_messy_tracker(journey, coordinator, wmp_officer, health_office
     page.get_by_role("link", name="Import from a spreadsheet").click()
     journey.check()
     assert page.locator("h1").inner_text() == "Import action plans from a spreadsheet"
+    journey.screenshot("import-00-start")
 
     # 1. The template, with its sheet explaining each column.
     with page.expect_download() as info:
