@@ -29,7 +29,7 @@ def _words(choices) -> str:
     return "; ".join(f"“{label}”" for _value, label in choices)
 
 
-DATE_FORMS = _("a date: 31/03/2023 (day/month/year), 2023-03-31, or a date cell or serial "
+DATE_FORMS = _("A date: 31/03/2023 (day/month/year), 2023-03-31, or a date cell or serial "
                "number from Excel")
 
 COLUMNS: tuple[Column, ...] = (

@@ -98,3 +98,30 @@ def test_a_kept_file_that_changed_is_said_not_imported(client):
     page = client.get(f"/actions/plans/import/{batch.pk}/").content.decode()
     assert "The kept file no longer matches the one uploaded. Upload it again." in page
     assert 'name="checked"' not in page
+
+
+def test_the_check_page_does_not_query_per_row(client):
+    import csv
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.actions.import_files import HEADINGS, messy_rows
+
+    def page_queries(n, name):
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(HEADINGS)
+        row = messy_rows(fixed=True)[5]
+        for i in range(n):
+            writer.writerow([f"P-{i % 3}", f"Plan {i % 3}", "Other", "", "", str(i),
+                             *row[6:10], "30/06/2027", "", "", "", ""])
+        _upload(client, out.getvalue().encode(), name)
+        batch = PlanImport.objects.get(original_name=name)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/actions/plans/import/{batch.pk}/")
+        assert f"{n} actions to add" in response.content.decode()
+        return len(ctx.captured_queries)
+
+    assert page_queries(2, "two.csv") == page_queries(40, "forty.csv")
