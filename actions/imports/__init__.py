@@ -2,6 +2,7 @@
 
 * :mod:`actions.imports.columns`: the template's columns, what each takes (one list: the
   template, its explanation sheet, the page and the checks all read it).
+* :mod:`actions.imports.values`: what a cell means (dates, words, names, fingerprints).
 * :mod:`actions.imports.reader`: a file's rows as cells (merged cells, dates as text or Excel
   serials, trailing spaces, CSV encodings).
 * :mod:`actions.imports.check`: the dry run: every row checked against the directory and the
