@@ -17,7 +17,7 @@ from actions.imports.reader import MAX_ROWS
 from actions.models import ActionStatus, OriginKind
 from scsp.spreadsheets import csv_cell, safe_cell
 
-SHEET, HELP_SHEET = "Actions", "How to fill it in"
+SHEET, HELP_SHEET, LISTS_SHEET = "Actions", "How to fill it in", "Lists"
 RULES = (
     "One row per action. Rows with the same plan reference make one plan.",
     "Merged cells count as holding their value in every cell they cover, so a plan title "
@@ -48,16 +48,21 @@ def template_xlsx() -> bytes:
                 sheet[f"{letter}{row}"].number_format = "dd/mm/yyyy"
     sheet.freeze_panes = "A2"
     letters = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
-    for key, choices in (("origin", OriginKind.choices), ("status", ActionStatus.choices)):
+    # Drop-down lists for origin and status, from a hidden sheet (the words have commas, which
+    # an inline list cannot hold). Typing is still allowed: the check accepts any case.
+    lists = book.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    for list_column, (key, choices) in zip("AB", (("origin", OriginKind.choices),
+                                                  ("status", ActionStatus.choices)), strict=True):
         words = [str(label) for _v, label in choices]
-        # A list of words with a comma in it cannot be written inline; the help sheet says
-        # them, and the check accepts any case.
-        if not any("," in w for w in words):
-            rule = DataValidation(type="list", formula1='"' + ",".join(words) + '"',
-                                  allow_blank=True, showErrorMessage=False)
-            rule.add(f"{letters[key]}2:{letters[key]}{MAX_ROWS + 1}")
-            sheet.add_data_validation(rule)
-    helper = book.create_sheet(HELP_SHEET)
+        for row, word in enumerate(words, start=1):
+            lists[f"{list_column}{row}"] = safe_cell(word)
+        rule = DataValidation(
+            type="list", allow_blank=True, showErrorMessage=False,
+            formula1=f"'{LISTS_SHEET}'!${list_column}$1:${list_column}${len(words)}")
+        rule.add(f"{letters[key]}2:{letters[key]}{MAX_ROWS + 1}")
+        sheet.add_data_validation(rule)
+    helper = book.create_sheet(HELP_SHEET, 1)
     helper.append(["Column", "Heading", "Needed", "What it takes", "Example"])
     for cell in helper[1]:
         cell.font = Font(bold=True)

@@ -289,7 +289,14 @@ def test_the_template_explains_every_column(people, client_for):
     response = client.get("/actions/plans/import/template.xlsx")
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Actions", "How to fill it in"]
+    assert book.sheetnames == ["Actions", "How to fill it in", "Lists"]
+    assert book["Lists"].sheet_state == "hidden"
+    status_list = next(v for v in book["Actions"].data_validations.dataValidation
+                       if str(v.sqref) == "O2:O2001")
+    assert status_list.formula1 == "'Lists'!$B$1:$B$6"
+    assert [c.value for c in book["Lists"]["B"] if c.value] == [
+        "Not started", "In progress", "Completed, awaiting sign-off", "Signed off",
+        "Returned for more evidence", "Closed, not completed"]
     headings = [c.value for c in book["Actions"][1]]
     assert headings[:3] == ["Plan reference", "Plan title", "Origin"] and len(headings) == 21
     explained = [row[1] for row in book["How to fill it in"].iter_rows(min_row=2,

@@ -29,7 +29,7 @@ def test_import_a_messy_tracker(journey, coordinator, wmp_officer, health_office
     with page.expect_download() as info:
         page.get_by_role("link", name="Template as an Excel workbook").click()
     book = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))  # noqa: SIM115
-    assert book.sheetnames == ["Actions", "How to fill it in"]
+    assert book.sheetnames == ["Actions", "How to fill it in", "Lists"]
 
     # 2. The messy tracker: nothing saved, every problem named by row and column.
     messy = tmp_path / "tracker 2022-23.xlsx"
