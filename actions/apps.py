@@ -48,6 +48,14 @@ class ActionsConfig(AppConfig):
 
         register_upload_check(check_upload)
 
+        # Spreadsheets uploaded for import go after IMPORT_UPLOADS_KEEP_DAYS.
+        from actions.services.imports import imports_purge
+        from scsp.audit import retention
+
+        retention.register("spreadsheets uploaded for import", "IMPORT_UPLOADS_KEEP_DAYS",
+                           lambda now, keep_days, held_case_ids: imports_purge(
+                               now=now, keep_days=keep_days))
+
         # Reminders: event notices (returned, signed off, awaiting sign-off, date requests).
         from actions import notices, signals
 

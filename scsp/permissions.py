@@ -77,6 +77,8 @@ class Ability(models.TextChoices):
     MANAGE_PLANS = "manage_plans", _("Create and edit action plans, recommendations and actions")
     RECORD_THE_PAST = "record_the_past", _(
         "Bring in records after the event, with past dates (past target dates included)")
+    IMPORT_PLANS = "import_plans", _(
+        "Import action plans and actions from a spreadsheet (XLSX or CSV)")
     UPDATE_ACTIONS = "update_actions", _(
         "Add progress, evidence and impact, ask for a new target date")
     REASSIGN_ACTIONS = "reassign_actions", _(
@@ -126,6 +128,7 @@ ROLE_TABLE: dict[str, frozenset[str]] = {
     Ability.LIST_AGENCY_ACTIONS: _PARTNERS,
     Ability.MANAGE_PLANS: _BUSINESS_UNIT,
     Ability.RECORD_THE_PAST: _BUSINESS_UNIT,
+    Ability.IMPORT_PLANS: _BUSINESS_UNIT,
     Ability.UPDATE_ACTIONS: _BUSINESS_UNIT | _PARTNERS,
     Ability.REASSIGN_ACTIONS: frozenset({Role.COORDINATOR, Role.AGENCY_LEAD}),
     Ability.DECIDE_ACTIONS: _BUSINESS_UNIT,

@@ -468,6 +468,9 @@ ACCESS_EVENTS_KEEP_DAYS = env_int("ACCESS_EVENTS_KEEP_DAYS", 6 * 365 + 2)
 SIGN_IN_RECORDS_KEEP_DAYS = env_int("SIGN_IN_RECORDS_KEEP_DAYS", 90)
 #: Days a generated quarterly report file (PDF / XLSX) is kept.
 REPORT_EXPORT_KEEP_DAYS = env_int("REPORT_EXPORT_KEEP_DAYS", 7)
+#: Days a spreadsheet uploaded for import is kept (imported or not): its rows are in the
+#: records by then, and columns the import does not read are not kept for ever.
+IMPORT_UPLOADS_KEEP_DAYS = env_int("IMPORT_UPLOADS_KEEP_DAYS", 30)
 #: Form drafts kept after a session ended and uploads held across a form's errors are kept
 #: for ``KEPT_WORK_MINUTES`` (above; scsp/kept_work.py), purged by the same job.
 if ACCESS_EVENTS_KEEP_DAYS < 365:

@@ -18,6 +18,7 @@ from actions.models.choices import (
     OriginKind,
     ScanStatus,
 )
+from actions.models.imports import PlanImport, PlanImportQuerySet
 from actions.models.plans import ActionPlan, ActionPlanQuerySet, Recommendation
 from actions.models.rag import (
     RAG_DUE_SOON,
@@ -49,6 +50,8 @@ __all__ = [
     "AppendOnlyMixin",
     "Evidence",
     "OriginKind",
+    "PlanImport",
+    "PlanImportQuerySet",
     "ProgressUpdate",
     "Rag",
     "Recommendation",

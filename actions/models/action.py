@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models, router, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +157,16 @@ class Action(EnteredAfterEvent, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_actions"
     )
     version = models.PositiveIntegerField(default=1, help_text=_("For optimistic locking."))
+    external_reference = models.CharField(
+        _("reference in the imported spreadsheet"), max_length=60, blank=True,
+        help_text=_("The action's own reference in the spreadsheet it was imported from "
+                    "(unique within its plan); a later import matches on it."),
+    )
+    import_fingerprint = models.CharField(
+        _("imported values (fingerprint)"), max_length=64, blank=True, editable=False,
+        help_text=_("A SHA-256 of the row's values as imported: a later import tells an "
+                    "unchanged row from a changed one."),
+    )
 
     history = HistoricalRecords(m2m_fields=[themes])
     objects = ActionQuerySet.as_manager()
@@ -190,6 +201,10 @@ class Action(EnteredAfterEvent, models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="action_number_positive"),
             models.CheckConstraint(condition=Q(version__gte=1), name="action_version_positive"),
+            models.UniqueConstraint(
+                F("plan"), Lower("external_reference"), condition=~Q(external_reference=""),
+                name="action_external_reference_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["lead_agency", "status", "target_date"]),

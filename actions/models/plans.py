@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,16 @@ class ActionPlan(EnteredAfterEvent, models.Model):
         help_text=_("Its reference takes this year (AP-2022-004); left empty, today's."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    external_reference = models.CharField(
+        _("reference in the imported spreadsheet"), max_length=60, blank=True,
+        help_text=_("The partnership's own reference for the plan in the spreadsheet it was "
+                    "imported from; a later import of the same spreadsheet matches on it."),
+    )
+    import_fingerprint = models.CharField(
+        _("imported values (fingerprint)"), max_length=64, blank=True, editable=False,
+        help_text=_("A SHA-256 of the plan's values as the spreadsheet gave them when it was "
+                    "imported: a later import tells an unchanged row from a changed one."),
+    )
 
     history = HistoricalRecords()
     objects = ActionPlanQuerySet.as_manager()
@@ -94,6 +105,10 @@ class ActionPlan(EnteredAfterEvent, models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "active", "closed"]), name="plan_status_valid"
+            ),
+            models.UniqueConstraint(
+                Lower("external_reference"), condition=~Q(external_reference=""),
+                name="plan_external_reference_unique",
             ),
         ]
 

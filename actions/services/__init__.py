@@ -26,6 +26,7 @@ from actions.services.decisions import (
     action_return,
     action_sign_off,
 )
+from actions.services.imports import import_apply, import_check, import_upload
 from actions.services.plans import (
     PLAN_REFERENCE,
     action_create,
@@ -63,6 +64,9 @@ __all__ = [
     "action_update",
     "calendar_token_regenerate",
     "files_rescan_waiting",
+    "import_apply",
+    "import_check",
+    "import_upload",
     "plan_create",
     "plan_update",
     "recommendation_add",

@@ -126,6 +126,7 @@ class PlanListView(ScopedListView):
             mine = counts.get(plan.pk, {})
             plan.rags = [(rag, mine[rag]) for rag in selectors.RAG_ORDER if mine.get(rag)]
         ctx["can_manage"] = may(self.request.user, Ability.MANAGE_PLANS)
+        ctx["can_import"] = may(self.request.user, Ability.IMPORT_PLANS)
         return ctx
 
 

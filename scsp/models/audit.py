@@ -76,6 +76,7 @@ class AccessEvent(ChainedRow):
         FILE = "file", _("Downloaded evidence or a file")
         EXPORT = "export", _("Exported a list")
         REPORT = "report", _("Made or downloaded a report")
+        IMPORT = "import", _("Imported a spreadsheet")
         SIGN_IN = "sign_in", _("Signed in")
         SIGN_OUT = "sign_out", _("Signed out")
         SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")

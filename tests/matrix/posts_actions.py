@@ -7,12 +7,14 @@ nobody of them took part in. Anyone signed in may replace their own calendar add
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from actions.models import Action, ActionPlan, ActionStatus, ProgressUpdate, TargetDateChange
 from scsp.permissions import Ability
 from tests.matrix import PERSONAS
 from tests.matrix.posting import Post
+from tests.matrix.rows_actions import IMPORT_CSV
 
 OWNERS = ("coordinator", "wmp_lead", "wmp_officer")
 SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
@@ -76,7 +78,26 @@ def _calendar(world, user, response):
     assert User.objects.get(pk=user.pk).calendar_token != user.calendar_token
 
 
+def _imported(world, user, response):
+    from actions.models import PlanImport
+
+    batch = PlanImport.objects.get(pk=world["plan_import"].pk)
+    assert (batch.imported_by, batch.actions_added, batch.plans_added) == (user, 1, 1)
+    action = Action.objects.get(plan__external_reference="MX-2022")
+    assert action.entered_after_event_by == user and action.lead_agency.short_name == "WMP"
+
+
 POSTS = [
+    Post("actions:import_start", ability=Ability.IMPORT_PLANS, allowed=("coordinator",),
+         files=lambda w: {"file": SimpleUploadedFile("tracker.csv", IMPORT_CSV)},
+         writes={"actions.PlanImport": "+"}),
+    Post("actions:import_check", ability=Ability.IMPORT_PLANS, allowed=("coordinator",),
+         kwargs=pk("plan_import"),
+         writes={"actions.PlanImport": "imported_at imported_by plans_added actions_added",
+                 "actions.ActionPlan": "+", "actions.Action": "+",
+                 "actions.Recommendation": "+"},
+         changes=("actions.PlanImport", "actions.ActionPlan", "actions.Action"),
+         check=_imported, note="the page's hidden field carries the check the person saw"),
     Post("actions:plan_create", ability=Ability.MANAGE_PLANS,
          allowed=("coordinator",),
          data=lambda w, u: {"title": "Ofsted ILACS May 2022", "origin_kind": "ofsted"},

@@ -43,6 +43,25 @@ def build_world(world, personas):
     world["health_evidence"] = EvidenceFactory(action=health_only,
                                                uploaded_by=health_officer)
     world["calendar_token"] = wmp_officer.calendar_token
+    world["plan_import"] = plan_import(coordinator)
+
+
+#: One action for WMP's officer, as a CSV the import checks and (for the POST walk) imports.
+IMPORT_CSV = (
+    b"Plan reference,Plan title,Origin,Action reference,Action,Success measure,Lead agency,"
+    b"Lead officer,Target date,Recommendation\r\n"
+    b"MX-2022,Matrix plan,Scrutiny challenge,1,Brief the front desk.,Every desk briefed.,WMP,"
+    b"officer@wmp.test,31/03/2023,Brief people.\r\n")
+
+
+def plan_import(coordinator):
+    import hashlib
+
+    from actions.models import PlanImport
+
+    return PlanImport.objects.create(
+        uploaded_by=coordinator, original_name="matrix.csv", file_kind="csv",
+        size=len(IMPORT_CSV), sha256=hashlib.sha256(IMPORT_CSV).hexdigest(), content=IMPORT_CSV)
 
 
 def pk(name):
@@ -57,6 +76,11 @@ ROWS = [
     Row("actions:decisions", only("coordinator")),
     Row("actions:plan_list", statuses()),
     Row("actions:plan_create", only("coordinator")),
+    Row("actions:import_start", only("coordinator"),
+        note="spreadsheet import: the business unit only (Ability.IMPORT_PLANS)"),
+    Row("actions:import_template", only("coordinator"), kwargs=lambda w: {"kind": "xlsx"}),
+    Row("actions:import_check", only("coordinator"), kwargs=pk("plan_import"),
+        note="the row-by-row check of an uploaded spreadsheet"),
     Row("actions:plan_detail", statuses(wmp_lead=404, wmp_officer=404), kwargs=pk("health_plan"),
         note="WMP leads no action in this plan: 404"),
     Row("actions:plan_update", {**only("coordinator"), "wmp_lead": 404, "wmp_officer": 404},
