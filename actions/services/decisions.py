@@ -38,12 +38,14 @@ def _decision(*, by, action, seen, new_status, note, now, **fields) -> ProgressU
 
 
 @transaction.atomic
-def action_sign_off(*, by, action, version=None, note="", now=None) -> ProgressUpdate:
+def action_sign_off(*, by, action, version=None, note="", now=None,
+                    people=None) -> ProgressUpdate:
     """Sign off a completed action on its evidence: the co-ordinator or the chair, never
     someone who led, updated or completed it; the action must be awaiting sign-off. Returns
     the timeline entry; raises ``EditConflict`` if the action (its evidence, say) changed
-    since ``version``."""
-    _require(rules.can_sign_off(by, action), SIGN_OFF_REFUSED)
+    since ``version``. ``people``: ``selectors.people_involved``'s answer for the action when
+    the caller has it (bulk decisions read it once for all)."""
+    _require(rules.can_sign_off(by, action, people), SIGN_OFF_REFUSED)
     if action.status != ActionStatus.AWAITING_SIGN_OFF:
         raise ValidationError(_("Only an action marked complete can be signed off."))
     seen = _check_version(action, version)
@@ -56,10 +58,11 @@ def action_sign_off(*, by, action, version=None, note="", now=None) -> ProgressU
 
 
 @transaction.atomic
-def action_return(*, by, action, reason, version=None, now=None) -> ProgressUpdate:
+def action_return(*, by, action, reason, version=None, now=None,
+                  people=None) -> ProgressUpdate:
     """Return a completed action to its owner for more evidence, saying what is missing.
     Whoever may sign it off (``rules.can_sign_off``). Returns the timeline entry."""
-    _require(rules.can_sign_off(by, action), SIGN_OFF_REFUSED)
+    _require(rules.can_sign_off(by, action, people), SIGN_OFF_REFUSED)
     if action.status != ActionStatus.AWAITING_SIGN_OFF:
         raise ValidationError(_("Only an action marked complete can be returned."))
     seen = _check_version(action, version)
