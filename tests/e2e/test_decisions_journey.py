@@ -62,3 +62,41 @@ def test_bulk_sign_off_and_return(journey, coordinator, wmp_officer):
             in page.locator(".messages").inner_text())
     assert Action.objects.get(pk=third.pk).status == S.RETURNED
     journey.screenshot("decisions-bulk-returned")
+
+
+def test_since_your_last_visit(journey, coordinator, wmp_officer):
+    """The officer signs in, leaves; the co-ordinator renames one of their actions and signs
+    another off; at the officer's next sign-in the home page says so."""
+    from actions import services
+
+    plan = PlanFactory(reference="AP-2026-042", owner=coordinator, title="Front door learning")
+    renamed = ActionFactory(plan=plan, number=1, lead_agency=wmp_officer.agency,
+                            lead_officer=wmp_officer, title="Brief the hub")
+    done = ActionFactory(plan=plan, number=2, lead_agency=wmp_officer.agency,
+                         lead_officer=wmp_officer, status=S.AWAITING_SIGN_OFF,
+                         title="Audit ten referrals")
+    page = journey.page
+    journey.sign_in(wmp_officer)
+    section = page.locator("section.since-last-visit")
+    assert "This is your first sign-in." in section.inner_text()
+    journey.sign_out()
+
+    action = Action.objects.get(pk=renamed.pk)
+    services.action_update(by=coordinator, action=action, title="Brief every hub",
+                           description=action.description,
+                           success_measure=action.success_measure,
+                           lead_agency=action.lead_agency, lead_officer=action.lead_officer)
+    services.action_sign_off(by=coordinator, action=Action.objects.get(pk=done.pk),
+                             note="Audit results seen.")
+
+    journey.sign_in(wmp_officer)
+    heading = page.get_by_role("heading", name="Since your last visit")
+    assert heading.is_visible()
+    text = " ".join(section.inner_text().split())
+    assert "Short title from “Brief the hub” to “Brief every hub”" in text
+    assert "Status from “Completed, awaiting sign-off” to “Signed off”" in text, text
+    assert "by Carol Coordinator" in text
+    journey.screenshot("home-since-last-visit")
+    section.get_by_role("link", name=done.reference).first.click()
+    journey.check()
+    assert "Signed off" in page.locator(".action-state").inner_text()
