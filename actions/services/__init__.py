@@ -34,6 +34,7 @@ from actions.services.plans import (
     action_errors,
     action_update,
     plan_create,
+    plan_follow_owner_reference,
     plan_update,
     recommendation_add,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "calendar_token_regenerate",
     "files_rescan_waiting",
     "plan_create",
+    "plan_follow_owner_reference",
     "plan_update",
     "recommendation_add",
 ]
