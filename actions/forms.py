@@ -372,10 +372,20 @@ class SignOffForm(IdentifierGuardMixin, forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, action, **kwargs):
+    def __init__(self, *args, action, user=None, **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"]["version"] = action.version
         super().__init__(*args, **kwargs)
+        if user is not None and may(user, Ability.RECORD_THE_PAST):
+            # Bringing in a past year: the day it was really signed off. Empty is today.
+            # Never pre-filled (the field is for a day before today).
+            self.fields["signed_off_on"] = forms.DateField(
+                label=_("Date it was signed off (only if before today)"), required=False,
+                **DATE_WIDGET,
+                help_text=_("Leave empty to sign off today. For a sign-off made earlier, for "
+                            "example 3 3 2023: not before the action was completed, and the "
+                            "record will say it was entered after the event."))
+            self.order_fields(["signed_off_on", "note"])
         self.helper = _helper(_("Sign off the action"))
 
 

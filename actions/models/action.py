@@ -159,6 +159,11 @@ class Action(EnteredAfterEvent, models.Model):
         related_name="signed_off_actions",
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    #: Set when the sign-off was recorded after the day it was made (a past sign-off, entered
+    #: by whoever holds ``Ability.RECORD_THE_PAST``, who is ``signed_off_by``): when it was
+    #: typed in. ``signed_off_at`` is then noon of the day it was made. Empty otherwise.
+    sign_off_entered_at = models.DateTimeField(
+        _("sign-off entered after the event at"), null=True, blank=True, editable=False)
     last_update_at = models.DateTimeField(
         _("last progress update"), null=True, blank=True,
         help_text=_("Kept in step by the services; the RAG rule reads it."),
@@ -257,6 +262,10 @@ class Action(EnteredAfterEvent, models.Model):
         "Completed late" beside the RAG, never by a colour alone. Its SQL twin is
         :func:`actions.models.rag.completed_late_q` (tested equal)."""
         return bool(self.completed_on and self.completed_on > self.target_date)
+
+    @property
+    def sign_off_entered_after_event(self) -> bool:
+        return self.sign_off_entered_at is not None
 
     @property
     def days_late(self) -> int:
