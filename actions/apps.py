@@ -12,6 +12,12 @@ class ActionsConfig(AppConfig):
         from scsp.navigation import Entry, register
 
         register_finder(find_reference)  # "Find by reference": plans and actions
+
+        # Home page: "Since your last visit", after the role's own dashboard.
+        from actions.since_last_visit import home_panel
+        from scsp.dashboard import register as register_panel
+
+        register_panel(home_panel, order=60)
         from scsp.permissions import Ability, is_partner, may
 
         group = _("Actions")

@@ -51,6 +51,7 @@ COLUMNS: list[tuple[str, Callable[[Action], object]]] = [
     ("Last progress update", lambda a: _when(a.last_update_at)),
     ("Evidence of completion", lambda a: a.completion_evidence),
     ("Completed on", lambda a: a.completed_on),
+    ("Completed late", lambda a: "Yes" if a.completed_late else "No"),
     ("Signed off by", lambda a: a.signed_off_by.full_name if a.signed_off_by else ""),
     ("Signed off at", lambda a: _when(a.signed_off_at)),
     ("Evidence of impact", lambda a: a.impact_evidence),
@@ -105,7 +106,7 @@ def xlsx_bytes(actions, *, title: str) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or _("Actions"))
     widths = [14, 30, 14, 30, 18, 16, 40, 50, 40, 12, 20, 24, 12, 12, 10, 24, 8, 8, 8, 16, 40, 12,
-              20, 16, 40, 30]
+              10, 20, 16, 40, 30]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"

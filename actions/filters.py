@@ -65,8 +65,8 @@ class ActionFilterForm(forms.Form):
 
 
 class ActionFilter(django_filters.FilterSet):
-    """Agency, plan, origin, status, RAG, theme, due between, overdue only, free text, and the
-    sort order (``sort``, a key of :data:`SORTS`, ``-`` for descending)."""
+    """Agency, plan, origin, status, RAG, theme, due between, overdue only, completed late
+    only, free text, and the sort order (``sort``, a key of :data:`SORTS`, ``-`` for descending)."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search", widget=FastTextInput,
                                   help_text=_("Reference, action, measure, plan or person."))
@@ -106,6 +106,10 @@ class ActionFilter(django_filters.FilterSet):
         label=_("Overdue only"), method="filter_overdue",
         widget=FastCheckboxInput,
     )
+    late = django_filters.BooleanFilter(
+        label=_("Completed late only"), method="filter_late",
+        widget=FastCheckboxInput,
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), method="filter_sort", empty_label=None,
         choices=[(k, k) for k in SORTS] + [(f"-{k}", f"-{k}") for k in SORTS],
@@ -132,7 +136,8 @@ class ActionFilter(django_filters.FilterSet):
         (("origin", "col-md-6 col-xl-3"), ("status", "col-md-6 col-xl-3"),
          ("rag", "col-md-6 col-xl-3"), ("theme", "col-md-6 col-xl-3")),
         (("due_from", "col-md-4 col-xl-3"), ("due_to", "col-md-4 col-xl-3"),
-         ("overdue", "col-md-4 col-xl-3 align-self-center")),
+         ("overdue", "col-md-4 col-xl-3 align-self-center"),
+         ("late", "col-md-4 col-xl-3 align-self-center")),
     )
 
     @property
@@ -173,6 +178,9 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(self.today) if value else queryset
+
+    def filter_late(self, queryset, name, value):
+        return queryset.completed_late() if value else queryset
 
     def filter_sort(self, queryset, name, value):
         return queryset

@@ -372,10 +372,20 @@ class SignOffForm(IdentifierGuardMixin, forms.Form):
     )
     version = VersionField()
 
-    def __init__(self, *args, action, **kwargs):
+    def __init__(self, *args, action, user=None, **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"]["version"] = action.version
         super().__init__(*args, **kwargs)
+        if user is not None and may(user, Ability.RECORD_THE_PAST):
+            # Bringing in a past year: the day it was really signed off. Empty is today.
+            # Never pre-filled (the field is for a day before today).
+            self.fields["signed_off_on"] = forms.DateField(
+                label=_("Date it was signed off (only if before today)"), required=False,
+                **DATE_WIDGET,
+                help_text=_("Leave empty to sign off today. For a sign-off made earlier, for "
+                            "example 3 3 2023: not before the action was completed, and the "
+                            "record will say it was entered after the event."))
+            self.order_fields(["signed_off_on", "note"])
         self.helper = _helper(_("Sign off the action"))
 
 
@@ -417,3 +427,59 @@ class CalendarResetForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Make a new address"), css_class="btn-outline-danger")
+
+
+class _ActionIds(forms.Field):
+    """The ticked boxes of "Decisions waiting": action ids. Which of them may be decided is
+    the service's question (an action decided meanwhile is named there, with the reason), so
+    any whole number is accepted here."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        try:
+            return sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class BulkDecisionForm(IdentifierGuardMixin, forms.Form):
+    """Sign off or return several completed actions with one comment (``services.
+    actions_decide_in_bulk``). The boxes and each action's version are drawn by the page
+    (``actions/decisions.html``): one box per action named by its reference and title, and a
+    ``version-<id>`` field beside it."""
+
+    actions = _ActionIds(
+        label=_("Actions to decide"),
+        error_messages={"required": _("Select the actions to sign off or return."),
+                        "invalid": _("Select the actions to sign off or return from the list.")})
+    note = forms.CharField(
+        label=_("Comment (goes on each action's record)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional to sign off, for example what in the evidence satisfied you. "
+                    "Needed to return: say what more evidence is needed."),
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("sign_off", _("Sign off")), ("return", _("Return"))],
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Choose “Sign off selected” or “Return selected”."),
+                        "invalid_choice": _("Choose “Sign off selected” or “Return selected”.")})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say what more evidence is needed to return the "
+                                     "selected actions."))
+        return data
+
+    def versions(self) -> dict[int, int | None]:
+        """Each chosen action's version as the page showed it (``None`` when not sent)."""
+        found = {}
+        for pk in self.cleaned_data["actions"]:
+            raw = self.data.get(f"version-{pk}", "")
+            found[pk] = int(raw) if str(raw).isdigit() else None
+        return found

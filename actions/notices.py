@@ -91,7 +91,8 @@ def on_action_changed(sender, *, action, event, by, update=None, change=None, **
                 subject=_("SCSP Reviews: %(ref)s returned for more evidence"),
                 heading="Your action has been returned for more evidence.",
                 action=action, at=update.created_at)
-    elif event == "signed_off":
+    elif event == "signed_off" and not action.sign_off_entered_after_event:
+        # A sign-off recorded after the event (a past year brought in) is not news.
         _notice(recipient=officer, key=f"action:{action.pk}:signed_off",
                 subject=_("SCSP Reviews: %(ref)s signed off"),
                 heading="Your action has been signed off. You can still add evidence of impact.",

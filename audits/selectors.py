@@ -356,11 +356,19 @@ def audit_detail_for(user, audit: Audit, *, today: dt.date) -> dict:
 
 
 def find_reference(user, reference: str) -> str | None:
-    """An audit with exactly ``reference`` that ``user`` may see (for :mod:`scsp.find`)."""
+    """An audit with exactly ``reference`` that ``user`` may see (for :mod:`scsp.find`); or,
+    when no audit has it now, the audit that had it before being renumbered into another
+    year (``audits.services.audit_renumber_for_year``; its history keeps the old one), if
+    ``user`` may see that audit. Three queries at most."""
     from django.urls import reverse
 
-    audit = (Audit.objects.visible_to(user).filter(reference__iexact=reference)
-             .values_list("pk", flat=True).first())
+    visible = Audit.objects.visible_to(user)
+    audit = visible.filter(reference__iexact=reference).values_list("pk", flat=True).first()
+    if audit is None:
+        before = (Audit.history.filter(reference__iexact=reference).order_by("-history_date")
+                  .values_list("id", flat=True).first())
+        if before is not None:
+            audit = visible.filter(pk=before).values_list("pk", flat=True).first()
     return reverse("audits:audit_detail", args=[audit]) if audit else None
 
 

@@ -54,7 +54,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 
-from actions.models import Action, ProgressUpdate, TargetDateChange, end_of_day, rag_expression
+from actions.models import (
+    Action,
+    ProgressUpdate,
+    TargetDateChange,
+    completed_late_q,
+    end_of_day,
+    rag_expression,
+)
 
 HistoricalAction = Action.history.model
 
@@ -275,6 +282,12 @@ def _rename_q(q: Q, names: dict[str, str]) -> Q:
         children.append((names[field] + sep + rest, value))
     q.children = children
     return q
+
+
+def completed_late_then() -> Q:
+    """"Completed late" (:func:`actions.models.completed_late_q`, unchanged) reading the
+    as-at names instead of the action's own columns."""
+    return _rename_q(completed_late_q(), RAG_FIELDS)
 
 
 def rag_at(asat: AsAt) -> Case:

@@ -161,9 +161,10 @@ def action_table(rows) -> Table:
         "actions", str(QUARTERLY_TABLES["actions"]),
         [_("Reference"), _("Plan"), _("Lead agency"), _("Status"), _("Target date"),
          _("Original target date"), _("Slippage (days)"), _("RAG"), _("Completed on"),
-         _("Signed off"), _("Evidence of impact")],
+         _("Completed late"), _("Signed off"), _("Evidence of impact")],
         [[r.reference, r.plan, r.agency, r.status_label, r.target_date, r.original_target_date,
-          r.slippage_days, r.rag_word, r.completed_on, _when(r.signed_off_at), _ynd(r.has_impact)]
+          r.slippage_days, r.rag_word, r.completed_on, _ynd(r.completed_late),
+          _when(r.signed_off_at), _ynd(r.has_impact)]
          for r in rows])
 
 

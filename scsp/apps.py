@@ -25,6 +25,18 @@ class ScspConfig(AppConfig):
         from scsp.audit import changes, signins
 
         auth_signals.user_logged_in.connect(signins.signed_in, dispatch_uid="scsp.audit.in")
+        # Keep the previous sign-in ("Since your last visit") before Django's own receiver
+        # overwrites last_login: ours is connected first, then Django's again after it.
+        from django.contrib.auth.models import update_last_login
+
+        from scsp.auth import keep_previous_sign_in
+
+        had_update = auth_signals.user_logged_in.disconnect(dispatch_uid="update_last_login")
+        auth_signals.user_logged_in.connect(keep_previous_sign_in,
+                                            dispatch_uid="scsp.previous_login")
+        if had_update:
+            auth_signals.user_logged_in.connect(update_last_login,
+                                                dispatch_uid="update_last_login")
         auth_signals.user_logged_out.connect(signins.signed_out, dispatch_uid="scsp.audit.out")
         auth_signals.user_login_failed.connect(signins.sign_in_failed,
                                                dispatch_uid="scsp.audit.failed")

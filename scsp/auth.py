@@ -172,3 +172,13 @@ class ContextWordsValidator:
 
     def get_help_text(self):
         return _("Your password must not be built on the name of the partnership.")
+
+
+def keep_previous_sign_in(sender, request, user, **kwargs):
+    """``user_logged_in`` receiver, run before Django's ``update_last_login`` (see
+    ``ScspConfig.ready``): keep the sign-in before this one as ``previous_login``, which
+    "Since your last visit" counts from. A plain UPDATE: bookkeeping, not a change to the
+    person's record, so no history row."""
+    previous = user.last_login
+    get_user_model().objects.filter(pk=user.pk).update(previous_login=previous)
+    user.previous_login = previous

@@ -9,17 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 Provider = Callable[[object], tuple[str, dict] | None]
-_providers: list[Provider] = []
+_providers: list[tuple[int, Provider]] = []
 
 
-def register(provider: Provider) -> None:
-    if provider not in _providers:
-        _providers.append(provider)
+def register(provider: Provider, *, order: int = 50) -> None:
+    """Add a panel; lower ``order`` comes first (the role's dashboard is 50), then the order
+    of registration."""
+    if provider not in [p for _o, p in _providers]:
+        _providers.append((order, provider))
+        _providers.sort(key=lambda item: item[0])
 
 
 def panels_for(request) -> list[tuple[str, dict]]:
     panels = []
-    for provider in _providers:
+    for _order, provider in _providers:
         panel = provider(request)
         if panel is not None:
             panels.append(panel)

@@ -404,6 +404,9 @@ ROLE_TEST_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("scsp/services.py", "role constant"): "the same invariant",
     ("actions/views/common.py", "role helper"): (
         "which action list each role starts at (default_list_url): a landing page, not a step"),
+    ("actions/since_last_visit.py", "role helper"): (
+        "whose actions 'Since your last visit' follows: an agency lead also follows their "
+        "agency's (as the calendar feed), within visible_to: what to show"),
     ("actions/selectors.py", "role helper"): (
         "what an agency lead's calendar feed lists besides their own actions (their agency's): "
         "what to show, within visible_to"),

@@ -25,6 +25,7 @@ from actions.models.rag import (
     RAG_RANK,
     RAG_STALE_AFTER,
     Rag,
+    completed_late_q,
     end_of_day,
     rag_expression,
 )
@@ -61,5 +62,6 @@ __all__ = [
     "edit_lookup",
     "end_of_day",
     "evidence_upload_to",
+    "completed_late_q",
     "rag_expression",
 ]

@@ -16,7 +16,14 @@ from simple_history.models import HistoricalRecords
 
 from actions.models.choices import OPEN_STATUSES, ActionStatus
 from actions.models.plans import ActionPlan, Recommendation
-from actions.models.rag import RAG_DUE_SOON, RAG_STALE_AFTER, Rag, end_of_day, rag_expression
+from actions.models.rag import (
+    RAG_DUE_SOON,
+    RAG_STALE_AFTER,
+    Rag,
+    completed_late_q,
+    end_of_day,
+    rag_expression,
+)
 from scsp.backfill import EnteredAfterEvent
 from scsp.models import Agency, Theme
 from scsp.permissions import Ability, ScopedQuerySet, is_partner, may
@@ -75,6 +82,11 @@ class ActionQuerySet(ScopedQuerySet):
     def overdue(self, today: dt.date):
         """Open and past the (current) target date on ``today``: as ``Action.is_overdue``."""
         return self.open().filter(target_date__lt=today)
+
+    def completed_late(self):
+        """Marked complete after the (current) target date: as ``Action.completed_late``
+        (the same rule in SQL, :func:`actions.models.rag.completed_late_q`)."""
+        return self.filter(completed_late_q())
 
     def with_rag(self, today: dt.date, now: dt.datetime | None = None):
         """Annotate ``current_rag`` (a :class:`Rag` value) and ``rag_rank`` (red 0 .. blue 3)
@@ -148,6 +160,11 @@ class Action(EnteredAfterEvent, models.Model):
         related_name="signed_off_actions",
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    #: Set when the sign-off was recorded after the day it was made (a past sign-off, entered
+    #: by whoever holds ``Ability.RECORD_THE_PAST``, who is ``signed_off_by``): when it was
+    #: typed in. ``signed_off_at`` is then noon of the day it was made. Empty otherwise.
+    sign_off_entered_at = models.DateTimeField(
+        _("sign-off entered after the event at"), null=True, blank=True, editable=False)
     last_update_at = models.DateTimeField(
         _("last progress update"), null=True, blank=True,
         help_text=_("Kept in step by the services; the RAG rule reads it."),
@@ -256,8 +273,19 @@ class Action(EnteredAfterEvent, models.Model):
 
     @property
     def completed_late(self) -> bool:
-        """Marked complete after its (current) target date."""
+        """Marked complete after its (current) target date (signed off or not): shown as
+        "Completed late" beside the RAG, never by a colour alone. Its SQL twin is
+        :func:`actions.models.rag.completed_late_q` (tested equal)."""
         return bool(self.completed_on and self.completed_on > self.target_date)
+
+    @property
+    def sign_off_entered_after_event(self) -> bool:
+        return self.sign_off_entered_at is not None
+
+    @property
+    def days_late(self) -> int:
+        """Days between the target date and the completion (0 unless completed late)."""
+        return (self.completed_on - self.target_date).days if self.completed_late else 0
 
     def is_overdue(self, today: dt.date) -> bool:
         """Past its (current) target date and not yet completed or closed."""
@@ -286,7 +314,8 @@ class Action(EnteredAfterEvent, models.Model):
         """The RAG (by the rule in :meth:`rag`, which reads it from here) and the plain-English
         reason for it, for the pages. Returns ``(Rag value, reason)``."""
         if self.status == ActionStatus.SIGNED_OFF:
-            return Rag.BLUE, _("Signed off")
+            return Rag.BLUE, (_("Signed off, completed late") if self.completed_late
+                              else _("Signed off"))
         if self.status == ActionStatus.CLOSED_NOT_COMPLETED:
             return Rag.GREEN, _("Closed without completion")
         if self.blocked:

@@ -3,7 +3,8 @@
 The rule exists twice, once per language, and nowhere else: in Python as
 :meth:`actions.models.Action.rag` / ``rag_explained`` (one action in hand) and in SQL as
 :func:`rag_expression` (lists filtered and sorted by RAG). ``tests/actions/test_rag.py``
-compares the two case by case.
+compares the two case by case. So does "completed late" (a fact shown beside the colour,
+never by the colour alone): :attr:`Action.completed_late` and :func:`completed_late_q`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,14 @@ def end_of_day(today: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(today, dt.time.max))
 
 
+def completed_late_q() -> Q:
+    """The SQL twin of :attr:`Action.completed_late`: marked complete after its (current)
+    target date. One ``Q``, used by the RAG rule below, :meth:`ActionQuerySet.with_rag` (the
+    ``current_completed_late`` annotation) and the reports (``reports.asat`` renames its
+    fields); ``tests/actions/test_rag.py`` compares it with the Python property."""
+    return Q(completed_on__isnull=False, completed_on__gt=F("target_date"))
+
+
 def rag_expression(today: dt.date, now: dt.datetime | None = None, *,
                    ranks: bool = False) -> Case:
     """The RAG rule of :meth:`Action.rag` as one SQL ``CASE`` giving the :class:`Rag` value
@@ -55,7 +64,7 @@ def rag_expression(today: dt.date, now: dt.datetime | None = None, *,
         When(status=ActionStatus.CLOSED_NOT_COMPLETED, then=out(Rag.GREEN)),
         When(Q(blocked=True) | Q(status__in=OPEN_STATUSES, target_date__lt=today),
              then=out(Rag.RED)),
-        When(status=ActionStatus.AWAITING_SIGN_OFF, completed_on__gt=F("target_date"),
+        When(Q(status=ActionStatus.AWAITING_SIGN_OFF) & completed_late_q(),
              then=out(Rag.AMBER)),
         When(status=ActionStatus.AWAITING_SIGN_OFF, then=out(Rag.GREEN)),
         When(at_risk=True, then=out(Rag.AMBER)),

@@ -12,12 +12,14 @@ that carries what changed meanwhile, instead of silently overwriting it.
 
 The services live in one module per step: ``plans`` (plans, recommendations and actions'
 SMART details), ``progress`` (progress updates and evidence of impact, with files),
-``decisions`` (sign off, return, close), ``dates`` (target-date requests and decisions),
+``decisions`` (sign off, return, close), ``bulk`` (several sign-offs or returns at
+once), ``dates`` (target-date requests and decisions),
 ``calendar_feed`` and ``scanning`` (the rescan of files held for a virus scan); import them
 from here.
 """
 
 from actions.services._common import EditConflict
+from actions.services.bulk import BulkOutcome, actions_decide_in_bulk
 from actions.services.calendar_feed import calendar_token_regenerate
 from actions.services.dates import action_decide_date_change, action_request_date_change
 from actions.services.decisions import (
@@ -33,6 +35,7 @@ from actions.services.plans import (
     action_errors,
     action_update,
     plan_create,
+    plan_follow_owner_reference,
     plan_update,
     recommendation_add,
 )
@@ -45,6 +48,7 @@ from actions.services.reassign import REASON_MAX, action_reassign
 from actions.services.scanning import RescanResult, files_rescan_waiting
 
 __all__ = [
+    "BulkOutcome",
     "DECISION_EVENTS",
     "OWNER_TRANSITIONS",
     "PLAN_REFERENCE",
@@ -62,12 +66,14 @@ __all__ = [
     "action_return",
     "action_sign_off",
     "action_update",
+    "actions_decide_in_bulk",
     "calendar_token_regenerate",
     "files_rescan_waiting",
     "import_apply",
     "import_check",
     "import_upload",
     "plan_create",
+    "plan_follow_owner_reference",
     "plan_update",
     "recommendation_add",
 ]

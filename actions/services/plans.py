@@ -295,3 +295,31 @@ def action_update(*, by, action, description, success_measure, lead_agency, lead
         signals.send("reassigned", action=action, by=by, previous_officer=previous, reason="")
     return action
 
+
+
+def plan_follow_owner_reference(*, plan: ActionPlan | None, old: str, new: str, by) -> None:
+    """The record that owns ``plan`` (a case, a review, an audit) was renumbered from ``old``
+    to ``new`` (README "References and past records"): a plan named after it
+    (``AP-<old>``) becomes ``AP-<new>`` and its actions' references follow; a plan that names
+    it as its origin names the new reference. The old ones stay in the history."""
+    if plan is None:
+        return
+    changed = False
+    if plan.origin_reference == old:
+        plan.origin_reference = new
+        changed = True
+    old_prefix = plan.reference
+    renamed = plan.reference.startswith(f"AP-{old}")
+    if renamed:
+        plan.reference = plan.reference.replace(f"AP-{old}", f"AP-{new}", 1)
+        changed = True
+    if changed:
+        plan._history_user = by
+        plan.save()
+    if not renamed:
+        return
+    for action in Action.objects.filter(plan=plan).order_by("number"):
+        if action.reference.startswith(old_prefix):
+            action.reference = plan.reference + action.reference[len(old_prefix):]
+            action._history_user = by
+            action.save(update_fields=["reference"])

@@ -53,3 +53,12 @@ def status_label(status):
 def rag_reason(action, today):
     """Why an action has its RAG ("Overdue", "Blocked", "At risk"...), by the one rule."""
     return action.rag_explained(today)[1]
+
+
+@register.simple_tag
+def late_badge(action):
+    """"Completed late" beside the RAG of an action marked complete after its target date
+    (``Action.completed_late``): words, not a colour."""
+    if not getattr(action, "completed_late", False):
+        return ""
+    return format_html(' <span class="badge badge-late">{}</span>', _("Completed late"))

@@ -7,12 +7,12 @@
 * Only these views read the clock (``timezone.localdate()``)."""
 
 from actions.views.common import actions_home
+from actions.views.decisions import DecisionsView
 from actions.views.files import CalendarView, EvidenceDownloadView, calendar_feed
 from actions.views.imports import ImportCheckView, ImportStartView, ImportTemplateView
 from actions.views.lists import (
     AgencyActionsView,
     AllActionsView,
-    DecisionsView,
     MyActionsView,
     PlanDetailView,
     PlanListView,

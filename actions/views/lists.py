@@ -13,7 +13,7 @@ from actions.filters import OPEN, ActionFilter
 from actions.models import ActionPlan
 from scsp.audit import Kind, record_access
 from scsp.generic import FilteredListView, ScopedListView, export_detail
-from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may
+from scsp.permissions import Ability, get_object_for_user, may
 from scsp.workdays import calendar
 
 # --- lists -----------------------------------------------------------------------------------
@@ -142,22 +142,4 @@ class PlanDetailView(TemplateView):
         today = timezone.localdate()
         ctx.update(plan=plan, today=today, **selectors.plan_detail(plan, today=today, cal=calendar()),
                    can_manage=rules.can_edit_plan(user, plan))
-        return ctx
-
-
-class DecisionsView(RoleRequiredMixin, TemplateView):
-    """What waits for the co-ordinator: sign-offs and target-date requests."""
-
-    template_name = "actions/decisions.html"
-    ability = Ability.DECIDE_ACTIONS
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        decisions = selectors.decisions_for(user, today=timezone.localdate())
-        awaiting = list(decisions["awaiting"])
-        # Those the co-ordinator led, updated or completed: the chair or another co-ordinator
-        # signs them off (actions.rules.can_sign_off).
-        ctx.update(decisions, awaiting=awaiting,
-                   involved=selectors.actions_involving(user, awaiting))
         return ctx

@@ -361,9 +361,13 @@ class ActionSignOffView(CompletedActionStepView):
             other_step=(reverse("actions:action_return", args=[self.action.pk]),
                         _("Not enough evidence? Return it for more")), **kwargs)
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def step(self, form, d):
         services.action_sign_off(by=self.request.user, action=self.action,
-                                 version=d["version"], note=d["note"])
+                                 version=d["version"], note=d["note"],
+                                 signed_off_on=d.get("signed_off_on"))
         self.success_message = _("Action %(ref)s is signed off.") % {"ref": self.action.reference}
 
 

@@ -18,6 +18,7 @@ The services live in one module per record (``audits``, ``tools``, ``returns``,
 from audits.services._common import CASE_REFERENCE_RE
 from audits.services.audits import (
     audit_create,
+    audit_renumber_for_year,
     audit_transition,
     audit_update,
     participants_set,
@@ -42,6 +43,7 @@ from audits.services.tools import (
 __all__ = [
     "CASE_REFERENCE_RE",
     "audit_create",
+    "audit_renumber_for_year",
     "audit_transition",
     "audit_update",
     "case_add",

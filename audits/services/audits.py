@@ -4,12 +4,14 @@ change its details, move it through its statuses, and choose the participating a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from actions import services as action_services
 from audits import defaults
 from audits.models import (
     REFERENCE_PREFIX,
@@ -46,6 +48,31 @@ def _next_reference(kind: str, year: int) -> str:
     taken = Audit.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
     numbers = [int(r[len(prefix):]) for r in taken if r[len(prefix):].isdigit()]
     return f"{prefix}{(max(numbers, default=0) + 1):02d}"
+
+
+#: The year in an audit's reference (MACFA-2026-01, SAA-2027-04).
+YEAR_IN_REFERENCE = re.compile(r"-(\d{4})-\d+$")
+
+
+def audit_renumber_for_year(audit: Audit, by) -> bool:
+    """An audit's reference takes its year from its planned start (a rota slot's: the month
+    it is due), as at creation (README "References and past records"). When that date moves
+    into another year the audit takes the next reference of that year; the plan made from its
+    findings names the new one (``actions.services.plan_follow_owner_reference``). The old
+    reference stays in the audit's history, and "Find by reference" still reaches the audit
+    by it (``audits.selectors.find_reference``). Returns whether it changed."""
+    about = audit.planned_start or audit.month_due
+    if about is None:
+        return False
+    found = YEAR_IN_REFERENCE.search(audit.reference)
+    if found and int(found.group(1)) == about.year:
+        return False
+    old = audit.reference
+    audit._history_user = by
+    _save_with_next_reference(audit, about.year)
+    action_services.plan_follow_owner_reference(plan=audit.action_plan, old=old,
+                                                new=audit.reference, by=by)
+    return True
 
 
 def _check_dates(planned_start, planned_end, actual_start=None, actual_end=None) -> None:
@@ -219,6 +246,7 @@ def audit_update(
         audit.reschedule_reason = reschedule_reason
     audit.save()
     audit.themes.set(themes)
+    audit_renumber_for_year(audit, by)
     return audit
 
 

@@ -114,8 +114,19 @@ class AuditUpdateView(AuditFormView):
                 "month_due": a.month_due}
 
     def perform(self, form):
-        return services.audit_update(by=self.request.user, audit=self.audit,
-                                     **form.service_kwargs())
+        old = self.audit.reference
+        audit = services.audit_update(by=self.request.user, audit=self.audit,
+                                      **form.service_kwargs())
+        self.renumbered_from = old if audit.reference != old else ""
+        return audit
+
+    def get_success_message(self, result) -> str:
+        if getattr(self, "renumbered_from", ""):
+            return _("Audit details saved. It is now planned for %(year)s, so it is renumbered "
+                     "%(new)s (it was %(old)s; the old reference still finds it).") % {
+                "year": (result.planned_start or result.month_due).year,
+                "new": result.reference, "old": self.renumbered_from}
+        return super().get_success_message(result)
 
 
 class AuditTransitionView(PostOnlyAuditView):

@@ -34,13 +34,14 @@ HistoricalAction = Action.history.model
 
 #: The action counts in every table; see :func:`action_aggregates`.
 ACTION_FIGURES = ("actions", "open", "awaiting", "overdue", "overdue_3m", "completed",
-                  "signed_off", "impact", "slipped", *RAG_ORDER)
+                  "completed_late", "signed_off", "impact", "slipped", *RAG_ORDER)
 
 
 def action_aggregates(period, asat: AsAt) -> dict:
     """The aggregate expressions for one group of as-at action rows (see
     :mod:`reports.asat`): how many actions, open (the owner's to deliver), awaiting sign-off,
-    overdue, overdue by more than 3 months, completed in the period, signed off in the period,
+    overdue, overdue by more than 3 months, completed in the period (and of those, completed
+    after their target date), signed off in the period,
     with evidence of impact, slipped (target date later than first agreed), and the RAG
     split."""
     open_ = Q(a_status__in=OPEN_STATUSES)
@@ -51,6 +52,8 @@ def action_aggregates(period, asat: AsAt) -> dict:
         "overdue": Count("pk", filter=open_ & Q(a_target__lt=asat.day)),
         "overdue_3m": Count("pk", filter=open_ & Q(a_target__lt=asat.day - THREE_MONTHS)),
         "completed": Count("pk", filter=Q(a_completed_on__range=(period.start, asat.day))),
+        "completed_late": Count("pk", filter=Q(a_completed_on__range=(period.start, asat.day))
+                                & asat_mod.completed_late_then()),
         "signed_off": Count("pk", filter=Q(
             a_status=ActionStatus.SIGNED_OFF,
             a_signed_off_at__range=(period.start_moment(), asat.at))),
@@ -106,6 +109,8 @@ def tally(counts: dict, action: asat_mod.ActionThen, b: _Bounds) -> None:
     counts["overdue"] += is_open and target < b.day
     counts["overdue_3m"] += is_open and target < b.three_months_ago
     counts["completed"] += completed is not None and b.start <= completed <= b.day
+    counts["completed_late"] += (completed is not None and b.start <= completed <= b.day
+                                 and action.completed_late)
     counts["signed_off"] += (status == ActionStatus.SIGNED_OFF and signed is not None
                              and b.start_moment <= signed <= b.at)
     counts["impact"] += action.has_impact
@@ -220,6 +225,7 @@ class ActionTotals:
     overdue: int = 0
     overdue_3m: int = 0
     completed: int = 0
+    completed_late: int = 0
     signed_off: int = 0
     impact: int = 0
     slipped: int = 0
@@ -339,6 +345,9 @@ class ActionRow:
     completed_on: dt.date | None
     signed_off_at: dt.datetime | None
     has_impact: bool
+
+    #: Completed after its target date, by ``Action``'s own rule (as it stood then).
+    completed_late = Action.completed_late
 
     @property
     def status_label(self) -> str:

@@ -9,25 +9,16 @@ from __future__ import annotations
 
 from django.db.models import Max
 
-from actions.models import Action, ActionPlan
+from actions import services as action_services
+from actions.models import ActionPlan
 from reviews.models import REVIEW_PREFIX, Case, PracticeReview
-from reviews.services._common import _save, _with_number
+from reviews.services._common import _with_number
 
 
 def _rename_plan(plan: ActionPlan | None, old: str, new: str, by) -> None:
-    """``AP-<old>`` becomes ``AP-<new>``; its actions' references follow."""
-    if plan is None or not plan.reference.startswith(f"AP-{old}"):
-        return
-    old_prefix, new_prefix = plan.reference, plan.reference.replace(f"AP-{old}", f"AP-{new}", 1)
-    plan.reference = new_prefix
-    if plan.origin_reference == old:
-        plan.origin_reference = new
-    _save(plan, by)
-    for action in Action.objects.filter(plan=plan).order_by("number"):
-        if action.reference.startswith(old_prefix):
-            action.reference = new_prefix + action.reference[len(old_prefix):]
-            action._history_user = by
-            action.save(update_fields=["reference"])
+    """``AP-<old>`` becomes ``AP-<new>``; its actions' references follow (the rule lives in
+    ``actions.services.plan_follow_owner_reference``, shared with audits)."""
+    action_services.plan_follow_owner_reference(plan=plan, old=old, new=new, by=by)
 
 
 def case_renumber_for_year(case: Case, by) -> bool:

@@ -142,11 +142,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("can use the admin site"), default=False
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    #: When the person signed in before this session (``last_login`` as it was before the
+    #: latest sign-in): what "Since your last visit" counts from. Set only by
+    #: ``scsp.auth.keep_previous_sign_in``; empty until the second sign-in.
+    previous_login = models.DateTimeField(_("previous sign-in"), null=True, blank=True,
+                                          editable=False)
     calendar_token = models.CharField(
         _("calendar feed token"), max_length=64, unique=True, default=new_calendar_token
     )
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login", "calendar_token"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "previous_login",
+                                                 "calendar_token"])
     objects = UserManager()
 
     USERNAME_FIELD = "email"

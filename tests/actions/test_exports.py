@@ -115,8 +115,8 @@ def test_xlsx_cells_keep_their_types(client_for, wmp_officer, few):
         "AP-2026-050-01", "Audit strategy meetings", "AP-2026-050", "Learning from Child 9",
         "Rapid Review", "SLPR-2026-009", None, "Audit ten meetings.", "All staff briefed.",
         "WMP", "Olive Officer", None, excel(2026, 11, 10), excel(2026, 11, 10), 0,
-        "In progress", "Red", "No", "No", excel(2026, 11, 17, 10), None, None, None, None,
-        None, None,
+        "In progress", "Red", "No", "No", excel(2026, 11, 17, 10), None, None, "No", None,
+        None, None, None,
     )]
 
 
@@ -131,17 +131,18 @@ def test_csv_is_the_list_cell_by_cell(client_for, coordinator, few):
     assert rows[1:] == [
         ["AP-2026-050-01", "Audit strategy meetings", *common, "Audit ten meetings.",
          "All staff briefed.", "WMP", "Olive Officer", "", "2026-11-10", "2026-11-10", "0",
-         "In progress", "Red", "No", "No", "2026-11-17 10:00", "", "", "", "", "", ""],
+         "In progress", "Red", "No", "No", "2026-11-17 10:00", "", "", "No", "", "", "", ""],
         ["AP-2026-050-02", "Brief neighbourhood teams", *common, "Brief the teams.",
          "All staff briefed.", "WMP", "Olive Officer", "", "2026-12-01", "2026-12-01", "0",
-         "In progress", "Amber", "Yes", "No", "2026-11-17 10:00", "", "", "", "", "", ""],
+         "In progress", "Amber", "Yes", "No", "2026-11-17 10:00", "", "", "No", "", "", "", ""],
         ["AP-2026-050-03", "Update the policy", *common, "Rewrite section 4.",
          "All staff briefed.", "WMP", "Olive Officer", "", "2027-01-15", "2027-01-29", "14",
-         "In progress", "Green", "No", "No", "2026-11-17 10:00", "", "", "", "", "", ""],
+         "In progress", "Green", "No", "No", "2026-11-17 10:00", "", "", "No", "", "", "", ""],
         ["AP-2026-050-04", "Train call handlers", *common, "Train them.",
          "All staff briefed.", "WMP", "Olive Officer", "", "2026-10-30", "2026-10-30", "0",
          "Signed off", "Blue", "No", "No", "2026-11-17 10:00", "Briefing log attached.",
-         "2026-11-17", "Carol Coordinator", "2026-11-17 10:00", "", ""],
+         # Target 30 Oct, completed 17 Nov: signed off (Blue) and completed late.
+         "2026-11-17", "Yes", "Carol Coordinator", "2026-11-17 10:00", "", ""],
     ]
 
 

@@ -102,6 +102,7 @@ def test_sql_rag_agrees_with_python_on_every_combination(db):
             S.values, (False, True), (False, True), targets, updates), start=1):
         kwargs = {}
         if status in (S.AWAITING_SIGN_OFF, S.SIGNED_OFF):
+            # Completed today: late for the targets before today, on time for the others.
             kwargs.update(completion_evidence="Evidence.", completed_on=TODAY)
         if status == S.SIGNED_OFF:
             kwargs.update(signed_off_by=template.created_by, signed_off_at=NOW)
@@ -122,6 +123,12 @@ def test_sql_rag_agrees_with_python_on_every_combination(db):
         assert action.rag_rank == RAG_RANK[action.current_rag]  # the sort key agrees
         checked += 1
     assert checked == len(rows) == 6 * 2 * 2 * 8 * 7
+    # "Completed late": the SQL twin picks exactly the rows the property names.
+    late = set(Action.objects.filter(reference__startswith="RAG-").completed_late()
+               .values_list("pk", flat=True))
+    everyone = Action.objects.filter(reference__startswith="RAG-")
+    assert late == {a.pk for a in everyone if a.completed_late}
+    assert late  # the combinations include late ones (completed today, target before)
     # And filtering by RAG partitions the same rows.
     by_filter = sum(
         Action.objects.filter(reference__startswith="RAG-").with_rag_in([r], TODAY).count()
@@ -137,6 +144,8 @@ LATE_CASES = [
     ("completed early, awaiting sign-off past the date: green", S.AWAITING_SIGN_OFF, days(-5),
      days(-6), Rag.GREEN),
     ("signed off after finishing late stays blue", S.SIGNED_OFF, days(-12), TODAY, Rag.BLUE),
+    ("signed off on time: blue", S.SIGNED_OFF, days(0), days(-1), Rag.BLUE),
+    ("completed a day late: amber", S.AWAITING_SIGN_OFF, days(-1), TODAY, Rag.AMBER),
 ]
 
 
@@ -149,8 +158,16 @@ def test_completed_late_in_python_and_sql(db, why, status, target, completed, ex
     assert action.rag(TODAY) == expected, why
     annotated = Action.objects.with_rag(TODAY).get(pk=action.pk)
     assert annotated.current_rag == expected, why
+    # "Completed late" is its own fact, the same in Python and SQL, whatever the colour.
+    late = completed > target
+    assert action.completed_late is late
+    assert Action.objects.completed_late().filter(pk=action.pk).exists() is late
+    assert action.days_late == ((completed - target).days if late else 0)
     if expected == Rag.AMBER:
         assert action.rag_explained(TODAY)[1] == "Completed late, awaiting sign-off"
+    if status == S.SIGNED_OFF:
+        assert action.rag_explained(TODAY)[1] == (
+            "Signed off, completed late" if late else "Signed off")
 
 
 def test_rag_rank_sorts_most_worrying_first(db):

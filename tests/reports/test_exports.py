@@ -108,23 +108,23 @@ def test_the_workbook_has_a_sheet_per_table_matching_the_report(action_world, re
     actions = list(book["Actions at the report date"].iter_rows(values_only=True))
     assert actions[0] == ("Reference", "Plan", "Lead agency", "Status", "Target date",
                           "Original target date", "Slippage (days)", "RAG", "Completed on",
-                          "Signed off", "Evidence of impact")
+                          "Completed late", "Signed off", "Evidence of impact")
     # References carry the factory's running number, so they are the world's own.
     assert [row[0] for row in actions[1:]] == [
         action_world.actions[name].reference for name in ("a1", "a2", "a3", "a4", "a5", "a6")]
     assert [row[1:] for row in actions[1:]] == [
         ("AP-T-1", "WMP", "In progress", excel(2025, 11, 14), excel(2025, 11, 14), 0, "Red",
-         None, None, "No"),
+         None, "No", None, "No"),
         ("AP-T-1", "WMP", "In progress", excel(2026, 3, 31), excel(2026, 3, 31), 0, "Green",
-         None, None, "No"),
+         None, "No", None, "No"),
         ("AP-T-1", "SWBNHS", "Signed off", excel(2025, 12, 15), excel(2025, 12, 15), 0, "Blue",
-         excel(2025, 11, 20), excel(2025, 12, 10, 10), "No"),
+         excel(2025, 11, 20), "No", excel(2025, 12, 10, 10), "No"),
         ("AP-T-2", "SWBNHS", "In progress", excel(2025, 8, 29), excel(2025, 8, 29), 0, "Red",
-         None, None, "No"),
+         None, "No", None, "No"),
         ("AP-T-2", "WMP", "In progress", excel(2026, 1, 23), excel(2025, 12, 19), 35, "Amber",
-         None, None, "No"),
+         None, "No", None, "No"),
         ("AP-T-3", "WMP", "Signed off", excel(2025, 9, 20), excel(2025, 9, 20), 0, "Blue",
-         excel(2025, 9, 10), excel(2025, 9, 15, 10), "Yes"),
+         excel(2025, 9, 10), "No", excel(2025, 9, 15, 10), "Yes"),
     ]
     notifications = list(book["Notifications"].iter_rows(values_only=True))
     assert [row[4] for row in notifications[1:]] == [2, 9, 5]  # N3: 5 working days so far
