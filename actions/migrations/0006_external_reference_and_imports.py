@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('actions', '0005_plan_agreed_on_entered_after_event'),
-        ('scsp', '0008_external_reference_and_imports'),
+        ('scsp', '0009_external_reference_and_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

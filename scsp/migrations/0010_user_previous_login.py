@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scsp', '0007_audit_trail_sealed'),
+        ('scsp', '0009_external_reference_and_imports'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0005_plan_agreed_on_entered_after_event'),
+        ('actions', '0006_external_reference_and_imports'),
     ]
 
     operations = [
