@@ -11,15 +11,16 @@ label, a clock's name, a choice's display): the first use on the page of each ab
 the text gets its ``<abbr>``, sharing the page's memory with ``{% abbr %}``. References such as
 ``SLPR-2026-004`` or ``AP-SLPR-...`` are left alone (an abbreviation joined to a hyphen is part
 of an identifier), and text already marked safe (HTML built in Python) is returned unchanged,
-since wrapping inside its markup could break it."""
+since wrapping inside its markup could break it. Built with ``format_html_join``: the text is
+escaped, only the ``<abbr>`` elements are markup (nothing is marked safe by hand)."""
 
 from __future__ import annotations
 
 import re
 
 from django import template
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeData
 
 from scsp.glossary import ABBREVIATIONS
 
@@ -55,15 +56,16 @@ def abbreviate(context, text):
     if isinstance(text, SafeData):
         return text
     seen = _seen(context)
-
-    def first_use(match):
+    parts: list = []  # plain text (escaped by format_html_join) and <abbr> elements
+    position = 0
+    for match in ABBREVIATION_WORD.finditer(str(text)):
         letters, suffix = match.group(1), match.group(2)
         if letters in seen:
-            return match.group(0)
+            continue
         seen.add(letters)
-        return format_html('<abbr title="{}">{}{}</abbr>', ABBREVIATIONS[letters], letters,
-                           suffix)
-
-    # Escaped first: the letters of an abbreviation need no escaping, so they match unchanged.
-    # Safe: the text is escaped first, and only <abbr> built with format_html is added.
-    return mark_safe(ABBREVIATION_WORD.sub(first_use, str(conditional_escape(str(text)))))  # nosec B308 B703
+        parts.append(str(text)[position:match.start()])
+        parts.append(format_html('<abbr title="{}">{}{}</abbr>', ABBREVIATIONS[letters], letters,
+                                 suffix))
+        position = match.end()
+    parts.append(str(text)[position:])
+    return format_html_join("", "{}", ((part,) for part in parts))
