@@ -81,6 +81,11 @@ class ActionPlan(EnteredAfterEvent, models.Model):
         help_text=_("Its reference takes this year (AP-2022-004); left empty, today's."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    impact_review_months = models.PositiveSmallIntegerField(
+        _("months from sign-off to the impact review"), default=6,
+        help_text=_("Each action's impact review is scheduled this many months after it is "
+                    "signed off; the co-ordinator can change one action's date."),
+    )
 
     history = HistoricalRecords()
     objects = ActionPlanQuerySet.as_manager()
@@ -95,6 +100,9 @@ class ActionPlan(EnteredAfterEvent, models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "active", "closed"]), name="plan_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(impact_review_months__gte=1) & Q(impact_review_months__lte=36),
+                name="plan_impact_review_months_range"),
         ]
 
     def __str__(self):

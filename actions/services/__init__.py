@@ -13,8 +13,8 @@ that carries what changed meanwhile, instead of silently overwriting it.
 The services live in one module per step: ``plans`` (plans, recommendations and actions'
 SMART details), ``progress`` (progress updates and evidence of impact, with files),
 ``decisions`` (sign off, return, close), ``dates`` (target-date requests and decisions),
-``calendar_feed`` and ``scanning`` (the rescan of files held for a virus scan); import them
-from here.
+``impact`` (impact reviews, their evidence and rating), ``calendar_feed`` and ``scanning``
+(the rescan of files held for a virus scan); import them from here.
 """
 
 from actions.services._common import EditConflict
@@ -25,6 +25,12 @@ from actions.services.decisions import (
     action_close,
     action_return,
     action_sign_off,
+)
+from actions.services.impact import (
+    impact_evidence_add,
+    impact_rate,
+    impact_review_schedule,
+    impact_review_set,
 )
 from actions.services.plans import (
     PLAN_REFERENCE,
@@ -63,6 +69,10 @@ __all__ = [
     "action_update",
     "calendar_token_regenerate",
     "files_rescan_waiting",
+    "impact_evidence_add",
+    "impact_rate",
+    "impact_review_schedule",
+    "impact_review_set",
     "plan_create",
     "plan_update",
     "recommendation_add",

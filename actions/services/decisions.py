@@ -1,7 +1,8 @@
 """The decisions that end (or reopen) an action: sign off, return for more evidence (the
 co-ordinator or the chair), close without completion (the co-ordinator). Nobody who led,
 updated or completed the action at any time takes them (``actions.rules``). Each is a
-timeline entry (``ProgressUpdate`` of kind decision)."""
+timeline entry (``ProgressUpdate`` of kind decision). Signing off schedules the action's first
+impact review (``actions.services.impact``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from actions import rules, signals
 from actions.models import FINISHED_STATUSES, ActionStatus, ProgressUpdate
 from actions.services._common import _check_version, _now, _require, _save_action, _text
+from actions.services.impact import impact_review_schedule
 
 SIGN_OFF_REFUSED = gettext_lazy(
     "Only the co-ordinator or the chair signs off or returns actions, and nobody who led, "
@@ -50,9 +52,12 @@ def action_sign_off(*, by, action, version=None, note="", now=None) -> ProgressU
     if not action.completion_evidence:
         raise ValidationError(_("There is no evidence of completion to sign off."))
     now = _now(now)
-    return _decision(by=by, action=action, seen=seen, new_status=ActionStatus.SIGNED_OFF,
-                     note=_text(note) or _("Signed off on the evidence of completion."),
-                     now=now, signed_off_by=by, signed_off_at=now)
+    update = _decision(by=by, action=action, seen=seen, new_status=ActionStatus.SIGNED_OFF,
+                       note=_text(note) or _("Signed off on the evidence of completion."),
+                       now=now, signed_off_by=by, signed_off_at=now)
+    # The question that follows: did it make a difference? (actions/services/impact.py)
+    impact_review_schedule(action=action, by=by, now=now)
+    return update
 
 
 @transaction.atomic
