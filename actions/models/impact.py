@@ -107,9 +107,8 @@ class ImpactReview(models.Model):
         return f"{self.action.reference}: impact review {self.number} due {self.due_on:%d %b %Y}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("actions:impact_review", args=[self.pk])
+        """The review lives on its action's page."""
+        return f"{self.action.get_absolute_url()}#impact"
 
     def is_overdue(self, today) -> bool:
         return self.status == self.Status.SCHEDULED and self.due_on < today

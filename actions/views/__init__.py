@@ -8,6 +8,7 @@
 
 from actions.views.common import actions_home
 from actions.views.files import CalendarView, EvidenceDownloadView, calendar_feed
+from actions.views.impact import ImpactEvidenceView, ImpactRateView, ImpactReviewSetView
 from actions.views.lists import (
     AgencyActionsView,
     AllActionsView,
@@ -42,7 +43,8 @@ __all__ = [
     "ActionReturnView",
     "ActionSignOffView",
     "AgencyActionsView", "AllActionsView", "CalendarView", "DateChangeDecideView",
-    "DateChangeRequestView", "DecisionsView", "EvidenceDownloadView", "MyActionsView",
+    "DateChangeRequestView", "DecisionsView", "ImpactEvidenceView", "ImpactRateView",
+    "ImpactReviewSetView", "EvidenceDownloadView", "MyActionsView",
     "PlanCreateView", "PlanDetailView", "PlanListView", "PlanUpdateView",
     "RecommendationCreateView", "actions_home", "calendar_feed",
 ]
