@@ -51,6 +51,12 @@ class ActionsConfig(AppConfig):
         # Reminders: event notices (returned, signed off, awaiting sign-off, date requests).
         from actions import notices, signals
 
+        # Impact reviews due and overdue join the daily digest (actions/impact_reminders.py).
+        from actions.impact_reminders import impact_sections
+        from actions.reminders import register_section_provider
+
+        register_section_provider(impact_sections)
+
         signals.action_changed.connect(notices.on_action_changed,
                                        dispatch_uid="actions.notices.on_action_changed")
 
