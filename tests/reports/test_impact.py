@@ -1,0 +1,120 @@
+"""Impact in the reports: the quarterly "Impact" section as at a past quarter's end (a rating
+made later does not show), the annual share, and the recurrence warning on a theme's page (a
+theme tagged on a Rapid Review dated after an addressing action's sign-off)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions import services as action_services
+from actions.models import ActionStatus, ImpactReview, Rating
+from reports.asat import AsAt
+from reports.quarters import FinancialYear, Quarter
+from reports.selectors import impact_figures, impact_share, recurrences
+from tests.actions.factories import ActionFactory, PlanFactory
+from tests.factories import ThemeFactory
+from tests.reports.factories import fresh, travel
+from tests.reviews.factories import decided, notification
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+SIGNED = D(2025, 5, 12)          # Q1 2025-26; the reviews fall due on 12 November (Q3)
+Q3 = Quarter(2025, 3)            # October to December 2025
+NOW = timezone.make_aware(dt.datetime(2026, 6, 1, 12))
+TODAY = NOW.date()
+
+
+def signed_off(plan, officer, coordinator, theme, number):
+    action = ActionFactory(plan=plan, number=number, lead_agency=officer.agency,
+                           lead_officer=officer, status=ActionStatus.AWAITING_SIGN_OFF,
+                           themes=[theme])
+    with travel(SIGNED):
+        action_services.action_sign_off(by=coordinator, action=fresh(action))
+    return fresh(action)
+
+
+def rate(by, action, rating, day, **kw):
+    review = ImpactReview.objects.get(action=action, status="scheduled")
+    with travel(day):
+        return action_services.impact_rate(by=by, review=review, rating=rating,
+                                           rationale="Seen in the re-audit.", meeting_date=day,
+                                           today=day, **kw)
+
+
+@pytest.fixture
+def world(coordinator, chair, wmp_officer, health_officer):
+    early_help = ThemeFactory(name="Early Help")
+    plan = PlanFactory(reference="AP-2025-010", owner=coordinator)
+    a = signed_off(plan, wmp_officer, coordinator, early_help, 1)
+    b = signed_off(plan, health_officer, coordinator, early_help, 2)
+    rate(chair, a, Rating.PARTLY, D(2025, 12, 10))
+    rate(coordinator, b, Rating.NOT_YET, D(2026, 1, 15), next_due_on=D(2026, 7, 15))
+    # Tagged on a Rapid Review before the sign-offs (not a recurrence) and on one after.
+    for received, meeting in ((D(2025, 3, 20), D(2025, 4, 1)), (D(2025, 8, 20), D(2025, 9, 1))):
+        case = notification(by=coordinator, agencies=[wmp_officer.agency], aware=received,
+                            received=received, notified=received, incident=received,
+                            today=received, themes=[early_help])
+        decided(case, by=coordinator, meeting=meeting, today=meeting)
+    return {"theme": early_help, "a": a, "b": b}
+
+
+def test_quarter_as_at_its_end(world, chair):
+    figures = impact_figures(chair, Q3, AsAt.for_period(Q3, today=TODAY, now=NOW))
+    assert (figures.due, figures.overdue, figures.rated) == (2, 1, 1)
+    # B's "not yet evident", recorded on 15 January, is after the quarter: not shown.
+    assert [(r.name, r.cells) for r in figures.by_agency] == [
+        (world["a"].lead_agency.short_name, [0, 1, 0, 0])]
+    assert [(r.name, r.cells) for r in figures.by_theme] == [("Early Help", [0, 1, 0, 0])]
+    (recurred,) = figures.recurred
+    assert (recurred.theme, recurred.event.kind, recurred.event.day) == (
+        "Early Help", "Rapid Review", D(2025, 9, 1))
+    assert [a.reference for a in recurred.actions] == ["AP-2025-010-01", "AP-2025-010-02"]
+
+
+def test_the_next_quarter_sees_the_later_rating(world, chair):
+    q4 = Q3.next()
+    figures = impact_figures(chair, q4, AsAt.for_period(q4, today=TODAY, now=NOW))
+    assert figures.rated == 1 and figures.overdue == 0
+    assert [r.cells for r in figures.by_agency] == [[0, 0, 1, 0]]
+
+
+def test_quarter_before_the_reviews_were_rated_or_due(world, chair):
+    q2 = Quarter(2025, 2)
+    figures = impact_figures(chair, q2, AsAt.for_period(q2, today=TODAY, now=NOW))
+    assert (figures.due, figures.overdue, figures.rated, figures.by_agency) == (0, 0, 0, [])
+
+
+def test_no_recurrence_when_the_review_came_before_the_sign_off(world, chair):
+    since, day = D(2025, 1, 1), D(2025, 8, 31)
+    at = timezone.make_aware(dt.datetime(2025, 8, 31, 23, 59))
+    assert recurrences(chair, since=since, day=day, at=at) == []
+
+
+def test_annual_share(world, chair):
+    year = FinancialYear(2025)
+    asat = AsAt.for_period(year, today=TODAY, now=NOW)
+    assert impact_share(chair, year, asat) == (1, 2)  # A partly evident; B not yet
+
+
+def test_theme_page_warns_and_lists_both(world, client_for, scrutineer):
+    response = client_for(scrutineer).get(
+        reverse("reports:theme_detail", args=[world["theme"].pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Recurred after actions were signed off" in html
+    (recurred,) = response.context["recurred"]
+    assert recurred.event.day == D(2025, 9, 1)
+    assert {a.reference for a in recurred.actions} == {"AP-2025-010-01", "AP-2025-010-02"}
+    ratings = {a.reference: a.latest_rating.rating for a in response.context["actions"]}
+    assert ratings == {"AP-2025-010-01": "partly", "AP-2025-010-02": "not_yet"}
+    assert "Impact partly evident" in html
+
+
+def test_quarterly_page_shows_the_section(world, client_for, chair):
+    response = client_for(chair).get(reverse("reports:quarterly", kwargs=Q3.url_kwargs()))
+    html = response.content.decode()
+    assert 'id="impact-heading"' in html
+    assert "Themes that recurred after actions were signed off" in html
+    assert "AP-2025-010-01 (signed off 12 May 2025)" in html
