@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from actions import services as action_services
 from actions.models import ActionStatus, ImpactReview, Rating
+from openpyxl import load_workbook
+
+from reports import exports
 from reports.asat import AsAt
 from reports.quarters import FinancialYear, Quarter
 from reports.selectors import impact_figures, impact_share, recurrences
@@ -118,3 +121,23 @@ def test_quarterly_page_shows_the_section(world, client_for, chair):
     assert 'id="impact-heading"' in html
     assert "Themes that recurred after actions were signed off" in html
     assert "AP-2025-010-01 (signed off 12 May 2025)" in html
+
+
+def test_the_workbook_sheets(world, chair):
+    import io
+
+    figures = impact_figures(chair, Q3, AsAt.for_period(Q3, today=TODAY, now=NOW))
+    book = load_workbook(io.BytesIO(exports.xlsx_bytes(
+        exports.impact_tables(figures), title="Quarterly", provisional=False)))
+    assert list(book["Impact reviews"].iter_rows(values_only=True)) == [
+        ("Impact reviews", "Number"), ("Due in the quarter", 2),
+        ("Overdue at the report date", 1), ("Rated in the quarter", 1),
+        ("Marked no impact review needed (due in the quarter)", 0)]
+    agency = world["a"].lead_agency.short_name
+    assert list(book["Impact ratings by agency"].iter_rows(values_only=True)) == [
+        ("Agency", "Impact evident", "Impact partly evident", "Impact not yet evident",
+         "Impact not evident"), (agency, 0, 1, 0, 0)]
+    rows = list(book["Themes recurring after sign-off"].iter_rows(values_only=True))
+    assert rows[1][:2] == ("Early Help", "Rapid Review")
+    assert rows[1][2].startswith("SLPR-") and rows[1][3] == dt.datetime(2025, 9, 1)  # noqa: DTZ001
+    assert rows[1][4] == "AP-2025-010-01 (12 May 2025); AP-2025-010-02 (12 May 2025)"
