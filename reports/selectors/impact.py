@@ -37,7 +37,7 @@ from actions.models import (
 from audits.models import Audit
 from reports.asat import AsAt
 from reviews.models import Case, PracticeReview
-from scsp.models import Theme
+from scsp.models import Theme  # noqa: TC001 - a type in theme_page's signature
 from scsp.permissions import scoped
 
 THEME_YEARS = 3
@@ -70,23 +70,25 @@ class Recurrence:
     actions: list[SignedOff]
 
 
-def _events(user, *, since: dt.date, day: dt.date, theme_ids=None) -> list[tuple[int, Event]]:
-    """(theme id, event) for every Rapid Review and audit tagged with a theme in the window.
-    Two queries."""
+def _events(user, *, since: dt.date, day: dt.date, theme_ids=None
+            ) -> list[tuple[int, str, Event]]:
+    """(theme id, theme name, event) for every Rapid Review and audit tagged with a theme in
+    the window. Two queries."""
     cases = Case.themes.through.objects.filter(
         case__in=scoped(Case, user), case__rapid_review__meeting_date__range=(since, day))
     audits = Audit.themes.through.objects.filter(
         audit__in=scoped(Audit, user), audit__actual_start__range=(since, day))
     if theme_ids is not None:
         cases, audits = cases.filter(theme_id__in=theme_ids), audits.filter(theme_id__in=theme_ids)
-    found = [(r["theme_id"], Event("Rapid Review", r["case__reference"],
-                                   r["case__rapid_review__meeting_date"],
-                                   reverse("reviews:case_detail", args=[r["case_id"]])))
-             for r in cases.values("theme_id", "case_id", "case__reference",
+    found = [(r["theme_id"], r["theme__name"],
+              Event("Rapid Review", r["case__reference"], r["case__rapid_review__meeting_date"],
+                    reverse("reviews:case_detail", args=[r["case_id"]])))
+             for r in cases.values("theme_id", "theme__name", "case_id", "case__reference",
                                    "case__rapid_review__meeting_date")]
-    found += [(r["theme_id"], Event("Audit", r["audit__reference"], r["audit__actual_start"],
-                                    reverse("audits:audit_detail", args=[r["audit_id"]])))
-              for r in audits.values("theme_id", "audit_id", "audit__reference",
+    found += [(r["theme_id"], r["theme__name"],
+               Event("Audit", r["audit__reference"], r["audit__actual_start"],
+                     reverse("audits:audit_detail", args=[r["audit_id"]])))
+              for r in audits.values("theme_id", "theme__name", "audit_id", "audit__reference",
                                      "audit__actual_start")]
     return found
 
@@ -111,18 +113,16 @@ def _signed_off(user, *, since: dt.date, at: dt.datetime, theme_ids=None
 def recurrences(user, *, since: dt.date, day: dt.date, at: dt.datetime,
                 theme_ids=None) -> list[Recurrence]:
     """Every Rapid Review or audit in ``since``..``day`` tagged with a theme that an action
-    signed off before it (and by ``at``) addressed, with those actions; newest first. Four
-    queries."""
+    signed off before it (and by ``at``) addressed, with those actions; by theme, newest
+    first. Three queries."""
     events = _events(user, since=since, day=day, theme_ids=theme_ids)
     signed = _signed_off(user, since=since, at=at, theme_ids=theme_ids)
-    names = dict(Theme.objects.filter(pk__in={t for t, _e in events if t in signed})
-                 .values_list("pk", "name"))
     found = []
-    for theme_id, event in events:
+    for theme_id, name, event in events:
         before = sorted((a for a in signed.get(theme_id, ()) if a.day < event.day),
                         key=lambda a: (a.day, a.reference))
         if before:
-            found.append(Recurrence(theme_id, names.get(theme_id, ""), event, before))
+            found.append(Recurrence(theme_id, name, event, before))
     found.sort(key=lambda r: (r.theme, -r.event.day.toordinal(), r.event.reference))
     return found
 
@@ -168,7 +168,7 @@ def _rows(qs, key) -> list[RatingRow]:
 
 
 def impact_figures(user, period, asat: AsAt) -> ImpactFigures:
-    """The "Impact" section of the report for ``period`` as at ``asat``. Seven queries."""
+    """The "Impact" section of the report for ``period`` as at ``asat``. Six queries."""
     at, day = asat.at, asat.day
     reviews = scoped(ImpactReview, user).filter(scheduled_at__lte=at)
     rated_by_then = ImpactRating.objects.filter(review=OuterRef("pk"), rated_at__lte=at)
@@ -183,10 +183,11 @@ def impact_figures(user, period, asat: AsAt) -> ImpactFigures:
     ratings = scoped(ImpactRating, user).filter(rated_at__gte=period.start_moment(),
                                                 rated_at__lte=at)
     since = period.end - relativedelta(years=THEME_YEARS) + dt.timedelta(days=1)
+    by_agency = _rows(ratings, "review__action__lead_agency__short_name")
     return ImpactFigures(
-        due=counts["due"], overdue=counts["overdue"], rated=ratings.count(),
-        not_needed=counts["not_needed"],
-        by_agency=_rows(ratings, "review__action__lead_agency__short_name"),
+        due=counts["due"], overdue=counts["overdue"],
+        rated=sum(row.total for row in by_agency),  # each rating has one lead agency
+        not_needed=counts["not_needed"], by_agency=by_agency,
         by_theme=_rows(ratings, "review__action__themes__name"),
         recurred=recurrences(user, since=since, day=day, at=at), since=since)
 

@@ -141,3 +141,28 @@ def test_the_workbook_sheets(world, chair):
     assert rows[1][:2] == ("Early Help", "Rapid Review")
     assert rows[1][2].startswith("SLPR-") and rows[1][3] == dt.datetime(2025, 9, 1)  # noqa: DTZ001
     assert rows[1][4] == "AP-2025-010-01 (12 May 2025); AP-2025-010-02 (12 May 2025)"
+
+
+def test_theme_page_queries_stay_flat(client_for, chair, coordinator, wmp_officer):
+    from tests.querycount import assert_flat
+
+    theme = ThemeFactory(name="Neglect")
+    plan = PlanFactory(reference="AP-2025-020", owner=coordinator)
+    made = iter(range(1, 100))
+
+    def grow(n):
+        for _ in range(n):
+            i = next(made)
+            action = signed_off(plan, wmp_officer, coordinator, theme, i)
+            if i % 2:
+                rate(chair, action, Rating.EVIDENT, D(2025, 12, 1))
+            day = D(2025, 6, 1) + dt.timedelta(days=i)
+            case = notification(by=coordinator, agencies=[wmp_officer.agency], aware=day,
+                                received=day, notified=day, incident=day, today=day,
+                                themes=[theme])
+            decided(case, by=coordinator, meeting=day, today=day)
+
+    first, second = assert_flat(
+        client_for(chair), reverse("reports:theme_detail", args=[theme.pk]), grow, most=16,
+        expect_rows=lambda r: len(r.context["actions"]))
+    assert len(second.context["recurred"]) == 25 and len(second.context["rapid_reviews"]) == 25
