@@ -32,6 +32,10 @@ class ActionsConfig(AppConfig):
                        _("Plans from reviews, audits, inspections, scrutiny and young people's "
                          "pledges."),
                        lambda u: u.is_authenticated, order=15, group=group))
+        register(Entry(_("Impact reviews"), "actions:impact_register",
+                       _("Did the actions make a difference? Impact reviews due, their "
+                         "evidence and the SLPR group's ratings; download the register."),
+                       lambda u: u.is_authenticated, order=16, group=group))
         register(Entry(_("Calendar feed"), "actions:calendar",
                        _("Your action deadlines in Outlook or another calendar."),
                        lambda u: u.is_authenticated, order=150, in_navbar=False))

@@ -30,6 +30,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.ActionCloseView.as_view(), name="action_close"),
     path("target-date-requests/<int:pk>/", views.DateChangeDecideView.as_view(),
          name="date_change_decide"),
+    path("impact-reviews/", views.ImpactRegisterView.as_view(), name="impact_register"),
     path("impact-reviews/<int:pk>/date/", views.ImpactReviewSetView.as_view(),
          name="impact_review_set"),
     path("impact-reviews/<int:pk>/evidence/", views.ImpactEvidenceView.as_view(),

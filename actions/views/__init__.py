@@ -8,7 +8,12 @@
 
 from actions.views.common import actions_home
 from actions.views.files import CalendarView, EvidenceDownloadView, calendar_feed
-from actions.views.impact import ImpactEvidenceView, ImpactRateView, ImpactReviewSetView
+from actions.views.impact import (
+    ImpactEvidenceView,
+    ImpactRateView,
+    ImpactRegisterView,
+    ImpactReviewSetView,
+)
 from actions.views.lists import (
     AgencyActionsView,
     AllActionsView,
@@ -44,7 +49,7 @@ __all__ = [
     "ActionSignOffView",
     "AgencyActionsView", "AllActionsView", "CalendarView", "DateChangeDecideView",
     "DateChangeRequestView", "DecisionsView", "ImpactEvidenceView", "ImpactRateView",
-    "ImpactReviewSetView", "EvidenceDownloadView", "MyActionsView",
+    "ImpactRegisterView", "ImpactReviewSetView", "EvidenceDownloadView", "MyActionsView",
     "PlanCreateView", "PlanDetailView", "PlanListView", "PlanUpdateView",
     "RecommendationCreateView", "actions_home", "calendar_feed",
 ]

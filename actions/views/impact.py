@@ -8,11 +8,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from actions import services
+from actions import impact_register, services
 from actions.forms import ImpactEvidenceForm, ImpactRatingForm, ImpactReviewSetForm
 from actions.models import ImpactReview
 from actions.views.steps import EvidenceUploadMixin
-from scsp.generic import ObjectServiceFormView
+from scsp.audit import Kind, record_access
+from scsp.generic import ObjectServiceFormView, ScopedListView
 from scsp.permissions import Ability, NotForYourRole, ReadOnlyRecord, may
 
 
@@ -146,3 +147,27 @@ class ImpactRateView(ImpactStepView):
             follow_up_description=d["follow_up_description"],
             follow_up_success_measure=d["follow_up_success_measure"],
             follow_up_target_date=d["follow_up_target_date"])
+
+
+class ImpactRegisterView(ScopedListView):
+    """Every impact review of the actions the person may see, 25 a page, with the register
+    as CSV or Excel (``?export=csv`` / ``xlsx``: every row, logged)."""
+
+    template_name = "actions/impact_register.html"
+
+    def get_queryset(self):
+        return impact_register.register_rows(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in ("csv", "xlsx"):
+            reviews = list(self.get_queryset())
+            record_access(user=request.user, kind=Kind.EXPORT,
+                          object_type="actions.ImpactReview",
+                          label=f"{len(reviews)} impact reviews (register, {fmt})",
+                          request=request)
+            filename = f"scsp-impact-register-{self.today:%Y-%m-%d}"
+            if fmt == "csv":
+                return impact_register.csv_response(reviews, filename)
+            return impact_register.xlsx_response(reviews, filename)
+        return super().get(request, *args, **kwargs)

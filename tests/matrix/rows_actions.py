@@ -85,6 +85,8 @@ ROWS = [
         note="the chair signs off too (Ability.SIGN_OFF_ACTIONS)"),
     Row("actions:action_return", only("coordinator", "chair"), kwargs=pk("wmp_awaiting")),
     Row("actions:action_close", only("coordinator"), kwargs=pk("wmp_action")),
+    Row("actions:impact_register", statuses(),
+        note="each person's impact reviews are those of the actions they see"),
     Row("actions:impact_review_set", only("coordinator"), kwargs=pk("wmp_review"),
         note="the co-ordinator sets the date or marks it not needed"),
     Row("actions:impact_evidence_add", only("coordinator", "wmp_lead", "wmp_officer"),
