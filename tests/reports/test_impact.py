@@ -3,15 +3,14 @@ made later does not show), the annual share, and the recurrence warning on a the
 theme tagged on a Rapid Review dated after an addressing action's sign-off)."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from openpyxl import load_workbook
 
 from actions import services as action_services
 from actions.models import ActionStatus, ImpactReview, Rating
-from openpyxl import load_workbook
-
 from reports import exports
 from reports.asat import AsAt
 from reports.quarters import FinancialYear, Quarter
@@ -25,7 +24,7 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 SIGNED = D(2025, 5, 12)          # Q1 2025-26; the reviews fall due on 12 November (Q3)
 Q3 = Quarter(2025, 3)            # October to December 2025
-NOW = timezone.make_aware(dt.datetime(2026, 6, 1, 12))
+NOW = dt.datetime(2026, 6, 1, 12, tzinfo=ZoneInfo("Europe/London"))
 TODAY = NOW.date()
 
 
@@ -91,7 +90,7 @@ def test_quarter_before_the_reviews_were_rated_or_due(world, chair):
 
 def test_no_recurrence_when_the_review_came_before_the_sign_off(world, chair):
     since, day = D(2025, 1, 1), D(2025, 8, 31)
-    at = timezone.make_aware(dt.datetime(2025, 8, 31, 23, 59))
+    at = dt.datetime(2025, 8, 31, 23, 59, tzinfo=ZoneInfo("Europe/London"))
     assert recurrences(chair, since=since, day=day, at=at) == []
 
 
