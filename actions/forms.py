@@ -136,6 +136,10 @@ class PlanForm(IdentifierGuardMixin, forms.Form):
         help_text=_("Its reference takes this year, for example AP-2022-004 for a plan agreed "
                     "in 2022. Leave blank for today."),
     )
+    impact_review_months = forms.IntegerField(
+        label=_("Months from sign-off to the impact review"), initial=6, min_value=1,
+        max_value=36, help_text=_("Each action's impact review is scheduled this many months "
+                                  "after it is signed off. Usually 3 to 6."))
     entered_after_event = forms.BooleanField(
         label=_("Entered after the event"), required=False,
         help_text=_("Tick when bringing in a plan agreed before: the plan says it was entered "

@@ -229,3 +229,20 @@ class TestScope:
         assert ImpactReview.objects.evidence_addable_by(health_officer).count() == 0
         assert ImpactReview.objects.evidence_addable_by(scrutineer).count() == 0
         assert ImpactReview.objects.editable_by(wmp_officer).count() == 1
+
+
+class TestPlanMonths:
+    def test_set_on_the_plan_and_checked(self, coordinator, shared_plan):
+        with pytest.raises(ValidationError) as exc:
+            services.plan_update(by=coordinator, plan=shared_plan, title=shared_plan.title,
+                                 origin_kind=shared_plan.origin_kind, origin_reference="",
+                                 owner=coordinator, status="active", impact_review_months=0)
+        assert "1 to 36" in exc.value.message_dict["impact_review_months"][0]
+        assert ActionPlan.objects.get(pk=shared_plan.pk).impact_review_months == 6
+        services.plan_update(by=coordinator, plan=shared_plan, title=shared_plan.title,
+                             origin_kind=shared_plan.origin_kind, origin_reference="",
+                             owner=coordinator, status="active", impact_review_months=4)
+        assert ActionPlan.objects.get(pk=shared_plan.pk).impact_review_months == 4
+        plan = services.plan_create(by=coordinator, title="Ofsted", origin_kind="ofsted",
+                                    impact_review_months=3)
+        assert plan.impact_review_months == 3
