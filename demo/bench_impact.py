@@ -48,7 +48,8 @@ def _at(day: dt.date) -> dt.datetime:
 
 def build(*, actions: list[Action], cases: list[Case], audits: list[Audit], chair, coordinator,
           today: dt.date) -> dict:
-    rng = random.Random(2027)  # nosec B311 - reproducible benchmark data, nothing secret
+    # Seeded for reproducible benchmark data; nothing secret comes from it.
+    rng = random.Random(2027)  # nosec B311
     themes = [Theme.objects.get_or_create(name=name, defaults={"description": text})[0]
               for name, text in THEMES]
     _bulk(Action.themes.through, [Action.themes.through(action_id=a.pk,
