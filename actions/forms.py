@@ -138,6 +138,7 @@ class PlanForm(IdentifierGuardMixin, forms.Form):
     )
     impact_review_months = forms.IntegerField(
         label=_("Months from sign-off to the impact review"), initial=6, min_value=1,
+        required=False,
         max_value=36, help_text=_("Each action's impact review is scheduled this many months "
                                   "after it is signed off. Usually 3 to 6."))
     entered_after_event = forms.BooleanField(

@@ -90,7 +90,7 @@ def _months_errors(months) -> dict:
 
 def plan_create(*, by, title, origin_kind, origin_reference="", owner=None, reference=None,
                 status=ActionPlan.Status.ACTIVE, now=None, agreed_on=None,
-                entered_after_event=False, impact_review_months=6) -> ActionPlan:
+                entered_after_event=False, impact_review_months=None) -> ActionPlan:
     """Create an action plan. ``reference`` is generated (``AP-2026-007``) when ``None``;
     ``owner`` defaults to ``by``. Returns the plan; raises ``PermissionDenied`` unless ``by``
     is the co-ordinator and ``ValidationError`` for a missing title, an unknown origin or a
@@ -111,6 +111,8 @@ def plan_create(*, by, title, origin_kind, origin_reference="", owner=None, refe
     if not owner.is_active:
         errors["owner"] = _("%(name)s can no longer sign in; choose another owner.") % {
             "name": owner}
+    if impact_review_months is None:
+        impact_review_months = ActionPlan._meta.get_field("impact_review_months").default
     errors.update(_months_errors(impact_review_months))
     if agreed_on is not None and agreed_on > timezone.localtime(now).date():
         errors["agreed_on"] = _("The date the plan was agreed cannot be in the future.")
