@@ -175,9 +175,11 @@ def impact_tables(impact) -> list[Table]:
         Table("impact-themes", str(QUARTERLY_TABLES["impact-themes"]),
               [_("Theme"), *ratings], [[r.name, *r.cells] for r in impact.by_theme]),
         Table("impact-recurred", str(QUARTERLY_TABLES["impact-recurred"]),
-              [_("Theme"), _("Recurred in"), _("Reference"), _("Date"),
-               _("Actions signed off before it")],
-              [[r.theme, r.event.kind, r.event.reference, r.event.day,
+              [_("Theme"), _("Reviews and audits after sign-off"), _("Newest"),
+               _("Newest date"), _("Actions signed off before it"), _("Newest actions")],
+              [[r.theme, r.events_total,
+                f"{r.events[0].kind} {r.events[0].reference}", r.events[0].day,
+                r.actions_total,
                 "; ".join(f"{a.reference} ({a.day:%d %b %Y})" for a in r.actions)]
                for r in impact.recurred]),
     ]

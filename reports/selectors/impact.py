@@ -45,6 +45,11 @@ THEME_YEARS = 3
 RATING_ORDER = [Rating.EVIDENT, Rating.PARTLY, Rating.NOT_YET, Rating.NOT_EVIDENT]
 
 
+#: How many of a theme's later reviews and earlier actions a recurrence names; the rest are
+#: counted ("and 12 more"), so a theme tagged on hundreds of records stays one short row.
+SHOWN = 5
+
+
 @dataclass
 class Event:
     """A Rapid Review or an audit a theme was tagged on."""
@@ -52,22 +57,46 @@ class Event:
     kind: str  # "Rapid Review" or "Audit"
     reference: str
     day: dt.date
-    url: str
+    route: str
+    pk: int
+
+    @property
+    def url(self) -> str:
+        return reverse(self.route, args=[self.pk])
 
 
 @dataclass
 class SignedOff:
     reference: str
     day: dt.date
-    url: str
+    pk: int
+
+    @property
+    def url(self) -> str:
+        return reverse("actions:action_detail", args=[self.pk])
 
 
 @dataclass
 class Recurrence:
+    """One theme that recurred: the Rapid Reviews and audits tagged with it after the first
+    addressing action was signed off (``events``: the newest :data:`SHOWN`, of
+    ``events_total``), and the actions signed off before the newest of them (``actions``: the
+    newest :data:`SHOWN`, of ``actions_total``)."""
+
     theme_id: int
     theme: str
-    event: Event
+    events: list[Event]
+    events_total: int
     actions: list[SignedOff]
+    actions_total: int
+
+    @property
+    def events_more(self) -> int:
+        return self.events_total - len(self.events)
+
+    @property
+    def actions_more(self) -> int:
+        return self.actions_total - len(self.actions)
 
 
 def _events(user, *, since: dt.date, day: dt.date, theme_ids=None
@@ -82,12 +111,12 @@ def _events(user, *, since: dt.date, day: dt.date, theme_ids=None
         cases, audits = cases.filter(theme_id__in=theme_ids), audits.filter(theme_id__in=theme_ids)
     found = [(r["theme_id"], r["theme__name"],
               Event("Rapid Review", r["case__reference"], r["case__rapid_review__meeting_date"],
-                    reverse("reviews:case_detail", args=[r["case_id"]])))
+                    "reviews:case_detail", r["case_id"]))
              for r in cases.values("theme_id", "theme__name", "case_id", "case__reference",
                                    "case__rapid_review__meeting_date")]
     found += [(r["theme_id"], r["theme__name"],
                Event("Audit", r["audit__reference"], r["audit__actual_start"],
-                     reverse("audits:audit_detail", args=[r["audit_id"]])))
+                     "audits:audit_detail", r["audit_id"]))
               for r in audits.values("theme_id", "theme__name", "audit_id", "audit__reference",
                                      "audit__actual_start")]
     return found
@@ -106,24 +135,34 @@ def _signed_off(user, *, since: dt.date, at: dt.datetime, theme_ids=None
     for r in rows.values("theme_id", "action_id", "action__reference", "action__signed_off_at"):
         found[r["theme_id"]].append(SignedOff(
             r["action__reference"], timezone.localtime(r["action__signed_off_at"]).date(),
-            reverse("actions:action_detail", args=[r["action_id"]])))
+            r["action_id"]))
     return found
 
 
 def recurrences(user, *, since: dt.date, day: dt.date, at: dt.datetime,
                 theme_ids=None) -> list[Recurrence]:
-    """Every Rapid Review or audit in ``since``..``day`` tagged with a theme that an action
-    signed off before it (and by ``at``) addressed, with those actions; by theme, newest
-    first. Three queries."""
-    events = _events(user, since=since, day=day, theme_ids=theme_ids)
+    """Each theme tagged on a Rapid Review or audit in ``since``..``day`` dated after an
+    action addressing it was signed off (by ``at``), with those reviews and audits and the
+    actions signed off before them; by theme name. Three queries."""
+    by_theme: dict[int, tuple[str, list[Event]]] = {}
+    for theme_id, name, event in _events(user, since=since, day=day, theme_ids=theme_ids):
+        by_theme.setdefault(theme_id, (name, []))[1].append(event)
     signed = _signed_off(user, since=since, at=at, theme_ids=theme_ids)
     found = []
-    for theme_id, name, event in events:
-        before = sorted((a for a in signed.get(theme_id, ()) if a.day < event.day),
-                        key=lambda a: (a.day, a.reference))
-        if before:
-            found.append(Recurrence(theme_id, name, event, before))
-    found.sort(key=lambda r: (r.theme, -r.event.day.toordinal(), r.event.reference))
+    for theme_id, (name, events) in by_theme.items():
+        actions = signed.get(theme_id)
+        if not actions:
+            continue
+        first = min(a.day for a in actions)
+        later = sorted((e for e in events if e.day > first),
+                       key=lambda e: (e.day, e.reference), reverse=True)
+        if not later:
+            continue
+        before = sorted((a for a in actions if a.day < later[0].day),
+                        key=lambda a: (a.day, a.reference), reverse=True)
+        found.append(Recurrence(theme_id, name, later[:SHOWN], len(later), before[:SHOWN],
+                                len(before)))
+    found.sort(key=lambda r: r.theme)
     return found
 
 

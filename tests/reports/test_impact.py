@@ -70,9 +70,11 @@ def test_quarter_as_at_its_end(world, chair):
         (world["a"].lead_agency.short_name, [0, 1, 0, 0])]
     assert [(r.name, r.cells) for r in figures.by_theme] == [("Early Help", [0, 1, 0, 0])]
     (recurred,) = figures.recurred
-    assert (recurred.theme, recurred.event.kind, recurred.event.day) == (
-        "Early Help", "Rapid Review", D(2025, 9, 1))
-    assert [a.reference for a in recurred.actions] == ["AP-2025-010-01", "AP-2025-010-02"]
+    (event,) = recurred.events  # the Rapid Review of 1 April came before the sign-offs
+    assert (recurred.theme, event.kind, event.day) == ("Early Help", "Rapid Review",
+                                                        D(2025, 9, 1))
+    assert [a.reference for a in recurred.actions] == ["AP-2025-010-02", "AP-2025-010-01"]
+    assert (recurred.events_more, recurred.actions_more) == (0, 0)
 
 
 def test_the_next_quarter_sees_the_later_rating(world, chair):
@@ -107,7 +109,7 @@ def test_theme_page_warns_and_lists_both(world, client_for, scrutineer):
     html = response.content.decode()
     assert "Recurred after actions were signed off" in html
     (recurred,) = response.context["recurred"]
-    assert recurred.event.day == D(2025, 9, 1)
+    assert [e.day for e in recurred.events] == [D(2025, 9, 1)]
     assert {a.reference for a in recurred.actions} == {"AP-2025-010-01", "AP-2025-010-02"}
     ratings = {a.reference: a.latest_rating.rating for a in response.context["actions"]}
     assert ratings == {"AP-2025-010-01": "partly", "AP-2025-010-02": "not_yet"}
@@ -120,6 +122,7 @@ def test_quarterly_page_shows_the_section(world, client_for, chair):
     assert 'id="impact-heading"' in html
     assert "Themes that recurred after actions were signed off" in html
     assert "AP-2025-010-01 (signed off 12 May 2025)" in html
+    assert "AP-2025-010-02 (signed off 12 May 2025)" in html
 
 
 def test_the_workbook_sheets(world, chair):
@@ -137,9 +140,10 @@ def test_the_workbook_sheets(world, chair):
         ("Agency", "Impact evident", "Impact partly evident", "Impact not yet evident",
          "Impact not evident"), (agency, 0, 1, 0, 0)]
     rows = list(book["Themes recurring after sign-off"].iter_rows(values_only=True))
-    assert rows[1][:2] == ("Early Help", "Rapid Review")
-    assert rows[1][2].startswith("SLPR-") and rows[1][3] == dt.datetime(2025, 9, 1)  # noqa: DTZ001
-    assert rows[1][4] == "AP-2025-010-01 (12 May 2025); AP-2025-010-02 (12 May 2025)"
+    assert rows[1][:2] == ("Early Help", 1)
+    assert rows[1][2].startswith("Rapid Review SLPR-")
+    assert rows[1][3:5] == (dt.datetime(2025, 9, 1), 2)  # noqa: DTZ001
+    assert rows[1][5] == "AP-2025-010-02 (12 May 2025); AP-2025-010-01 (12 May 2025)"
 
 
 def test_theme_page_queries_stay_flat(client_for, chair, coordinator, wmp_officer):
@@ -164,4 +168,7 @@ def test_theme_page_queries_stay_flat(client_for, chair, coordinator, wmp_office
     first, second = assert_flat(
         client_for(chair), reverse("reports:theme_detail", args=[theme.pk]), grow, most=16,
         expect_rows=lambda r: len(r.context["actions"]))
-    assert len(second.context["recurred"]) == 25 and len(second.context["rapid_reviews"]) == 25
+    (recurred,) = second.context["recurred"]  # one theme: the newest 5 of each, counted
+    assert (recurred.events_total, len(recurred.events), recurred.events_more) == (25, 5, 20)
+    assert recurred.actions_total == 25 and len(recurred.actions) == 5
+    assert len(second.context["rapid_reviews"]) == 25
