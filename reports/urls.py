@@ -35,6 +35,7 @@ urlpatterns = [
     path("downloads/<int:pk>/status/", views.ExportStatusView.as_view(), name="export_status"),
     path("downloads/<int:pk>/file/", views.ExportDownloadView.as_view(), name="export_download"),
     path("downloads/<int:pk>/retry/", views.ExportRetryView.as_view(), name="export_retry"),
+    path("themes/", views.ThemeListView.as_view(), name="theme_list"),
     path("themes/<int:pk>/", views.ThemeDetailView.as_view(), name="theme_detail"),
     path("annual/", views.AnnualIndexView.as_view(), name="annual_index"),
     path("annual/<fy:year>/", views.AnnualView.as_view(), name="annual"),

@@ -325,6 +325,17 @@ class AnnualCsvView(ExporterMixin, View):
 # --- Learning themes -------------------------------------------------------------------------
 
 
+class ThemeListView(ReaderMixin, TemplateView):
+    """Every learning theme, each linking to its page."""
+
+    template_name = "reports/theme_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["themes"] = Theme.objects.visible_to(self.request.user).order_by("-active", "name")
+        return ctx
+
+
 class ThemeDetailView(ReaderMixin, TemplateView):
     """One learning theme over the last three years: where it was seen, the actions that
     address it and their impact ratings, and where it recurred after they were signed off."""

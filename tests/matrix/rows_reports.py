@@ -41,6 +41,7 @@ ROWS = [
     Row("reports:index", {**only(*BU), **{p: 302 for p in BU}},
         note="sends the reader on to the current quarter"),
     Row("reports:quarterly", only(*BU), kwargs=lambda w: QUARTER),
+    Row("reports:theme_list", only(*BU)),
     Row("reports:theme_detail", only(*BU), kwargs=lambda w: {"pk": w["report_theme"].pk},
         note="a theme's reviews, audits, actions and impact, across every agency"),
     Row("reports:commentary", only("chair"), kwargs=lambda w: QUARTER,

@@ -103,6 +103,8 @@ def test_annual_share(world, chair):
 
 
 def test_theme_page_warns_and_lists_both(world, client_for, scrutineer):
+    listing = client_for(scrutineer).get(reverse("reports:theme_list")).content.decode()
+    assert reverse("reports:theme_detail", args=[world["theme"].pk]) in listing
     response = client_for(scrutineer).get(
         reverse("reports:theme_detail", args=[world["theme"].pk]))
     assert response.status_code == 200
