@@ -38,6 +38,10 @@ class ActionsConfig(AppConfig):
                        _("Plans from reviews, audits, inspections, scrutiny and young people's "
                          "pledges."),
                        lambda u: u.is_authenticated, order=15, group=group))
+        register(Entry(_("Impact reviews"), "actions:impact_register",
+                       _("Did the actions make a difference? Impact reviews due, their "
+                         "evidence and the SLPR group's ratings; download the register."),
+                       lambda u: u.is_authenticated, order=16, group=group))
         register(Entry(_("Calendar feed"), "actions:calendar",
                        _("Your action deadlines in Outlook or another calendar."),
                        lambda u: u.is_authenticated, order=150, in_navbar=False))
@@ -64,6 +68,12 @@ class ActionsConfig(AppConfig):
 
         # Reminders: event notices (returned, signed off, awaiting sign-off, date requests).
         from actions import notices, signals
+
+        # Impact reviews due and overdue join the daily digest (actions/impact_reminders.py).
+        from actions.impact_reminders import impact_sections
+        from actions.reminders import register_section_provider
+
+        register_section_provider(impact_sections)
 
         signals.action_changed.connect(notices.on_action_changed,
                                        dispatch_uid="actions.notices.on_action_changed")

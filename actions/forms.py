@@ -14,7 +14,14 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import ActionPlan, ActionStatus, OriginKind, TargetDateChange
+from actions.models import (
+    ActionPlan,
+    ActionStatus,
+    EvidenceKind,
+    OriginKind,
+    Rating,
+    TargetDateChange,
+)
 from actions.services import OWNER_TRANSITIONS, action_errors
 from actions.uploads import ACCEPT_ATTRIBUTE, ALLOWED_DESCRIPTION
 from scsp.models import Agency, Theme, User
@@ -129,6 +136,11 @@ class PlanForm(IdentifierGuardMixin, forms.Form):
         help_text=_("Its reference takes this year, for example AP-2022-004 for a plan agreed "
                     "in 2022. Leave blank for today."),
     )
+    impact_review_months = forms.IntegerField(
+        label=_("Months from sign-off to the impact review"), initial=6, min_value=1,
+        required=False,
+        max_value=36, help_text=_("Each action's impact review is scheduled this many months "
+                                  "after it is signed off. Usually 3 to 6."))
     entered_after_event = forms.BooleanField(
         label=_("Entered after the event"), required=False,
         help_text=_("Tick when bringing in a plan agreed before: the plan says it was entered "
@@ -483,3 +495,78 @@ class BulkDecisionForm(IdentifierGuardMixin, forms.Form):
             raw = self.data.get(f"version-{pk}", "")
             found[pk] = int(raw) if str(raw).isdigit() else None
         return found
+# --- impact reviews ---------------------------------------------------------------------------
+
+class ImpactReviewSetForm(IdentifierGuardMixin, forms.Form):
+    """The co-ordinator's say on an impact review: its date, or that none is needed."""
+
+    DATE, NOT_NEEDED = "date", "not_needed"
+    choice = forms.ChoiceField(
+        label=_("What to record"), widget=forms.RadioSelect,
+        choices=[(DATE, _("Set the impact review date")),
+                 (NOT_NEEDED, _("No impact review is needed"))])
+    due_on = forms.DateField(label=_("Impact review date"), required=False, **DATE_WIDGET,
+                             help_text=_("When the lead agency brings its evidence of impact."))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when no impact review is needed, for example a purely "
+                    "administrative action."))
+
+    def __init__(self, *args, review, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].update(choice=self.DATE, due_on=review.due_on)
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))
+
+
+class ImpactEvidenceForm(IdentifierGuardMixin, forms.Form):
+    guarded_fields = ("measure", "period")
+    kind = forms.ChoiceField(label=_("Kind of evidence"), widget=forms.RadioSelect,
+                             choices=EvidenceKind.choices)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the evidence shows about practice, and what is different for "
+                    "children and families."))
+    measure = forms.CharField(label=_("Measure (optional)"), max_length=200, required=False,
+                              help_text=_("For example “% of strategy discussions held within "
+                                          "1 working day”. Needed with figures."))
+    before = forms.CharField(label=_("Figure before (optional)"), max_length=40,
+                             required=False)
+    after = forms.CharField(label=_("Figure after (optional)"), max_length=40, required=False)
+    period = forms.CharField(label=_("Period (optional)"), max_length=100, required=False,
+                             help_text=_("For example “April to October 2026”."))
+    files = files_field()
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Add the evidence"))
+
+
+class ImpactRatingForm(IdentifierGuardMixin, forms.Form):
+    rating = forms.ChoiceField(label=_("The SLPR group's rating"), widget=forms.RadioSelect,
+                               choices=Rating.choices)
+    rationale = forms.CharField(
+        label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What in the evidence led the group to this rating."))
+    meeting_date = forms.DateField(label=_("Date of the SLPR meeting"), **DATE_WIDGET)
+    next_due_on = forms.DateField(
+        label=_("Next impact review (if not yet evident)"), required=False, **DATE_WIDGET,
+        help_text=_("“Not yet evident” schedules another impact review on this date."))
+    consequence = forms.ChoiceField(
+        label=_("What follows (if not evident)"), required=False, widget=forms.RadioSelect,
+        choices=[("follow_up", _("Open a follow-up action, linked to this one")),
+                 ("reopen_plan", _("Reopen the action plan"))])
+    reason = forms.CharField(label=_("Reason for what follows (if not evident)"),
+                             required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up_description = forms.CharField(
+        label=_("Follow-up action (if opening one)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up_success_measure = forms.CharField(
+        label=_("Follow-up success measure (if opening one)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up_target_date = forms.DateField(
+        label=_("Follow-up target date (if opening one)"), required=False, **DATE_WIDGET)
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Record the rating"))

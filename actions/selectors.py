@@ -188,9 +188,23 @@ def mark_working_days_overdue(actions, *, today: dt.date, cal) -> list:
     return actions
 
 
+def impact_reviews_of(action: Action) -> list:
+    """The action's impact reviews, oldest first, each with its evidence and rating (and what
+    the rating led to). Two queries."""
+    from actions.models import ImpactEvidence
+
+    return list(
+        action.impact_reviews.select_related(
+            "rating", "rating__rated_by", "rating__follow_up_action", "rating__next_review")
+        .prefetch_related(Prefetch("evidence", queryset=ImpactEvidence.objects
+                                   .select_related("added_by").order_by("added_at", "id")))
+        .order_by("number"))
+
+
 def action_detail(action: Action, *, today: dt.date, cal=None) -> dict:
     """Everything the action page shows: the timeline of updates and target-date changes
-    (newest first), evidence files, and the request waiting for a decision. Four queries."""
+    (newest first), evidence files, the impact reviews and the request waiting for a
+    decision. Six queries."""
     updates = list(
         action.updates.select_related("author", "author__agency")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related(
@@ -204,11 +218,21 @@ def action_detail(action: Action, *, today: dt.date, cal=None) -> dict:
             timeline.append(TimelineEntry(change.decided_at, "date_decision", change=change))
     timeline.sort(key=lambda e: (e.at, e.kind == "date_decision"), reverse=True)
     evidence = [ev for u in reversed(updates) for ev in u.evidence.all()]
+    from actions.models import ImpactRating
+
+    files = {u.pk: list(u.evidence.all()) for u in updates}
+    reviews = impact_reviews_of(action)
+    for review in reviews:
+        for item in review.evidence.all():
+            item.files = files.get(item.update_id, [])
     pending = next((c for c in changes if c.decision == TargetDateChange.Decision.PENDING),
                    None)
     return {
         "timeline": timeline,
         "evidence": evidence,
+        "impact_reviews": reviews,
+        "follows_rating": ImpactRating.objects.filter(follow_up_action=action)
+        .select_related("review__action").first(),
         "date_changes": changes,
         "pending_change": pending,
         "agreed_changes": [c for c in changes if c.decision == TargetDateChange.Decision.AGREED],

@@ -3,7 +3,8 @@
 ``python manage.py seed_demo --scale large`` calls :func:`build`. At the default size
 (``actions=20_000``) it makes 50 agencies, 500 people, 2,000 cases (one child each), 1,000 Rapid
 Reviews, 300 practice reviews, 100 audits, 1,500 action plans, 20,000 actions and about
-100,000 progress updates. ``actions=N`` scales every record count except agencies and people
+100,000 progress updates, with learning themes and impact reviews (``demo.bench_impact``).
+``actions=N`` scales every record count except agencies and people
 by ``N / 20,000`` (the harness also builds 1,000 actions).
 
 It lives in the ``demo`` package, outside the product apps, because it builds records of every
@@ -32,7 +33,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionPlan, ActionStatus, OriginKind, ProgressUpdate
 from audits.models import REFERENCE_PREFIX, Audit, AuditKind, AuditStatus
-from demo import bench_audit
+from demo import bench_audit, bench_impact
 from demo.core import DEMO_PASSWORD
 from reviews.models import (
     AgencySummary,
@@ -294,7 +295,7 @@ def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None
     through = PracticeReview.cases.through
     _bulk(through, [through(practicereview_id=r.pk, case_id=rng.choice(cases).pk)
                     for r in reviews])
-    _bulk(Audit, [
+    audits = _bulk(Audit, [
         Audit(reference=ref, kind=kind, title=f"Audit {ref}", lead=coordinator,
               status=rng.choice(AuditStatus.values), planned_start=start,
               planned_end=start + dt.timedelta(days=60),
@@ -371,6 +372,10 @@ def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None
             batch = []
     total += len(_bulk(ProgressUpdate, batch))
     say(f"{total} progress updates\n")
+    impact = bench_impact.build(actions=action_rows, cases=cases, audits=audits,
+                                chair=people[1], coordinator=coordinator, today=today)
+    total += impact.pop("impact_updates")
+    say(f"{impact['impact_reviews']} impact reviews, {impact['impact_ratings']} rated\n")
 
     # --- the access log ----------------------------------------------------------------------
     plan_case = {rr.action_plan.pk: (rr.case.pk, rr.case.reference) for rr in rrs
@@ -386,5 +391,5 @@ def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None
     return {"agencies": len(agencies) + made_bu, "users": len(people), "cases": len(cases),
             "rapid_reviews": len(rrs), "practice_reviews": len(reviews),
             "audits": len(audit_rows), "plans": len(plans), "actions": len(action_rows),
-            "updates": total, "access_events": events, "ten_update_action": action_rows[0].pk,
+            "updates": total, **impact, "access_events": events, "ten_update_action": action_rows[0].pk,
             "main_agency": main_agency.pk}

@@ -16,6 +16,8 @@ The counting rules, stated once here and on the page:
 * **Referrals by outcome**: the subgroup's decision on each referral received in the year
   (no further action, a learning briefing, a Spotlight Review), as decided by the year's end.
 * **Learning briefings**: briefings started in the year, and those shared (completed).
+* **Actions signed off**, and of them those whose impact the SLPR group rated evident or
+  partly evident by the year's end (``reports.selectors.impact.impact_share``).
 
 On the demo data, 2022-23 gives the annual report's figures: 3 notifications, 2 LCSPRs,
 1 Tabletop Review, 1 Spotlight Review completed, 4 referrals (1 no further action, 3 learning
@@ -35,6 +37,7 @@ from django.utils.translation import gettext_lazy
 from reports.asat import AsAt
 from reports.quarters import FinancialYear
 from reports.selectors import ReviewFigures, ReviewState, _require_reader, percent, review_figures
+from reports.selectors.impact import impact_share
 from reviews.models import (
     ETHNICITY_GROUPS,
     AgeBand,
@@ -138,6 +141,14 @@ def annual_figures(user, year: FinancialYear, *, today: dt.date, now: dt.datetim
                      local_count(ReviewKind.LEARNING_BRIEFING, "started_in_period")),
         AnnualFigure("briefings_completed", _("Learning briefings shared"),
                      local_count(ReviewKind.LEARNING_BRIEFING, "finished_in_period")),
+    ]
+    good, signed = impact_share(user, year, asat)
+    rows += [
+        AnnualFigure("actions_signed_off", _("Actions signed off"), signed),
+        AnnualFigure("actions_impact_evident",
+                     _("of which rated impact evident or partly evident by the year's end"),
+                     good, indent=True,
+                     note=_("%(p)s%%") % {"p": percent(good, signed)} if signed else ""),
     ]
     within = percent(rr_within, len(f.rapid_reviews))
     if within is not None:

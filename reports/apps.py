@@ -49,6 +49,10 @@ class ReportsConfig(AppConfig):
                        _("The annual report's SLPR figures and the children in notifications "
                          "and referrals, by ethnicity, sex, age and disability."),
                        reads_reports, order=41, group=group))
+        register(Entry(_("Learning themes"), "reports:theme_list",
+                       _("Each theme over three years: where it was seen, the actions that "
+                         "address it, their impact, and whether it came back after them."),
+                       reads_reports, order=41, group=group))
         register(Entry(_("Your report downloads"), "reports:export_list",
                        _("PDF and Excel reports you have made, ready to download again."),
                        exports_reports, order=42, group=group))

@@ -38,6 +38,10 @@ QUARTERLY_TABLES = {
     "agencies": gettext_lazy("Actions by agency"),
     "themes": gettext_lazy("Recurring learning themes"),
     "rag": gettext_lazy("RAG status of actions"),
+    "impact": gettext_lazy("Impact reviews"),
+    "impact-agencies": gettext_lazy("Impact ratings by agency"),
+    "impact-themes": gettext_lazy("Impact ratings by theme"),
+    "impact-recurred": gettext_lazy("Themes recurring after sign-off"),
     "actions": gettext_lazy("Actions at the report date"),
 }
 
@@ -151,7 +155,34 @@ def quarterly_tables(report) -> list[Table]:
         Table("rag", str(QUARTERLY_TABLES["rag"]), [_("RAG"), _("Actions")],
               [[word, count] for _rag, word, count in h.actions.rag_split]),
     ]
+    if report.impact is not None:
+        tables += impact_tables(report.impact)
     return tables
+
+
+def impact_tables(impact) -> list[Table]:
+    """The "Impact" section: the counts, ratings by agency and by theme, and the themes that
+    recurred after their actions were signed off."""
+    ratings = impact.rating_labels
+    return [
+        Table("impact", str(QUARTERLY_TABLES["impact"]), [_("Impact reviews"), _("Number")],
+              [[_("Due in the quarter"), impact.due],
+               [_("Overdue at the report date"), impact.overdue],
+               [_("Rated in the quarter"), impact.rated],
+               [_("Marked no impact review needed (due in the quarter)"), impact.not_needed]]),
+        Table("impact-agencies", str(QUARTERLY_TABLES["impact-agencies"]),
+              [_("Agency"), *ratings], [[r.name, *r.cells] for r in impact.by_agency]),
+        Table("impact-themes", str(QUARTERLY_TABLES["impact-themes"]),
+              [_("Theme"), *ratings], [[r.name, *r.cells] for r in impact.by_theme]),
+        Table("impact-recurred", str(QUARTERLY_TABLES["impact-recurred"]),
+              [_("Theme"), _("Reviews and audits after sign-off"), _("Newest"),
+               _("Newest date"), _("Actions signed off before it"), _("Newest actions")],
+              [[r.theme, r.events_total,
+                f"{r.events[0].kind} {r.events[0].reference}", r.events[0].day,
+                r.actions_total,
+                "; ".join(f"{a.reference} ({a.day:%d %b %Y})" for a in r.actions)]
+               for r in impact.recurred]),
+    ]
 
 
 def action_table(rows) -> Table:

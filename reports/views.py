@@ -27,6 +27,7 @@ from reports.models import QuarterCommentary, ReportExport
 from reports.quarters import FinancialYear, Quarter
 from scsp.audit import Kind, record_access
 from scsp.generic import ServiceFormView
+from scsp.models import Theme
 from scsp.permissions import Ability, RoleRequiredMixin, get_object_for_user, may
 from scsp.workdays import calendar
 
@@ -319,3 +320,31 @@ class AnnualCsvView(ExporterMixin, View):
                       object_id=period.label, label=f"{period.label}: {chosen.title}",
                       request=request)
         return exports.csv_response(chosen, f"scsp-{period.label}-{chosen.slug}")
+
+
+# --- Learning themes -------------------------------------------------------------------------
+
+
+class ThemeListView(ReaderMixin, TemplateView):
+    """Every learning theme, each linking to its page."""
+
+    template_name = "reports/theme_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["themes"] = Theme.objects.visible_to(self.request.user).order_by("-active", "name")
+        return ctx
+
+
+class ThemeDetailView(ReaderMixin, TemplateView):
+    """One learning theme over the last three years: where it was seen, the actions that
+    address it and their impact ratings, and where it recurred after they were signed off."""
+
+    template_name = "reports/theme.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        theme = get_object_for_user(Theme, self.request.user, pk=self.kwargs["pk"])
+        ctx.update(selectors.theme_page(self.request.user, theme, today=timezone.localdate()))
+        ctx["title"] = _("Learning theme: %(name)s") % {"name": theme.name}
+        return ctx

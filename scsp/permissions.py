@@ -86,6 +86,12 @@ class Ability(models.TextChoices):
     DECIDE_ACTIONS = "decide_actions", _(
         "Agree target-date changes; close actions without completion")
     SIGN_OFF_ACTIONS = "sign_off_actions", _("Sign off or return completed actions")
+    SCHEDULE_IMPACT_REVIEWS = "schedule_impact_reviews", _(
+        "Set an action's impact review date, or mark it not needed with a reason")
+    ADD_IMPACT_EVIDENCE = "add_impact_evidence", _(
+        "Add impact evidence (kind, summary, figures, files) to an impact review")
+    RATE_IMPACT = "rate_impact", _(
+        "Record the SLPR group's impact rating and what follows from it")
     READ_EMBARGO_DETAILS = "read_embargo_details", _(
         "See that a review is embargoed, why and until when")
     READ_FULL_CASE_RECORDS = "read_full_case_records", _(
@@ -133,6 +139,9 @@ ROLE_TABLE: dict[str, frozenset[str]] = {
     Ability.REASSIGN_ACTIONS: frozenset({Role.COORDINATOR, Role.AGENCY_LEAD}),
     Ability.DECIDE_ACTIONS: _BUSINESS_UNIT,
     Ability.SIGN_OFF_ACTIONS: frozenset({Role.COORDINATOR, Role.CHAIR}),
+    Ability.SCHEDULE_IMPACT_REVIEWS: _BUSINESS_UNIT,
+    Ability.ADD_IMPACT_EVIDENCE: _BUSINESS_UNIT | _PARTNERS,
+    Ability.RATE_IMPACT: frozenset({Role.COORDINATOR, Role.CHAIR}),
     Ability.READ_EMBARGO_DETAILS: _PARTNERSHIP_WIDE,
     Ability.READ_FULL_CASE_RECORDS: _PARTNERSHIP_WIDE,
     Ability.READ_PANEL_RECORDS: frozenset({Role.AGENCY_LEAD}),
@@ -165,6 +174,9 @@ SCOPE_NOTES: dict[tuple[str, str], str] = {
     (Ability.DECIDE_ACTIONS, Role.COORDINATOR): "closes none they led, updated or completed",
     (Ability.SIGN_OFF_ACTIONS, Role.COORDINATOR): "none they led, updated or completed",
     (Ability.SIGN_OFF_ACTIONS, Role.CHAIR): "none they led, updated or completed",
+    (Ability.ADD_IMPACT_EVIDENCE, Role.COORDINATOR): "any action",
+    (Ability.ADD_IMPACT_EVIDENCE, Role.AGENCY_LEAD): "their agency's actions",
+    (Ability.ADD_IMPACT_EVIDENCE, Role.AGENCY_OFFICER): "their agency's actions",
     (Ability.REFER_CASES, Role.AGENCY_LEAD): "for their agency",
     (Ability.READ_PANEL_RECORDS, Role.AGENCY_LEAD): "statutory partners, agencies that attended",
     (Ability.WRITE_AGENCY_SUMMARIES, Role.AGENCY_LEAD): "their agency's",

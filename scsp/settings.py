@@ -420,6 +420,9 @@ globals().update(service_settings.celery(
 REMINDER_CLAIM_LEASE_MINUTES = env_int("REMINDER_CLAIM_LEASE_MINUTES", 10)
 # Reminder thresholds (working days unless stated).
 REMINDER_DUE_WITHIN_WORKING_DAYS = env_int("REMINDER_DUE_WITHIN_WORKING_DAYS", 10)
+# Impact reviews (actions/impact_reminders.py): the lead officer is asked for the evidence
+# this many working days before the review is due.
+IMPACT_REVIEW_DUE_WITHIN_WORKING_DAYS = env_int("IMPACT_REVIEW_DUE_WITHIN_WORKING_DAYS", 20)
 ESCALATE_TO_LEAD_AFTER_WORKING_DAYS = env_int("ESCALATE_TO_LEAD_AFTER_WORKING_DAYS", 10)
 ESCALATE_TO_PARTNERSHIP_AFTER_WORKING_DAYS = env_int("ESCALATE_TO_PARTNERSHIP_AFTER_WORKING_DAYS", 20)
 WEEKLY_SUMMARY_WEEKDAY = env_int("WEEKLY_SUMMARY_WEEKDAY", 0)  # Monday (or the next working day)

@@ -414,6 +414,9 @@ ROLE_TEST_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("actions/reminders.py", "role constant"): (
         "who receives which digest: agency leads their agency's overdue list, the co-ordinator "
         "and the chair the weekly partnership summary"),
+    ("actions/impact_reminders.py", "role constant"): (
+        "who receives impact reviews in their digest: agency leads their agency's overdue "
+        "ones, the co-ordinator and the chair those seriously overdue, as for actions"),
     ("reviews/reminders.py", "role constant"): "who receives the statutory clock reminders",
     ("reviews/summary_reminders.py", "role constant"): (
         "who receives the agency summary reminders (the asked agency's leads, the "

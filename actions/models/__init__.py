@@ -18,6 +18,14 @@ from actions.models.choices import (
     OriginKind,
     ScanStatus,
 )
+from actions.models.impact import (
+    POSITIVE_RATINGS,
+    EvidenceKind,
+    ImpactEvidence,
+    ImpactRating,
+    ImpactReview,
+    Rating,
+)
 from actions.models.imports import PlanImport, PlanImportQuerySet
 from actions.models.plans import ActionPlan, ActionPlanQuerySet, Recommendation
 from actions.models.rag import (
@@ -38,6 +46,12 @@ from actions.models.updates import (
 )
 
 __all__ = [
+    "POSITIVE_RATINGS",
+    "EvidenceKind",
+    "ImpactEvidence",
+    "ImpactRating",
+    "ImpactReview",
+    "Rating",
     "FINISHED_STATUSES",
     "OPEN_STATUSES",
     "RAG_DUE_SOON",

@@ -92,6 +92,11 @@ class ActionPlan(EnteredAfterEvent, models.Model):
         help_text=_("A SHA-256 of the plan's values as the spreadsheet gave them when it was "
                     "imported: a later import tells an unchanged row from a changed one."),
     )
+    impact_review_months = models.PositiveSmallIntegerField(
+        _("months from sign-off to the impact review"), default=6,
+        help_text=_("Each action's impact review is scheduled this many months after it is "
+                    "signed off; the co-ordinator can change one action's date."),
+    )
 
     history = HistoricalRecords()
     objects = ActionPlanQuerySet.as_manager()
@@ -110,6 +115,9 @@ class ActionPlan(EnteredAfterEvent, models.Model):
                 Lower("external_reference"), condition=~Q(external_reference=""),
                 name="plan_external_reference_unique",
             ),
+            models.CheckConstraint(
+                condition=Q(impact_review_months__gte=1) & Q(impact_review_months__lte=36),
+                name="plan_impact_review_months_range"),
         ]
 
     def __str__(self):

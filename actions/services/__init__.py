@@ -13,9 +13,9 @@ that carries what changed meanwhile, instead of silently overwriting it.
 The services live in one module per step: ``plans`` (plans, recommendations and actions'
 SMART details), ``progress`` (progress updates and evidence of impact, with files),
 ``decisions`` (sign off, return, close), ``bulk`` (several sign-offs or returns at
-once), ``dates`` (target-date requests and decisions),
-``calendar_feed`` and ``scanning`` (the rescan of files held for a virus scan); import them
-from here.
+once), ``dates`` (target-date requests and decisions), ``impact`` (impact reviews, their
+evidence and rating), ``imports`` (plans and actions from a spreadsheet), ``calendar_feed``
+and ``scanning`` (the rescan of files held for a virus scan); import them from here.
 """
 
 from actions.services._common import EditConflict
@@ -27,6 +27,12 @@ from actions.services.decisions import (
     action_close,
     action_return,
     action_sign_off,
+)
+from actions.services.impact import (
+    impact_evidence_add,
+    impact_rate,
+    impact_review_schedule,
+    impact_review_set,
 )
 from actions.services.imports import import_apply, import_check, import_upload
 from actions.services.plans import (
@@ -72,6 +78,10 @@ __all__ = [
     "import_apply",
     "import_check",
     "import_upload",
+    "impact_evidence_add",
+    "impact_rate",
+    "impact_review_schedule",
+    "impact_review_set",
     "plan_create",
     "plan_follow_owner_reference",
     "plan_update",

@@ -1,7 +1,8 @@
 """The decisions that end (or reopen) an action: sign off, return for more evidence (the
 co-ordinator or the chair), close without completion (the co-ordinator). Nobody who led,
 updated or completed the action at any time takes them (``actions.rules``). Each is a
-timeline entry (``ProgressUpdate`` of kind decision)."""
+timeline entry (``ProgressUpdate`` of kind decision). Signing off schedules the action's first
+impact review (``actions.services.impact``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from actions import rules, signals
 from actions.models import FINISHED_STATUSES, ActionStatus, ProgressUpdate
 from actions.services._common import _check_version, _now, _require, _save_action, _text
+from actions.services.impact import impact_review_schedule
 from scsp.permissions import Ability, may
 
 SIGN_OFF_REFUSED = gettext_lazy(
@@ -88,9 +90,14 @@ def action_sign_off(*, by, action, version=None, note="", now=None, people=None,
     default_note = (_("Signed off on %(d)s, on the evidence of completion (entered after the "
                       "event).") % {"d": date_format(signed_off_on, "j F Y")} if entered_at
                     else _("Signed off on the evidence of completion."))
-    return _decision(by=by, action=action, seen=seen, new_status=ActionStatus.SIGNED_OFF,
-                     note=_text(note) or default_note, now=now, signed_off_by=by,
-                     signed_off_at=signed_at, sign_off_entered_at=entered_at)
+    update = _decision(by=by, action=action, seen=seen, new_status=ActionStatus.SIGNED_OFF,
+                       note=_text(note) or default_note, now=now, signed_off_by=by,
+                       signed_off_at=signed_at, sign_off_entered_at=entered_at)
+    # The question that follows: did it make a difference? (actions/services/impact.py),
+    # counted from the day it was signed off, which may be a past day entered after the event.
+    impact_review_schedule(action=action, by=by, now=now,
+                           signed_on=timezone.localtime(signed_at).date())
+    return update
 
 
 @transaction.atomic

@@ -80,9 +80,17 @@ def _next_plan_reference(now: dt.datetime, agreed_on: dt.date | None = None) -> 
 
 
 @transaction.atomic
+def _months_errors(months) -> dict:
+    if months is None or not 1 <= months <= 36:
+        return {"impact_review_months": _(
+            "Enter the months from sign-off to the impact review as a whole number from 1 "
+            "to 36, for example 6.")}
+    return {}
+
+
 def plan_create(*, by, title, origin_kind, origin_reference="", owner=None, reference=None,
                 status=ActionPlan.Status.ACTIVE, now=None, agreed_on=None,
-                entered_after_event=False) -> ActionPlan:
+                entered_after_event=False, impact_review_months=None) -> ActionPlan:
     """Create an action plan. ``reference`` is generated (``AP-2026-007``) when ``None``;
     ``owner`` defaults to ``by``. Returns the plan; raises ``PermissionDenied`` unless ``by``
     is the co-ordinator and ``ValidationError`` for a missing title, an unknown origin or a
@@ -103,6 +111,9 @@ def plan_create(*, by, title, origin_kind, origin_reference="", owner=None, refe
     if not owner.is_active:
         errors["owner"] = _("%(name)s can no longer sign in; choose another owner.") % {
             "name": owner}
+    if impact_review_months is None:
+        impact_review_months = ActionPlan._meta.get_field("impact_review_months").default
+    errors.update(_months_errors(impact_review_months))
     if agreed_on is not None and agreed_on > timezone.localtime(now).date():
         errors["agreed_on"] = _("The date the plan was agreed cannot be in the future.")
     if reference is not None:
@@ -115,7 +126,7 @@ def plan_create(*, by, title, origin_kind, origin_reference="", owner=None, refe
     _raise_if(errors)
     fields = {"title": title, "origin_kind": origin_kind, "status": status,
               "origin_reference": _text(origin_reference), "owner": owner, "created_at": now,
-              "agreed_on": agreed_on}
+              "agreed_on": agreed_on, "impact_review_months": impact_review_months}
     for _attempt in range(5):
         plan = ActionPlan(reference=reference or _next_plan_reference(now, agreed_on), **fields)
         if entered_after_event:
@@ -132,8 +143,11 @@ def plan_create(*, by, title, origin_kind, origin_reference="", owner=None, refe
 
 
 @transaction.atomic
-def plan_update(*, by, plan, title, origin_kind, origin_reference, owner, status) -> ActionPlan:
-    """Change a plan's title, origin, owner or status (co-ordinator only). Returns the plan."""
+def plan_update(*, by, plan, title, origin_kind, origin_reference, owner, status,
+                impact_review_months=None) -> ActionPlan:
+    """Change a plan's title, origin, owner, status or the months from an action's sign-off to
+    its impact review (``None``: unchanged; reviews already scheduled keep their dates).
+    Co-ordinator only. Returns the plan."""
     _require(rules.can_edit_plan(by, plan), _("Only the co-ordinator changes action plans."))
     errors = {}
     title = _text(title)
@@ -145,7 +159,11 @@ def plan_update(*, by, plan, title, origin_kind, origin_reference, owner, status
         errors["status"] = _("Choose a status.")
     if owner is None or not owner.is_active:
         errors["owner"] = _("Choose an owner who can sign in.")
+    if impact_review_months is not None:
+        errors.update(_months_errors(impact_review_months))
     _raise_if(errors)
+    if impact_review_months is not None:
+        plan.impact_review_months = impact_review_months
     plan.title, plan.origin_kind, plan.origin_reference = title, origin_kind, _text(
         origin_reference)
     plan.owner, plan.status = owner, status

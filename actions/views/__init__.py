@@ -9,6 +9,12 @@
 from actions.views.common import actions_home
 from actions.views.decisions import DecisionsView
 from actions.views.files import CalendarView, EvidenceDownloadView, calendar_feed
+from actions.views.impact import (
+    ImpactEvidenceView,
+    ImpactRateView,
+    ImpactRegisterView,
+    ImpactReviewSetView,
+)
 from actions.views.imports import ImportCheckView, ImportStartView, ImportTemplateView
 from actions.views.lists import (
     AgencyActionsView,
@@ -43,7 +49,8 @@ __all__ = [
     "ActionReturnView",
     "ActionSignOffView",
     "AgencyActionsView", "AllActionsView", "CalendarView", "DateChangeDecideView",
-    "DateChangeRequestView", "DecisionsView", "EvidenceDownloadView", "ImportCheckView",
+    "DateChangeRequestView", "DecisionsView", "EvidenceDownloadView", "ImpactEvidenceView",
+    "ImpactRateView", "ImpactRegisterView", "ImpactReviewSetView", "ImportCheckView",
     "ImportStartView", "ImportTemplateView", "MyActionsView",
     "PlanCreateView", "PlanDetailView", "PlanListView", "PlanUpdateView",
     "RecommendationCreateView", "actions_home", "calendar_feed",

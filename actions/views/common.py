@@ -85,5 +85,9 @@ def action_permissions(user, action) -> dict:
         "sign_off": awaiting and rules.can_sign_off(user, action, people),
         "close": action.is_open and rules.can_close(user, action, people),
         "decide": rules.can_decide(user),
+        "impact_set": may(user, Ability.SCHEDULE_IMPACT_REVIEWS),
+        "impact_evidence": (may(user, Ability.ADD_IMPACT_EVIDENCE)
+                            and rules.may_update(user, action)),
+        "impact_rate": may(user, Ability.RATE_IMPACT),
         "involved": deciding and rules.involved_in(user, action, people),
     }

@@ -42,6 +42,7 @@ class PlanCreateView(RoleRequiredMixin, ServiceFormView):
             origin_reference=data["origin_reference"], owner=data["owner"],
             reference=data["reference"] or None, agreed_on=data.get("agreed_on"),
             entered_after_event=bool(data.get("entered_after_event")),
+            impact_review_months=data["impact_review_months"],
         )
 
     def get_success_message(self, plan):
@@ -78,7 +79,8 @@ class PlanUpdateView(PlanFormView):
     def get_initial(self):
         p = self.plan
         return {"title": p.title, "origin_kind": p.origin_kind,
-                "origin_reference": p.origin_reference, "owner": p.owner, "status": p.status}
+                "origin_reference": p.origin_reference, "owner": p.owner, "status": p.status,
+                "impact_review_months": p.impact_review_months}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -90,6 +92,7 @@ class PlanUpdateView(PlanFormView):
             by=self.request.user, plan=self.plan, title=data["title"],
             origin_kind=data["origin_kind"], origin_reference=data["origin_reference"],
             owner=data["owner"], status=data["status"],
+            impact_review_months=data["impact_review_months"],
         )
 
     def get_success_message(self, plan):

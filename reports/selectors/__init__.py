@@ -28,6 +28,14 @@ from reports.selectors.actions import (
     tally,
 )
 from reports.selectors.common import RAG_ORDER, RAG_WORDS, THREE_MONTHS, _require_reader, percent
+from reports.selectors.impact import (
+    ImpactFigures,
+    Recurrence,
+    impact_figures,
+    impact_share,
+    recurrences,
+    theme_page,
+)
 from reports.selectors.report import (
     CHANGE_ROWS,
     ChangeRow,
@@ -60,7 +68,8 @@ __all__ = [
     "ACTION_FIGURES", "CHANGE_ROWS", "RAG_ORDER", "RAG_WORDS", "THEME_YEARS", "THREE_MONTHS",
     "ActionRow", "ActionTotals", "AgencyRow", "AuditRow", "ChangeRow", "Headline",
     "NotificationRow", "PlanRow", "QuarterlyReport", "RapidReviewRow", "ReferralFigures",
-    "ReviewFigures", "ReviewRow", "ReviewState", "ThemeRow", "_require_reader",
+    "ImpactFigures", "Recurrence", "ReviewFigures", "ReviewRow", "ReviewState", "ThemeRow",
+    "_require_reader", "impact_figures", "impact_share", "recurrences", "theme_page",
     "action_aggregates", "action_figures", "action_rows", "action_totals", "audit_rows",
     "changes", "headline", "method_note", "notification_rows", "percent", "quarter_headline",
     "quarterly_report", "rapid_review_rows", "referral_figures", "review_figures", "review_rows",

@@ -19,6 +19,7 @@ from reports.selectors.actions import (
     action_totals,
 )
 from reports.selectors.common import _require_reader, percent
+from reports.selectors.impact import ImpactFigures, impact_figures
 from reports.selectors.reviews import ReferralFigures, ReviewFigures, ReviewState, review_figures
 from reports.selectors.themes import ThemeRow, theme_rows
 from reviews import clocks
@@ -211,6 +212,7 @@ class QuarterlyReport:
     commentary: QuarterCommentary | None
     method: str
     charts: dict = field(default_factory=dict)
+    impact: ImpactFigures | None = None
 
     @property
     def totals(self) -> ActionTotals:
@@ -251,5 +253,6 @@ def quarterly_report(user, quarter: Quarter, *, today: dt.date, now: dt.datetime
         plans_hidden=actions["plans_hidden"], agencies=actions["agencies"], themes=themes,
         themes_since=since, commentary=commentary, method=method_note(asat),
     )
+    report.impact = impact_figures(user, quarter, asat)
     report.charts = charts.quarterly_charts(report)
     return report

@@ -63,3 +63,31 @@ def test_demo_covers_every_state():
     assert mine.filter(themes__isnull=False).distinct().count() == len(actions)
     # Demo WMP people have something to do in two plans.
     assert mine.filter(lead_agency__short_name="WMP").values("plan").distinct().count() >= 2
+
+
+def test_demo_impact_reviews_in_each_state():
+    """demo.impact: every rating, the next review of "not yet", the follow-up of "not
+    evident", due, overdue and not needed; and Early help recurs after its sign-offs."""
+    import datetime as dt
+
+    from actions.models import ImpactRating, ImpactReview
+    from reports.selectors import recurrences
+    from scsp.models import User
+
+    today = timezone.localdate()
+    ratings = {r.rating: r for r in ImpactRating.objects.select_related("review__action")}
+    assert set(ratings) == {"evident", "partly", "not_yet", "not_evident"}
+    assert ratings["not_yet"].next_review.due_on > today
+    assert ratings["not_evident"].follow_up_action.status == ActionStatus.NOT_STARTED
+    partly = ratings["partly"].review
+    assert partly.evidence.get().before == "45%"
+    assert Evidence.objects.filter(update__impact_evidence__review=partly).exists()
+    due = ImpactReview.objects.filter(status="scheduled")
+    assert due.filter(due_on__lt=today).exists() and due.filter(due_on__gte=today).exists()
+    assert ImpactReview.objects.filter(status="not_needed").exclude(not_needed_reason="").exists()
+    themes = set(ImpactRating.objects.values_list("review__action__themes__name", flat=True))
+    assert {"Neglect", "Exploitation", "Early help"} <= themes
+    chair = User.objects.get(role="chair")
+    found = recurrences(chair, since=today - dt.timedelta(days=3 * 365), day=today,
+                        at=timezone.now())
+    assert "Early help" in {r.theme for r in found}

@@ -283,9 +283,12 @@ class TestDecisions:
         services.action_sign_off(by=coordinator, action=completed, note="Good evidence.")
         completed.refresh_from_db()
         assert completed.status == S.SIGNED_OFF and completed.signed_off_by == coordinator
-        entry = completed.updates.get()
+        entry = completed.updates.get(status_to=S.SIGNED_OFF)
         assert (entry.kind, entry.status_to, entry.note) == ("decision", S.SIGNED_OFF,
                                                              "Good evidence.")
+        # ... and the impact review it schedules is the other entry (tests/actions/test_impact.py)
+        assert completed.updates.exclude(pk=entry.pk).get().note.startswith(
+            "Impact review scheduled for")
 
     def test_nobody_signs_off_their_own_action(self, coordinator, shared_plan):
         own = ActionFactory(plan=shared_plan, lead_agency=coordinator.agency,
@@ -338,7 +341,8 @@ class TestDecisions:
         services.action_sign_off(by=coordinator, action=completed)
         completed.refresh_from_db()
         assert completed.status == S.SIGNED_OFF
-        assert [u.status_to for u in completed.updates.order_by("created_at", "id")] == [
+        assert [u.status_to for u in completed.updates.exclude(status_to="")
+                .order_by("created_at", "id")] == [
             S.RETURNED, S.AWAITING_SIGN_OFF, S.SIGNED_OFF]
 
     def test_close_without_completion(self, coordinator, wmp_action):

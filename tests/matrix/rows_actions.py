@@ -6,7 +6,9 @@ plan but gets 403 on changing WMP's action in it; the chair and scrutineer read 
 change nothing, except that the chair signs off and returns completed actions; only the
 co-ordinator creates plans and actions and decides dates and closures."""
 
-from actions.models import ActionStatus
+from django.utils import timezone
+
+from actions.models import ActionStatus, ImpactReview
 from tests.actions.factories import (
     ActionFactory,
     EvidenceFactory,
@@ -35,6 +37,8 @@ def build_world(world, personas):
                                             lead_officer=wmp_officer,
                                             status=ActionStatus.SIGNED_OFF,
                                             signed_off_by=coordinator)
+    world["wmp_review"] = ImpactReview.objects.create(
+        action=world["wmp_signed_off"], due_on=timezone.localdate(), scheduled_by=coordinator)
     world["date_change"] = TargetDateChangeFactory(action=world["wmp_action"])
     health_plan = PlanFactory(reference="AP-2026-102", owner=coordinator)
     world["health_plan"] = health_plan
@@ -105,6 +109,15 @@ ROWS = [
         note="the chair signs off too (Ability.SIGN_OFF_ACTIONS)"),
     Row("actions:action_return", only("coordinator", "chair"), kwargs=pk("wmp_awaiting")),
     Row("actions:action_close", only("coordinator"), kwargs=pk("wmp_action")),
+    Row("actions:impact_register", statuses(),
+        note="each person's impact reviews are those of the actions they see"),
+    Row("actions:impact_review_set", only("coordinator"), kwargs=pk("wmp_review"),
+        note="the co-ordinator sets the date or marks it not needed"),
+    Row("actions:impact_evidence_add", only("coordinator", "wmp_lead", "wmp_officer"),
+        kwargs=pk("wmp_review"),
+        note="the lead agency's staff (and the co-ordinator); the health officer reads it: 403"),
+    Row("actions:impact_rate", only("coordinator", "chair"), kwargs=pk("wmp_review"),
+        note="the SLPR group's rating, recorded by the co-ordinator or the chair"),
     Row("actions:evidence_download", statuses(wmp_lead=404, wmp_officer=404),
         kwargs=pk("health_evidence"), note="evidence of a plan WMP has no part in: 404"),
     Row("actions:calendar", statuses()),

@@ -23,6 +23,9 @@ def build_world(world, personas):
     export.file.save("matrix.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     export.save()
     world["chair_export"] = export
+    from tests.factories import ThemeFactory
+
+    world["report_theme"] = ThemeFactory(name="Early Help")
 
 
 def _export(world):
@@ -38,6 +41,9 @@ ROWS = [
     Row("reports:index", {**only(*BU), **{p: 302 for p in BU}},
         note="sends the reader on to the current quarter"),
     Row("reports:quarterly", only(*BU), kwargs=lambda w: QUARTER),
+    Row("reports:theme_list", only(*BU)),
+    Row("reports:theme_detail", only(*BU), kwargs=lambda w: {"pk": w["report_theme"].pk},
+        note="a theme's reviews, audits, actions and impact, across every agency"),
     Row("reports:commentary", only("chair"), kwargs=lambda w: QUARTER,
         note="the chair's own words: not even the co-ordinator"),
     Row("reports:quarterly_csv", only(*EXPORTERS), kwargs=lambda w: {**QUARTER, "table": "plans"}),

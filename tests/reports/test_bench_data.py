@@ -31,6 +31,14 @@ def test_scaled_counts_and_the_issue_proportions():
         target_date__gte=TODAY, target_date__lte=TODAY + dt.timedelta(days=14)).count() / 2000
     assert 0.12 <= overdue <= 0.18, overdue
     assert 0.07 <= soon <= 0.13, soon
+    # Impact reviews in proportion: one per signed-off action (and the next after "not yet").
+    from actions.models import ActionStatus, ImpactRating, ImpactReview
+
+    signed = Action.objects.filter(status=ActionStatus.SIGNED_OFF).count()
+    assert counts["impact_reviews"] == ImpactReview.objects.count()
+    assert ImpactReview.objects.filter(number=1).count() == signed > 0
+    assert counts["impact_ratings"] == ImpactRating.objects.count() > 0
+    assert not Action.objects.filter(themes__isnull=True).exists()
     # Built once: a second call adds nothing.
     assert bench.build(actions=2000, today=TODAY) == {}
     assert Action.objects.count() == 2000

@@ -90,7 +90,9 @@ def test_the_workbook_has_a_sheet_per_table_matching_the_report(action_world, re
         "About this report", "Change since last quarter", "Notifications", "Rapid Reviews",
         "Practice reviews", "Partner referrals", "Audits completed", "Audits not presented",
         "Action plans", "Actions by agency", "Recurring learning themes",
-        "RAG status of actions", "Actions at the report date"]
+        "RAG status of actions", "Impact reviews", "Impact ratings by agency",
+        "Impact ratings by theme", "Themes recurring after sign-off",
+        "Actions at the report date"]
     assert list(book["Action plans"].iter_rows(values_only=True)) == [
         ("Plan", "Title", "Origin", "Origin reference", "Actions", "Open", "Awaiting sign-off",
          "Completed in the quarter", "Signed off in the quarter", "Overdue", "Red", "Amber",

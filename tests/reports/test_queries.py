@@ -26,11 +26,12 @@ pytestmark = pytest.mark.django_db
 _counter = itertools.count(1)
 
 
-def grow(n, *, coordinator, day, lead=None, officer=None):
+def grow(n, *, coordinator, day, lead=None, officer=None, impact=False):
     """``n`` more of everything a report counts, dated ``day`` (made then, when ``day`` is in
     the past): an agency with an officer, a plan with an action that is updated, slipped and
     (every other one) completed, a notification whose panel met and decided on an LCSPR, a
-    referral, a closed MACFA and a late rota slot, each with a learning theme."""
+    referral, a closed MACFA and a late rota slot, each with a learning theme. With
+    ``impact``, every fourth action is also signed off and its impact review rated."""
     past = day < timezone.localdate()
     with travel(day) if past else contextlib.nullcontext():
         for _ in range(n):
@@ -48,6 +49,11 @@ def grow(n, *, coordinator, day, lead=None, officer=None):
                 action_services.action_record_progress(
                     by=person, action=fresh(action), note="Done.", today=day,
                     status=ActionStatus.AWAITING_SIGN_OFF, completion_evidence="Evidence.")
+                if impact and i % 4 == 1:  # signed off, its impact review rated
+                    action_services.action_sign_off(by=coordinator, action=fresh(action))
+                    action_services.impact_rate(
+                        by=coordinator, review=fresh(action).impact_reviews.get(),
+                        rating="partly", rationale="Re-audit.", meeting_date=day, today=day)
             else:
                 change = action_services.action_request_date_change(
                     by=person, action=fresh(action), new_date=day + dt.timedelta(days=60),
@@ -87,28 +93,31 @@ def actions_in_panel(response) -> int:
 
 
 def test_the_running_quarters_report(client_for, chair, coordinator):
-    """Measured: 36 queries for the whole page, the same for 1 row of everything as for 25:
+    """Measured: 42 queries for the whole page, the same for 1 row of everything as for 25:
     the quarter's reviews and audits, its actions (the live table: by plan, by agency, the
     slipped ones), the previous quarter's headline (its actions read from history and the
-    dated records, after checking the cache), the themes, the commentary and your
-    downloads."""
+    dated records, after checking the cache), the themes, the commentary, your downloads and
+    the Impact section (6: the review counts, ratings by agency and by theme, and the three
+    of the themes recurring after sign-off)."""
     client = client_for(chair)
     today = timezone.localdate()
     first, second = assert_flat(
         client, quarter_url(Quarter.containing(today)),
-        lambda n: grow(n, coordinator=coordinator, day=today), most=36,
+        lambda n: grow(n, coordinator=coordinator, day=today, impact=True), most=42,
         expect_rows=report_actions)
     assert second.context["report"].headline.notifications == 25
 
 
 def test_a_finished_quarters_report_read_from_history(client_for, chair, coordinator):
-    """Measured: 41 queries (two as-at sources, the history and the dated records, for the
-    actions of this quarter and the previous one, each after checking the cache)."""
+    """Measured: 47 queries (two as-at sources, the history and the dated records, for the
+    actions of this quarter and the previous one, each after checking the cache; 6 for the
+    Impact section)."""
     client = client_for(chair)
     quarter = Quarter(2025, 3)
     first, second = assert_flat(
         client, quarter_url(quarter),
-        lambda n: grow(n, coordinator=coordinator, day=dt.date(2025, 11, 12)), most=41,
+        lambda n: grow(n, coordinator=coordinator, day=dt.date(2025, 11, 12), impact=True),
+        most=47,
         expect_rows=report_actions)
     assert second.context["report"].headline.rapid_reviews == 25
 
@@ -117,10 +126,11 @@ def test_a_table_as_csv(client_for, coordinator):
     client = client_for(coordinator)
     quarter = Quarter(2025, 3)
     url = reverse("reports:quarterly_csv", kwargs={**quarter.url_kwargs(), "table": "actions"})
-    assert_flat(client, url, lambda n: grow(n, coordinator=coordinator,
-                                             day=dt.date(2025, 11, 12)), most=45,
+    assert_flat(client, url, lambda n: grow(n, coordinator=coordinator, impact=True,
+                                             day=dt.date(2025, 11, 12)), most=51,
                 expect_rows=csv_rows)  # one is the second factor's device (django-otp); 3 the
-    # access event sealed on the chain (lock the heads, insert, move the head)
+    # access event sealed on the chain (lock the heads, insert, move the head); 6 the Impact
+    # section (the tables are built from the whole report)
 
 
 def test_a_finished_quarter_seen_again_comes_from_the_cache(client_for, chair, coordinator):
@@ -139,12 +149,13 @@ def test_a_finished_quarter_seen_again_comes_from_the_cache(client_for, chair, c
 
 
 def test_the_annual_figures(client_for, scrutineer, coordinator):
-    """Measured: 14 queries."""
+    """Measured: 16 queries (2 the share of actions signed off rated evident)."""
     client = client_for(scrutineer)
     url = reverse("reports:annual", kwargs={"year": 2025})
     first, second = assert_flat(
-        client, url, lambda n: grow(n, coordinator=coordinator, day=dt.date(2025, 11, 12)),
-        most=14, expect_rows=lambda r: r.context["figures"].as_dict()["notifications"])
+        client, url, lambda n: grow(n, coordinator=coordinator, day=dt.date(2025, 11, 12),
+                                    impact=True),
+        most=16, expect_rows=lambda r: r.context["figures"].as_dict()["notifications"])
     assert second.context["figures"].as_dict()["referrals"] == 25
     assert FinancialYear(2025).label == "2025-26"
 
