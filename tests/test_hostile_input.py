@@ -36,7 +36,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from tests.conftest import PERSONAS
-from tests.test_url_matrix import MODULES, ROWS
+from tests.test_url_matrix import ROWS
 
 ROW_BY_NAME = {row.url_name: row for row in ROWS}
 
@@ -192,13 +192,14 @@ class FormReader(HTMLParser):
 
 
 @pytest.fixture
-def world(personas, db):
-    world = {}
-    for module in MODULES:
-        builder = getattr(module, "build_world", None)
-        if builder:
-            builder(world, personas)
-    return world
+def personas(matrix_world):
+    return matrix_world["personas"]
+
+
+@pytest.fixture
+def world(matrix_world):
+    """Built once for the module (``tests/conftest.py`` ``matrix_world``)."""
+    return matrix_world["world"]
 
 
 class Walk:
@@ -270,9 +271,9 @@ def rotate(plans, target, requests, offset):
         plans[persona].append((target, *request))
 
 
-def test_no_hostile_get_is_a_server_error(world, personas, client_for, coordinator):
+def test_no_hostile_get_is_a_server_error(world, personas, client_for):
     started = time.monotonic()
-    targets_ = targets(world, admin_pk=coordinator.pk)
+    targets_ = targets(world, admin_pk=personas["coordinator"].pk)
     get_keys, _ = discover(client_for, personas, targets_)
     plans = defaultdict(list)
     for index, target in enumerate(targets_):
@@ -302,9 +303,9 @@ def test_no_hostile_get_is_a_server_error(world, personas, client_for, coordinat
           f"{walk.count} requests in {time.monotonic() - started:.1f} s")
 
 
-def test_no_hostile_post_is_a_server_error(world, personas, client_for, coordinator):
+def test_no_hostile_post_is_a_server_error(world, personas, client_for):
     started = time.monotonic()
-    targets_ = [t for t in targets(world, admin_pk=coordinator.pk)
+    targets_ = [t for t in targets(world, admin_pk=personas["coordinator"].pk)
                 if t.route is not None and not t.name.startswith("admin:")]
     _, post_fields = discover(client_for, personas, targets_)
     requests = []
