@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+## Test processes (pytest-xdist): one per core. PYTEST_WORKERS=0 runs the suite in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test lint format worker beat bench loadtest install assets clean-db
 
@@ -33,12 +35,13 @@ run: install
 	$(PY) manage.py runserver $(ADDR)
 
 ## make test: install what the tests need and run the whole suite (SCSP_ENV=test; pytest
-## itself reads scsp.settings_test, which sets it).
+## itself reads scsp.settings_test, which sets it), spread over the cores by pytest-xdist
+## (--dist worksteal: a worker that runs out takes the other's remaining tests).
 test: export SCSP_ENV := test
 test: install assets
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## make lint: ruff; bandit on the app packages (config and justified skips: pyproject.toml
 ## [tool.bandit]); pip-audit on requirements.lock (.ci/pip_audit.py: fails on a known

@@ -161,6 +161,36 @@ def personas(coordinator, chair, scrutineer, wmp_lead, wmp_officer, health_offic
             "health_officer": health_officer}
 
 
+@pytest.fixture(scope="module")
+def _matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("matrix-media")
+    holder: dict = {"media": media}
+
+    def build():
+        from tests.matrix import build_world
+
+        personas = make_personas()
+        holder.update(personas=personas, world=build_world(personas))
+
+    from tests.demo_data import demo_loaded
+
+    with demo_loaded(django_db_blocker, media, seed=build):
+        yield holder
+
+
+@pytest.fixture
+def matrix_world(_matrix_world, db, settings):
+    """The URL matrix's personas and world (``tests.matrix.build_world``) as
+    ``{"personas": ..., "world": ...}``, built once for the module that asks (rolled back at
+    its end: :func:`tests.demo_data.demo_loaded`). Each test runs in a savepoint inside it, so
+    what its requests write is undone before the next test; files saved while the world was
+    built are where the pages look for them."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "scsp.storage.SafeFileSystemStorage",
+        "OPTIONS": {"location": str(_matrix_world["media"])}}}
+    return _matrix_world
+
+
 @pytest.fixture
 def client():
     """Django's test client whose ``force_login`` also passes the second factor (a confirmed
@@ -183,6 +213,20 @@ def client_for(client):
     return sign_in
 
 
+def worker_redis_url(url: str, worker: str | None = None) -> str:
+    """``url`` with a database of its own for this pytest-xdist worker (``gw0`` -> 1, ``gw1``
+    -> 2, ...; 0 without xdist), so two workers sharing CI's Redis never see each other's
+    queues: a Celery worker started by a test on one xdist worker must not take the tasks of a
+    test on another."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    worker = worker if worker is not None else os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{int(worker[2:]) + 1}"))
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     """A real Redis: TEST_REDIS_URL when CI provides one, else a throwaway redis-server."""
@@ -192,6 +236,7 @@ def redis_url():
 
     url = os.environ.get("TEST_REDIS_URL")
     if url:
+        url = worker_redis_url(url)
         need("Redis", redis_ping(url), f"TEST_REDIS_URL={url} does not answer PING")
         yield url
         return

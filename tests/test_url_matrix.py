@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-import tests.matrix as matrix_pkg
-from tests.matrix import PERSONAS
+from tests.matrix import PERSONAS, row_modules
 
-MODULES = [
-    importlib.import_module(f"tests.matrix.{m.name}")
-    for m in pkgutil.iter_modules(matrix_pkg.__path__)
-    if m.name.startswith("rows_")
-]
+MODULES = row_modules()
 ROWS = [row for module in MODULES for row in module.ROWS]
 # The Django admin's own pages are guarded as one unit by the admin site (staff only);
 # the matrix covers its index, and tests/scsp/test_admin.py checks a sample of the rest.
@@ -64,13 +56,14 @@ def test_rows_are_unique_and_complete():
 
 
 @pytest.fixture
-def world(personas, db):
-    world = {}
-    for module in MODULES:
-        builder = getattr(module, "build_world", None)
-        if builder:
-            builder(world, personas)
-    return world
+def personas(matrix_world):
+    return matrix_world["personas"]
+
+
+@pytest.fixture
+def world(matrix_world):
+    """Built once for the module (``tests/conftest.py`` ``matrix_world``)."""
+    return matrix_world["world"]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.url_name for row in ROWS])

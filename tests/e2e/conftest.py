@@ -66,6 +66,8 @@ FOCUS_STOPS = 60  # how many Tab stops of each page the focus check visits
 #: E2E_A11Y_REPORT=path lists the checks' problems on every page in that file instead of
 #: failing at the first page (to see everything that needs fixing in one run). axe still fails.
 REPORT_ONLY = os.environ.get("E2E_A11Y_REPORT")
+#: E2E_SIGN_IN_FORM=1: every journey.sign_in types the password and the code (see sign_in).
+SIGN_IN_FORM = os.environ.get("E2E_SIGN_IN_FORM") == "1"
 
 pytestmark = pytest.mark.browser
 
@@ -245,9 +247,18 @@ class Journey:
         finally:
             page.evaluate("() => window.__scspA11y.endFocusWalk()")
 
-    def sign_in(self, user, password: str = PASSWORD):
-        """The password, then "Check it's you" with the code the person's authenticator app
-        shows now (a test persona gets one with a known secret: ``tests.mfa``)."""
+    def sign_in(self, user, password: str = PASSWORD, *, through_the_form: bool = False):
+        """Sign ``user`` in and land on the home page, checked.
+
+        By default the browser is given the session the suite's test client makes (password
+        and second factor passed, ``tests.mfa.Client``, as ``client_for`` does): a journey that
+        is not about signing in does not retype it. ``through_the_form=True`` (the sign-in
+        journeys, and those about a session ending) types the password, then on "Check it's
+        you" the code the person's authenticator app shows now (a test persona gets one with a
+        known secret: ``tests.mfa``); ``E2E_SIGN_IN_FORM=1`` makes every journey do that."""
+        if not (through_the_form or SIGN_IN_FORM):
+            self._sign_in_with_a_session(user)
+            return
         from tests.mfa import give_device, next_code
 
         device = give_device(user)
@@ -261,6 +272,20 @@ class Journey:
         self.page.get_by_role("button", name="Continue").click()
         self.page.wait_for_url(self.url("/"))
         self.check()
+
+    def _sign_in_with_a_session(self, user):
+        from django.conf import settings
+
+        from tests.mfa import Client
+
+        client = Client()
+        client.force_login(user)
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.page.context.clear_cookies()
+        self.page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": key,
+                                        "url": self.base_url}])
+        self.goto("/")
+        assert urlsplit(self.page.url).path == "/", f"not signed in: on {self.page.url}"
 
     def sign_out(self):
         self.page.get_by_role("button", name="Sign out").click()

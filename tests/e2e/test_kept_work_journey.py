@@ -85,7 +85,7 @@ def sign_in_from_here(journey, user, lands_on: str):
 
 def test_the_warning_by_keyboard_stays_signed_in(journey, wmp_officer, action, settings):
     page = journey.page
-    journey.sign_in(wmp_officer)
+    journey.sign_in(wmp_officer, through_the_form=True)
     short_sessions(settings)
     journey.goto(action.get_absolute_url())
     body = page.locator("body")
@@ -122,7 +122,7 @@ def test_the_warning_by_keyboard_stays_signed_in(journey, wmp_officer, action, s
 def test_ignored_the_page_goes_to_sign_in_and_keeps_the_typing(journey, wmp_officer, action,
                                                                settings):
     page = journey.page
-    journey.sign_in(wmp_officer)
+    journey.sign_in(wmp_officer, through_the_form=True)
     short_sessions(settings)
     journey.goto(f"/actions/{action.pk}/progress/")
     page.get_by_label("What has happened since the last update").fill(
@@ -143,7 +143,7 @@ def test_a_file_stays_attached_after_an_error(journey, wmp_officer, action, tmp_
     page = journey.page
     register = tmp_path / "Training register.pdf"
     register.write_bytes(pdf())
-    journey.sign_in(wmp_officer)
+    journey.sign_in(wmp_officer, through_the_form=True)
     journey.goto(f"/actions/{action.pk}/progress/")
     page.get_by_label("Evidence files (optional)").set_input_files(str(register))
     page.get_by_role("button", name="Save the update").click()  # no note: an error
@@ -167,7 +167,7 @@ def test_typed_when_the_session_ended_comes_back_after_signing_in(journey, wmp_o
     page = journey.page
     register = tmp_path / "Dip sample.pdf"
     register.write_bytes(pdf())
-    journey.sign_in(wmp_officer)
+    journey.sign_in(wmp_officer, through_the_form=True)
     journey.goto(f"/actions/{action.pk}/progress/")
     note = "Dip sample of 20 notifications: all screened within the day."
     page.get_by_label("What has happened since the last update").fill(note)
@@ -196,7 +196,7 @@ def test_typed_when_the_session_ended_comes_back_after_signing_in(journey, wmp_o
 
 def test_mark_as_complete_form(journey, wmp_officer, action):
     page = journey.page
-    journey.sign_in(wmp_officer)
+    journey.sign_in(wmp_officer, through_the_form=True)
     journey.goto(action.get_absolute_url())
     page.get_by_role("link", name="Mark as complete").click()
     journey.check()

@@ -25,7 +25,7 @@ def test_persona_signs_in_sees_home_and_signs_out(journey, role):
     user = UserFactory(email=f"{role.value}@scsp.test", full_name="Alex Example",
                        agency=agency, role=role)
 
-    journey.sign_in(user)
+    journey.sign_in(user, through_the_form=True)
     page = journey.page
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Alex"
     assert str(role.label) in page.locator("main").inner_text()

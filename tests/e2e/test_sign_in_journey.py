@@ -92,5 +92,6 @@ def test_first_sign_in_enrols_then_a_code_signs_in(journey):
 
 
 def test_sign_in_with_a_code_from_the_app(journey, wmp_officer):
-    journey.sign_in(wmp_officer)  # the password, then the code typed on "Check it's you"
+    # The password, then the code typed on "Check it's you".
+    journey.sign_in(wmp_officer, through_the_form=True)
     assert journey.page.get_by_role("heading", level=1).inner_text().startswith("Welcome")

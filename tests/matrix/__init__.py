@@ -10,6 +10,8 @@ Statuses: 200 page, 302 redirect (anonymous -> sign-in), 403 visible but not all
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -48,3 +50,19 @@ class Row:
     query: str = ""
     note: str = ""
     extra_ok: tuple[int, ...] = field(default_factory=tuple)
+
+
+def row_modules() -> list:
+    """The ``rows_<app>.py`` modules beside this file."""
+    return [importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)
+            if m.name.startswith("rows_")]
+
+
+def build_world(personas: dict) -> dict:
+    """The objects the rows need: every ``rows_<app>.py`` module's ``build_world``."""
+    world: dict = {}
+    for module in row_modules():
+        builder = getattr(module, "build_world", None)
+        if builder:
+            builder(world, personas)
+    return world

@@ -76,14 +76,9 @@ def test_the_public_pages_are_the_marked_ones_and_the_matrix_agrees():
 
 @pytest.fixture
 def world(personas):
-    from tests.test_url_matrix import MODULES
+    from tests.matrix import build_world
 
-    world = {}
-    for module in MODULES:
-        builder = getattr(module, "build_world", None)
-        if builder:
-            builder(world, personas)
-    return world
+    return build_world(personas)
 
 
 @pytest.mark.parametrize("with_device", [True, False], ids=["has-app", "no-app"])

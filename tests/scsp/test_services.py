@@ -105,3 +105,14 @@ def test_a_real_celery_worker_consumes_from_redis(redis_url, tmp_path):
         log_file.close()
     log = (tmp_path / "worker.log").read_text()
     assert "scsp.tasks.ping" in log and "'hello from the test'" in log
+
+
+def test_each_xdist_worker_gets_a_redis_database_of_its_own():
+    """Two pytest-xdist workers share CI's Redis: each takes its own database, so a Celery
+    worker one test starts never takes the tasks of a test on the other."""
+    from tests.conftest import worker_redis_url
+
+    url = "redis://127.0.0.1:6390/0"
+    assert worker_redis_url(url, worker="") == url  # one process: the URL as given
+    assert worker_redis_url(url, worker="gw0") == "redis://127.0.0.1:6390/1"
+    assert worker_redis_url(url, worker="gw1") == "redis://127.0.0.1:6390/2"
