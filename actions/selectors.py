@@ -189,16 +189,22 @@ def mark_working_days_overdue(actions, *, today: dt.date, cal) -> list:
 
 
 def impact_reviews_of(action: Action) -> list:
-    """The action's impact reviews, oldest first, each with its evidence and rating (and what
-    the rating led to). Two queries."""
+    """The action's impact reviews, oldest first, each with its rating (and what the rating
+    led to) and its evidence as ``evidence_items``. Always two queries, with or without
+    reviews (a prefetch would skip its query when there are none, so the page's count would
+    depend on the action's state)."""
     from actions.models import ImpactEvidence
 
-    return list(
-        action.impact_reviews.select_related(
-            "rating", "rating__rated_by", "rating__follow_up_action", "rating__next_review")
-        .prefetch_related(Prefetch("evidence", queryset=ImpactEvidence.objects
-                                   .select_related("added_by").order_by("added_at", "id")))
+    reviews = list(action.impact_reviews.select_related(
+        "rating", "rating__rated_by", "rating__follow_up_action", "rating__next_review")
         .order_by("number"))
+    items: dict[int, list] = {review.pk: [] for review in reviews}
+    for item in (ImpactEvidence.objects.filter(review__action=action)
+                 .select_related("added_by").order_by("added_at", "id")):
+        items[item.review_id].append(item)
+    for review in reviews:
+        review.evidence_items = items[review.pk]
+    return reviews
 
 
 def action_detail(action: Action, *, today: dt.date, cal=None) -> dict:
@@ -223,7 +229,7 @@ def action_detail(action: Action, *, today: dt.date, cal=None) -> dict:
     files = {u.pk: list(u.evidence.all()) for u in updates}
     reviews = impact_reviews_of(action)
     for review in reviews:
-        for item in review.evidence.all():
+        for item in review.evidence_items:
             item.files = files.get(item.update_id, [])
     pending = next((c for c in changes if c.decision == TargetDateChange.Decision.PENDING),
                    None)

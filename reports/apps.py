@@ -49,7 +49,7 @@ class ReportsConfig(AppConfig):
                        _("The annual report's SLPR figures and the children in notifications "
                          "and referrals, by ethnicity, sex, age and disability."),
                        reads_reports, order=41, group=group))
-        register(Entry(_("Learning themes"), "reports:theme_list",
+        register(Entry(_("Impact by learning theme"), "reports:theme_list",
                        _("Each theme over three years: where it was seen, the actions that "
                          "address it, their impact, and whether it came back after them."),
                        reads_reports, order=41, group=group))

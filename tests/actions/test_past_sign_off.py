@@ -60,8 +60,10 @@ def test_the_coordinator_records_a_past_sign_off(client_for, coordinator, action
     assert fresh.status == S.SIGNED_OFF and fresh.signed_off_by == coordinator
     assert fresh.signed_off_at == dt.datetime(2023, 3, 14, 12, tzinfo=LONDON)
     assert fresh.sign_off_entered_at == NOW
-    assert fresh.updates.get(kind="decision").note == (
+    assert fresh.updates.get(kind="decision", status_to=S.SIGNED_OFF).note == (
         "Signed off on 14 March 2023, on the evidence of completion (entered after the event).")
+    # Its impact review counts from the day it was signed off, not from the day it was entered.
+    assert fresh.impact_reviews.get().due_on == dt.date(2023, 9, 14)
     detail = " ".join(client.get(action.get_absolute_url()).content.decode().split())
     assert ("on 14 Mar 2023; entered after the event by Carol Coordinator on 5 Dec 2026"
             in detail)

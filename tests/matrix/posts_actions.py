@@ -174,7 +174,7 @@ POSTS = [
          data=lambda w, u: {"actions": [w["wmp_awaiting"].pk], "decision": "sign_off",
                             "note": "Registers checked for each team."},
          writes={"actions.Action": "status signed_off_by signed_off_at version",
-                 "actions.ProgressUpdate": "+", **NOTICES},
+                 "actions.ProgressUpdate": "+", "actions.ImpactReview": "+", **NOTICES},
          changes=("actions.Action", "actions.ProgressUpdate"),
          check=_status("wmp_awaiting", ActionStatus.SIGNED_OFF, by="signed_off_by"),
          note="bulk sign-off: the ticked actions, each through action_sign_off"),

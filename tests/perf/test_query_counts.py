@@ -75,7 +75,7 @@ def test_query_counts_do_not_grow_with_the_data(monkeypatch, settings):
     # The sweep: a fixed number of queries to build the digests, then a fixed number per
     # message it sends.
     assert abs(small["sweep_dry"] - larger["sweep_dry"]) <= 1  # a section may be empty
-    assert larger["sweep_dry"] <= 10
+    assert larger["sweep_dry"] <= 12  # 9 for actions and clocks, 3 for impact reviews (issue 19)
     per_message = [(c["sweep_real"] - c["sweep_dry"]) / max(c["sweep_real_messages"], 1)
                    for c in (small, larger)]
     assert abs(per_message[0] - per_message[1]) < 0.5
