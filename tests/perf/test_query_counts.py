@@ -64,7 +64,15 @@ def test_query_counts_do_not_grow_with_the_data(monkeypatch, settings):
     assert small["open_all_rows"] == larger["open_all_rows"] == 25
     pages_only = [k for k in small if not k.startswith("sweep") and not k.endswith("_rows")]
     assert len(pages_only) == 14 + len(pages.ACCESS_LOG_ITEMS)  # every page, the bare one too
-    assert {k: small[k] for k in pages_only} == {k: larger[k] for k in pages_only}
+    # One case's access log for the last month: which of the case's records have events in
+    # that window (relative to today) differs between the sizes and from day to day (seen on
+    # CI: 12 and 15), and the page reads each kind of record it shows once; so it is bounded
+    # by the kinds of record, not by the rows, and not compared for equality.
+    varies = {"access_log_case"}
+    assert {k: small[k] for k in pages_only if k not in varies} == {
+        k: larger[k] for k in pages_only if k not in varies}
+    assert small["access_log_case"] <= 16 and larger["access_log_case"] <= 16, (
+        small["access_log_case"], larger["access_log_case"])
     # The lists stay within the budget.
     assert small["overdue_agency"] <= 12
     assert small["open_all"] <= 12
