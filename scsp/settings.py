@@ -185,6 +185,8 @@ MIDDLEWARE = [
     "scsp.audit.refusals.RefusalLogMiddleware",
     "scsp.middleware.RefuseNulBytesMiddleware",
     *MIDDLEWARE,
+    # Innermost: a GET's reads are appended to the access log once its response is ready.
+    "scsp.audit.access.DeferredAccessLogMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 #: Who may read /metrics (scsp/metrics.py): addresses or networks, comma-separated.

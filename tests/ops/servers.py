@@ -56,11 +56,13 @@ class PostgresServer:
     def url(self, name: str = "scsp") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
 
-    def start(self):
+    def start(self, options: str = ""):
+        self.options = options or getattr(self, "options", "")
         _as_postgres([str(PGBIN / "pg_ctl"), "-D", self.data, "-l",
                       os.path.join(self.root, "server.log"), "-w", "-t", "60", "-o",
                       f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-                      "-c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start"])
+                      "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                      + self.options, "start"])
         self.running = True
         return self
 

@@ -106,3 +106,25 @@ def test_calendar_costs_one_query(django_assert_num_queries):
         cal = calendar()
     for i in range(30):
         cal.add_working_days(D(2026, 1, 1), i)
+
+
+def test_counting_agrees_with_stepping_day_by_day():
+    """``working_days_between`` counts by arithmetic; stepping one day at a time (the rule as
+    written) gives the same answer over spans across weekends, bank holidays, closure days,
+    year ends and years, in both directions."""
+    import random
+
+    rng = random.Random(2026)
+    closures = frozenset(dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(3000))
+                         for _ in range(40))
+    cal = WorkingCalendar(closures)
+
+    def stepped(start, end):
+        sign, (a, b) = (1, (start, end)) if start <= end else (-1, (end, start))
+        return sign * sum(1 for k in range(1, (b - a).days + 1)
+                          if cal.is_working_day(a + dt.timedelta(days=k)))
+
+    for _ in range(400):
+        start = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(3000))
+        end = start + dt.timedelta(days=rng.randrange(-800, 800))
+        assert cal.working_days_between(start, end) == stepped(start, end), (start, end)
