@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import logging
 import os
+import socket
 import subprocess
 import sys
 import time
 from email import policy
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.db import connection
@@ -158,7 +159,7 @@ def test_worker_and_beat_deliver_each_digest_once(redis_url, tmp_path, coordinat
 
 
 def test_redis_down_keeps_the_app_serving_and_reminders_follow(
-    redis_url, tmp_path, client, settings, coordinator, wmp_officer
+    redis_url, tmp_path, client, settings, coordinator, wmp_officer, caplog
 ):
     """Stop Redis: a request that enqueues still succeeds (logged), /healthz says 503; start a
     Redis again: the sweep and a worker send the queued notice and the digest once."""
@@ -168,6 +169,11 @@ def test_redis_down_keeps_the_app_serving_and_reminders_follow(
     settings.REDIS_URL = down.url
     assert client.get("/healthz").status_code == 200
     down.stop()  # ...is stopped while the app serves requests
+    # Hold its port (bound, not listening: a connect is refused) so no other test's server can
+    # start on it while this test expects nothing there.
+    held = socket.socket()
+    held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    held.bind(("127.0.0.1", down.port))
     settings.CELERY_TASK_ALWAYS_EAGER = False
     from scsp.celery import app
 
@@ -185,17 +191,24 @@ def test_redis_down_keeps_the_app_serving_and_reminders_follow(
                                lead_officer=wmp_officer, target_date=dt.date(2026, 11, 10),
                                status=ActionStatus.AWAITING_SIGN_OFF, title="Update the policy")
         client.force_login(coordinator)
-        with mock.patch.object(emails.log, "warning") as warning:
+        with caplog.at_level(logging.WARNING, logger=emails.log.name):
             response = client.post(f"/actions/{action.pk}/return/", {
                 "version": action.version, "reason": "Please attach the signed policy."})
         assert response.status_code == 302, response.content.decode()[:3000]
-        assert "could not enqueue" in warning.call_args.args[0]
+        assert response["Location"] == action.get_absolute_url(), response["Location"]
+        action.refresh_from_db()
+        assert action.status == ActionStatus.RETURNED
+        state = (f"broker={app.conf.broker_url} eager={app.conf.task_always_eager} "
+                 f"logged={[r.getMessage() for r in caplog.records]}")
+        assert any("could not enqueue" in r.getMessage() for r in caplog.records
+                   if r.name == emails.log.name), state
         notice = Reminder.objects.get(kind=Reminder.Kind.EVENT, recipient=wmp_officer)
         assert notice.status == Reminder.Status.PENDING
         assert client.get("/healthz").status_code == 503
     finally:
         app.conf.task_always_eager = True
         point_broker_at("memory://")
+        held.close()
     with Inbox() as inbox:
         env = process_env(redis_url, inbox.port, REMINDER_SCHEDULE_SECONDS="2",
                           REMINDER_BEAT_DATE=TUESDAY.isoformat())
