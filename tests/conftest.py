@@ -24,6 +24,25 @@ from tests.mfa import Client
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop + the ORM
 
 
+@pytest.fixture(scope="session")
+def django_db_use_migrations(request):
+    """On SQLite the test database is made from the models, not by running the migrations
+    (~20 s of each worker's start went to Django rendering migration states). Nothing is lost:
+    ``make test`` runs ``makemigrations --check`` first (the migrations give exactly the models'
+    schema), their only database-level extra is PostgreSQL's audit-trail trigger, and every
+    migration runs for real on PostgreSQL (the test database in CI, and the ops tests'
+    ``manage.py migrate``) and on SQLite in ``make run``. ``--migrations`` asks for them here
+    too; ``--no-migrations`` skips them on PostgreSQL as well."""
+    from django.db import connection
+
+    option = request.config.option
+    if getattr(option, "nomigrations", False):
+        return False
+    if "--migrations" in request.config.invocation_params.args:
+        return True
+    return connection.vendor != "sqlite"
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
