@@ -1,5 +1,6 @@
 """``make bench`` itself keeps working: the harness seeds a small size into a fresh SQLite
-database (its tables made from the models), measures every item against its floor and writes the table and targets."""
+database (its tables made from the models), measures every item against its floor and writes
+the table and targets."""
 
 import json
 
