@@ -31,7 +31,7 @@ from audits.models import (
     Grade,
     RagRating,
 )
-from demo.core import DEMO_PASSWORD, demo_email
+from demo.core import demo_email, demo_password_hash
 from scsp.models import Agency, Role, Theme, User
 
 K = Agency.Kind
@@ -97,7 +97,7 @@ def _person(email, full_name, agency, role=Role.AGENCY_LEAD) -> User:
         email=email, defaults={"full_name": full_name, "agency": agency, "role": role,
                                "job_title": "Designated safeguarding lead"})
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.save()
     return user
 

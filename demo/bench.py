@@ -27,14 +27,13 @@ import datetime as dt
 import random
 from collections import defaultdict
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from actions.models import Action, ActionPlan, ActionStatus, OriginKind, ProgressUpdate
 from audits.models import REFERENCE_PREFIX, Audit, AuditKind, AuditStatus
 from demo import bench_audit, bench_impact
-from demo.core import DEMO_PASSWORD
+from demo.core import demo_password_hash
 from reviews.models import (
     AgencySummary,
     Case,
@@ -171,7 +170,7 @@ def build(*, actions: int = FULL_ACTIONS, today: dt.date | None = None, out=None
     if made_bu:  # the demo's own business unit, so `seed_demo` after this finds it
         bu = Agency.objects.create(name="SCSP Business Unit", short_name="SCSP BU",
                                    kind=AgencyKind.OTHER, is_business_unit=True)
-    password = make_password(DEMO_PASSWORD)
+    password = demo_password_hash()
     people = [
         User(email=COORDINATOR, full_name="Bench Co-ordinator", role=Role.COORDINATOR, agency=bu,
              password=password, is_staff=True),

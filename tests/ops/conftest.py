@@ -1,16 +1,49 @@
-"""Fixtures of the operations tests: a file store that is really full or really read-only
-(a small tmpfs mounted for the test; needs root, as CI runs)."""
+"""Fixtures of the operations tests: the migrated schema they start from, and a file store
+that is really full or really read-only (a small tmpfs mounted for the test; needs root, as
+CI runs)."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import subprocess
 
 import pytest
 
 from tests.services import need
+
+
+@pytest.fixture(scope="session")
+def migrate(tmp_path_factory, worker_id):
+    """``migrate(env)``: the app's database in ``env`` gets every migration. The first call in
+    a session runs ``manage.py migrate`` as an operator would and keeps a ``pg_dump`` of the
+    result (a lock file makes the workers take turns); later calls restore that dump and ask
+    ``manage.py migrate --check`` that nothing is left to apply. Each migrate is ~20 s of
+    Django rendering migration states; the ops tests needed it four times a run."""
+    from tests.ops.servers import PGBIN, manage
+
+    root = tmp_path_factory.getbasetemp()
+    root = root.parent if worker_id != "master" else root  # shared by the xdist workers
+    dump, lock = root / "ops-migrated.dump", root / "ops-migrated.lock"
+
+    def run(env: dict) -> None:
+        url = env["DATABASE_URL"]  # postgres://postgres@127.0.0.1:PORT/NAME
+        with open(lock, "w") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            if not dump.exists():
+                manage(env, "migrate", "--noinput")
+                partial = dump.with_suffix(".partial")
+                subprocess.run([str(PGBIN / "pg_dump"), "-Fc", "-f", str(partial), url],
+                               check=True, capture_output=True)
+                partial.rename(dump)
+                return
+        subprocess.run([str(PGBIN / "pg_restore"), "--no-owner", "-d", url, str(dump)],
+                       check=True, capture_output=True)
+        manage(env, "migrate", "--check")
+
+    return run
 
 
 def _mount(path, *options) -> bool:

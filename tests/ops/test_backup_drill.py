@@ -41,7 +41,7 @@ def failing(env, *args) -> str:
 
 
 @pytest.mark.parametrize("store", ["local", pytest.param("s3", marks=pytest.mark.s3)])
-def test_backup_destroy_restore_and_serve(tmp_path, store, request):
+def test_backup_destroy_restore_and_serve(tmp_path, store, request, migrate):
     s3 = request.getfixturevalue("moto_s3") if store == "s3" else None
     pg = PostgresServer().start()
     web = None
@@ -52,7 +52,7 @@ def test_backup_destroy_restore_and_serve(tmp_path, store, request):
         env = app_env(pg.url(), None, media,
                       BACKUP_ENCRYPTION_KEY=Fernet.generate_key().decode(),
                       **(s3.environment(bucket) if s3 else {}))
-        manage(env, "migrate", "--noinput")
+        migrate(env)
         manage(env, "seed_demo")
         manage(env, "scan_waiting_files")
         before = query(env, STATE)

@@ -46,7 +46,7 @@ def query(env, code: str):
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def stack(tmp_path_factory, migrate):
     tmp = tmp_path_factory.mktemp("outages")
     pg = PostgresServer().start()
     redis = FixedPortRedis().start()
@@ -54,7 +54,7 @@ def stack(tmp_path_factory):
     env = app_env(pg.url(), redis.url, tmp / "media")
     web = None
     try:
-        manage(env, "migrate", "--noinput")
+        migrate(env)
         manage(env, "seed_demo")
         web, base = gunicorn(env, tmp / "gunicorn.log")
         yield {"pg": pg, "redis": redis, "env": env, "base": base, "tmp": tmp, "web": web}

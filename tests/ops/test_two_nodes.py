@@ -58,7 +58,7 @@ def from_address(source: str, port: int, path: str, session: str, headers=None):
     return response.status, body
 
 
-def test_two_nodes_behind_nginx(tmp_path, moto_s3):
+def test_two_nodes_behind_nginx(tmp_path, moto_s3, migrate):
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     need("nginx", Path(nginx).exists(), "apt-get install nginx")
     pg = PostgresServer().start()
@@ -69,7 +69,7 @@ def test_two_nodes_behind_nginx(tmp_path, moto_s3):
         bucket = moto_s3.new_bucket()
         env = app_env(pg.url(), redis.url, tmp_path / "media", TRUSTED_PROXY_COUNT="1",
                       DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", **moto_s3.environment(bucket))
-        manage(env, "migrate", "--noinput")
+        migrate(env)
         manage(env, "seed_demo")
         node_a, base_a = gunicorn(env, tmp_path / "a.log", workers=1)
         procs.append(node_a)
