@@ -326,3 +326,28 @@ def file_store(request):
     if request.param == "s3":
         return request.getfixturevalue("object_store")
     return None
+
+
+#: The longest tests (`.ci/run` prints the slowest 40), longest first. They start first, so a
+#: worker is never left running one of them alone at the end while the other idles; xdist's
+#: worksteal shares out the many short tests behind them.
+SLOW_FIRST = (
+    "tests/ops/test_backup_drill.py",
+    "tests/ops/test_two_nodes.py",
+    "tests/ops/test_outages.py",
+    "tests/test_hostile_input.py",
+    "tests/e2e/",
+    "tests/perf/",
+    "tests/reports/test_bench_data.py",
+    "tests/reminders/test_integration.py",
+    "tests/reports/test_queries.py",
+    "tests/scsp/test_mfa.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        return next((i for i, prefix in enumerate(SLOW_FIRST)
+                     if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
+
+    items.sort(key=rank)  # stable: the rest keep their order
