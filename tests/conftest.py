@@ -60,6 +60,15 @@ def _fast_and_isolated(settings, tmp_path):
     from scsp import emails
 
     emails._broker_down_until = 0.0  # a broker failure in one test does not pause the next
+    yield
+    from celery import current_app
+
+    from scsp.celery import app
+
+    if current_app._get_current_object() is not app:  # shared tasks follow the current app
+        app.set_current()
+        pytest.fail("this test left another Celery app current: later tests' tasks would go to "
+                    "its broker instead of running (Celery(..., set_as_current=False))")
 
 
 #: The agencies and people the personas are made of: the fixtures below and

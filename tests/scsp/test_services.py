@@ -92,8 +92,11 @@ def test_a_real_celery_worker_consumes_from_redis(redis_url, tmp_path):
         cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
     )
     try:
-        client = Celery(broker=redis_url)
-        client.send_task("scsp.tasks.ping", args=["hello from the test"])
+        # Not the current app: shared tasks would follow it to this broker in every later test
+        # of this process (they were published to Redis and never ran, not run eagerly).
+        client = Celery(broker=redis_url, set_as_current=False)
+        with client:
+            client.send_task("scsp.tasks.ping", args=["hello from the test"])
         # Tasks keep no results (no result backend): the worker's own log line says it ran.
         deadline = time.monotonic() + 60
         while "succeeded" not in (tmp_path / "worker.log").read_text():
