@@ -26,21 +26,31 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop 
 
 @pytest.fixture(scope="session")
 def django_db_use_migrations(request):
-    """On SQLite the test database is made from the models, not by running the migrations
-    (~20 s of each worker's start went to Django rendering migration states). Nothing is lost:
-    ``make test`` runs ``makemigrations --check`` first (the migrations give exactly the models'
-    schema), their only database-level extra is PostgreSQL's audit-trail trigger, and every
-    migration runs for real on PostgreSQL (the test database in CI, and the ops tests'
-    ``manage.py migrate``) and on SQLite in ``make run``. ``--migrations`` asks for them here
-    too; ``--no-migrations`` skips them on PostgreSQL as well."""
+    """The test databases are made from the models, not by running the migrations (~25 s of
+    each worker's start went to Django rendering migration states). Nothing is lost: ``make
+    test`` runs ``makemigrations --check`` first (the migrations give exactly the models'
+    schema); their only database-level extra, PostgreSQL's audit-trail trigger, is added by
+    :func:`django_db_setup` below from the migration's own code; and every migration runs for
+    real on PostgreSQL in the ops tests (``tests/ops/conftest.py`` ``migrate``) and on SQLite
+    in ``make run``. ``--migrations`` runs them here too."""
+    return "--migrations" in request.config.invocation_params.args
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_use_migrations):
+    """pytest-django's test databases, plus on PostgreSQL the audit trail's append-only
+    trigger when the database was made from the models (``scsp/0007_audit_trail_sealed``)."""
+    if django_db_use_migrations:
+        return
+    from importlib import import_module
+
     from django.db import connection
 
-    option = request.config.option
-    if getattr(option, "nomigrations", False):
-        return False
-    if "--migrations" in request.config.invocation_params.args:
-        return True
-    return connection.vendor != "sqlite"
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            sealed = import_module("scsp.migrations.0007_audit_trail_sealed")
+            with connection.schema_editor() as editor:
+                sealed.add_triggers(None, editor)
 
 
 @pytest.fixture(autouse=True)
@@ -336,27 +346,3 @@ def file_store(request):
         return request.getfixturevalue("object_store")
     return None
 
-
-#: The longest tests (`.ci/run` prints the slowest 40), longest first. They start first, so a
-#: worker is never left running one of them alone at the end while the other idles; xdist's
-#: worksteal shares out the many short tests behind them.
-SLOW_FIRST = (
-    "tests/ops/test_backup_drill.py",
-    "tests/ops/test_two_nodes.py",
-    "tests/ops/test_outages.py",
-    "tests/test_hostile_input.py",
-    "tests/e2e/",
-    "tests/perf/",
-    "tests/reports/test_bench_data.py",
-    "tests/reminders/test_integration.py",
-    "tests/reports/test_queries.py",
-    "tests/scsp/test_mfa.py",
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    def rank(item):
-        return next((i for i, prefix in enumerate(SLOW_FIRST)
-                     if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
-
-    items.sort(key=rank)  # stable: the rest keep their order
