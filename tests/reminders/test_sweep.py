@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from actions.models import ActionStatus
 from actions.reminders import build_digests, is_weekly_summary_day, run_sweep
@@ -117,6 +118,29 @@ def test_weekly_summary_goes_to_coordinator_and_chair_on_the_first_working_day(
     assert weekly[0].period == MONDAY
     assert not [d for d in build_digests(today=TUESDAY, cal=CAL)
                 if d.kind == Reminder.Kind.WEEKLY_SUMMARY]
+
+
+def test_each_weekly_copy_greets_its_own_reader(plan, wmp_officer, coordinator, chair,
+                                                settings):
+    """The weekly list is rendered once and each copy gets its reader's name: in the HTML
+    escaped as the template escapes it; the date as the ``date`` filter wrote it."""
+    settings.ESCALATE_TO_PARTNERSHIP_AFTER_WORKING_DAYS = 20
+    chair.full_name = "<Charlotte&O'Brien> Chair"  # the short name is the first word
+    chair.save()
+    late = CAL.add_working_days(MONDAY, -25)
+    old = act(plan, wmp_officer, late)
+    weekly = {d.recipient.email: d for d in build_digests(today=MONDAY, cal=CAL)
+              if d.kind == Reminder.Kind.WEEKLY_SUMMARY}
+    for person in (coordinator, chair):
+        draft = weekly[person.email]
+        name = person.get_short_name()
+        assert draft.text_body.startswith(f"Dear {name},")
+        assert f"<p>Dear {escape(name)},</p>" in draft.html_body
+        assert "recipient-" not in draft.text_body + draft.html_body
+        for body in (draft.text_body, draft.html_body):
+            assert old.reference in body and f"{late.day} {late:%b %Y}" in body
+    assert "<Charlotte&" not in weekly[chair.email].html_body
+    assert "&lt;Charlotte&amp;O&#x27;Brien&gt;" in weekly[chair.email].html_body
 
 
 def test_subjects_say_how_many_in_plain_english(plan, wmp_officer, coordinator, settings):
