@@ -22,7 +22,6 @@ DEMO_TOTP_SECRET = "SCSPDEMOSCSPDEMOSCSPDEMOSCSPDEMO"  # nosec B105
 DEMO_TOTP_KEY = b32decode(DEMO_TOTP_SECRET).hex()
 
 
-
 def demo_password_hash() -> str:
     """The demo password hashed once per process and hasher (as ``demo.bench`` does): with
     production's 1,000,000 PBKDF2 iterations each hash costs 0.25 s, and hashing it for each
@@ -32,7 +31,7 @@ def demo_password_hash() -> str:
 
 
 @cache
-def _hash_with(hasher: str) -> str:
+def _hash_with(hasher: str) -> str:  # ``hasher`` only keys the cache (tests use a faster one)
     return make_password(DEMO_PASSWORD)
 
 

@@ -345,4 +345,3 @@ def file_store(request):
     if request.param == "s3":
         return request.getfixturevalue("object_store")
     return None
-
