@@ -16,12 +16,18 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.template import Template
 
 from scsp.models import Agency, Role
 from tests.factories import AgencyFactory, UserFactory
 from tests.mfa import Client
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop + the ORM
+
+#: Django's own template rendering, kept before pytest-django's test environment replaces it
+#: with the instrumented copy that gives the test client ``response.context``.
+_PLAIN_RENDER = Template._render
+assert _PLAIN_RENDER.__name__ == "_render", "conftest imported after setup_test_environment()"
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +60,15 @@ def django_db_setup(django_db_setup, django_db_blocker, django_db_use_migrations
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
+def _fast_and_isolated(request, settings, tmp_path):
+    """Every test: quick password hashing, its own media folder, e-mail kept in memory, empty
+    caches, and pages rendered as in production. The test client's ``response.context`` and
+    ``response.templates`` need Django's instrumented rendering, which copies the context at
+    every template and include (a fifth of a page's time in the hostile walks): a test that
+    reads them says so with ``@pytest.mark.template_context`` (without it they are ``None``)."""
+    instrumented = Template._render
+    if request.node.get_closest_marker("template_context") is None:
+        Template._render = _PLAIN_RENDER
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
@@ -71,6 +85,7 @@ def _fast_and_isolated(settings, tmp_path):
 
     emails._broker_down_until = 0.0  # a broker failure in one test does not pause the next
     yield
+    Template._render = instrumented
     from celery import current_app
 
     from scsp.celery import app

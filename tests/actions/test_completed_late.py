@@ -50,6 +50,7 @@ def test_lists_and_pages_say_completed_late(client_for, coordinator, pair):
     assert BADGE not in client.get(on_time.get_absolute_url()).content.decode()
 
 
+@pytest.mark.template_context
 def test_the_completed_late_filter(client_for, coordinator, pair):
     late, _on_time = pair
     response = client_for(coordinator).get(reverse("actions:all_actions"),
@@ -58,6 +59,7 @@ def test_the_completed_late_filter(client_for, coordinator, pair):
     assert 'id="id_late"' in response.content.decode()
 
 
+@pytest.mark.template_context
 def test_the_late_list_keeps_its_query_count(client_for, coordinator, wmp_officer):
     plan = PlanFactory(reference="AP-2026-402", owner=coordinator)
     today = timezone.localdate()

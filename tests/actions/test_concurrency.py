@@ -141,6 +141,7 @@ def test_two_people_in_two_browsers(client_for, django_user_model, wmp_officer, 
     assert wmp_action.updates.count() == 2
 
 
+@pytest.mark.template_context
 @pytest.mark.django_db
 def test_resubmitting_does_not_undo_untouched_fields(client_for, wmp_officer, wmp_lead,
                                                      wmp_action):
@@ -162,6 +163,7 @@ def test_resubmitting_does_not_undo_untouched_fields(client_for, wmp_officer, wm
     assert wmp_action.blocked and wmp_action.updates.count() == 2
 
 
+@pytest.mark.template_context
 @pytest.mark.django_db
 def test_both_changed_the_same_field(client_for, coordinator, wmp_officer, wmp_action):
     target = reverse("actions:action_update", args=[wmp_action.pk])

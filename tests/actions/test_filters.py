@@ -130,6 +130,7 @@ def test_sorting(coordinator, data):
         a.reference for a in by_rag)
 
 
+@pytest.mark.template_context
 def test_pages_fetch_keys_first_and_keep_the_order(client, coordinator, data):
     """The list view sorts and slices keys, then fetches the rows (``KeysFirstPaginator`` +
     ``selectors.list_rows``): the same rows, in the same order, with the same RAG as the

@@ -87,6 +87,7 @@ def test_xlsx(register, client_for, coordinator):
     assert len(rows) == 3
 
 
+@pytest.mark.template_context
 def test_the_page_stays_flat(client_for, coordinator, wmp_officer):
     plan = PlanFactory(reference="AP-2026-072", owner=coordinator)
     theme = ThemeFactory(name="Exploitation")

@@ -90,6 +90,7 @@ LISTS = [
 
 @pytest.mark.parametrize(("persona", "name", "data"), LISTS,
                          ids=[f"{p}-{n}-{'-'.join(d) or 'plain'}" for p, n, d in LISTS])
+@pytest.mark.template_context
 def test_action_lists_and_exports(request, client_for, wmp_officer, themes, persona, name, data,
                                   django_assert_max_num_queries):
     plan = PlanFactory()
@@ -100,6 +101,7 @@ def test_action_lists_and_exports(request, client_for, wmp_officer, themes, pers
     print(f"{persona} {name} {data}: {n} queries")
 
 
+@pytest.mark.template_context
 def test_plan_list(client_for, wmp_officer, coordinator, themes,
                    django_assert_max_num_queries):
     def grow(n):
@@ -111,6 +113,7 @@ def test_plan_list(client_for, wmp_officer, coordinator, themes,
     print(f"plan list: {n} queries")
 
 
+@pytest.mark.template_context
 def test_plan_detail(client_for, health_officer, wmp_officer, themes,
                      django_assert_max_num_queries):
     plan = PlanFactory()
@@ -134,6 +137,7 @@ def test_plan_detail(client_for, health_officer, wmp_officer, themes,
     print(f"plan detail: {n} queries")
 
 
+@pytest.mark.template_context
 def test_action_detail(client_for, coordinator, wmp_officer, themes,
                        django_assert_max_num_queries):
     action = ActionFactory(lead_agency=wmp_officer.agency, lead_officer=wmp_officer,
@@ -163,6 +167,7 @@ def test_action_detail(client_for, coordinator, wmp_officer, themes,
     print(f"action detail: {n} queries")
 
 
+@pytest.mark.template_context
 def test_decisions(client_for, coordinator, wmp_officer, django_assert_max_num_queries):
     plan = PlanFactory()
 

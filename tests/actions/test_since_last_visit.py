@@ -134,6 +134,7 @@ def test_every_dashboard_has_the_panel(request, client_for, who):
     assert 'id="since-heading"' in page and "Nothing has changed since you last signed in" in page
 
 
+@pytest.mark.template_context
 def test_the_panel_keeps_its_query_count(client_for, coordinator, wmp_officer):
     """1 changed action, then 25, more than the panel shows: the home page takes the same
     number of queries; the latest 15 are listed."""

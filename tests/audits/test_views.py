@@ -228,6 +228,7 @@ def test_the_scrutineer_reads_but_cannot_write(client_for, scrutineer, in_modera
     assert in_moderation.status == AuditStatus.MODERATION
 
 
+@pytest.mark.template_context
 def test_lists_stay_in_scope(client_for, coordinator, live_macfa, wmp, sct, wmp_officer):
     make_macfa(coordinator, [sct], title="Only the Trust", today=today())
     RotaSlotFactory(agency=sct, title="Trust slot", lead=coordinator)
@@ -382,6 +383,7 @@ def test_wording_written_by_people_is_never_html_or_template_code(
 
 # --- rota ------------------------------------------------------------------------------------
 
+@pytest.mark.template_context
 def test_late_slots_say_so_in_words(client_for, coordinator, wmp, sct):
     now = today()
     last_year = now.replace(day=1) - dt.timedelta(days=70)
@@ -444,6 +446,7 @@ def count_queries(client, url, *, shows: list[str] | None = None, rows: int | No
     return len(ctx.captured_queries)
 
 
+@pytest.mark.template_context
 def test_audit_list_queries_do_not_grow(client_for, coordinator, wmp, wmp_officer):
     lead = coordinator
     first = AuditFactory(lead=lead, created_by=lead)

@@ -12,6 +12,7 @@ from scsp.models import AccessEvent, AccessEventCase, ChainHead
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.template_context
 def test_benchmark_events_are_sealed_and_linked_to_their_cases(client_for, scrutineer):
     counts = bench.build(actions=40, access_events=600)
     assert counts["access_events"] == AccessEvent.objects.count() == 600

@@ -53,6 +53,7 @@ def build_and_count(size, monkeypatch):
     return count_all(monkeypatch)
 
 
+@pytest.mark.template_context
 def test_query_counts_do_not_grow_with_the_data(monkeypatch, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     small = build_and_count(SMALL, monkeypatch)

@@ -102,6 +102,7 @@ def test_annual_share(world, chair):
     assert impact_share(chair, year, asat) == (1, 2)  # A partly evident; B not yet
 
 
+@pytest.mark.template_context
 def test_theme_page_warns_and_lists_both(world, client_for, scrutineer):
     listing = client_for(scrutineer).get(reverse("reports:theme_list")).content.decode()
     assert reverse("reports:theme_detail", args=[world["theme"].pk]) in listing
@@ -148,6 +149,7 @@ def test_the_workbook_sheets(world, chair):
     assert rows[1][5] == "AP-2025-010-02 (12 May 2025); AP-2025-010-01 (12 May 2025)"
 
 
+@pytest.mark.template_context
 def test_theme_page_queries_stay_flat(client_for, chair, coordinator, wmp_officer):
     from tests.querycount import assert_flat
 

@@ -92,6 +92,7 @@ def actions_in_panel(response) -> int:
     return panel["open"] + panel["awaiting"]
 
 
+@pytest.mark.template_context
 def test_the_running_quarters_report(client_for, chair, coordinator):
     """Measured: 42 queries for the whole page, the same for 1 row of everything as for 25:
     the quarter's reviews and audits, its actions (the live table: by plan, by agency, the
@@ -108,6 +109,7 @@ def test_the_running_quarters_report(client_for, chair, coordinator):
     assert second.context["report"].headline.notifications == 25
 
 
+@pytest.mark.template_context
 def test_a_finished_quarters_report_read_from_history(client_for, chair, coordinator):
     """Measured: 47 queries (two as-at sources, the history and the dated records, for the
     actions of this quarter and the previous one, each after checking the cache; 6 for the
@@ -133,6 +135,7 @@ def test_a_table_as_csv(client_for, coordinator):
     # section (the tables are built from the whole report)
 
 
+@pytest.mark.template_context
 def test_a_finished_quarter_seen_again_comes_from_the_cache(client_for, chair, coordinator):
     """Nothing written since the last view: its action counts (and the previous quarter's)
     are not worked out again; four small queries check that nothing changed."""
@@ -148,6 +151,7 @@ def test_a_finished_quarter_seen_again_comes_from_the_cache(client_for, chair, c
     assert first == fourth < third
 
 
+@pytest.mark.template_context
 def test_the_annual_figures(client_for, scrutineer, coordinator):
     """Measured: 16 queries (2 the share of actions signed off rated evident)."""
     client = client_for(scrutineer)
@@ -163,6 +167,7 @@ def test_the_annual_figures(client_for, scrutineer, coordinator):
 # --- Dashboards (the home page) ---------------------------------------------------------------------
 
 
+@pytest.mark.template_context
 def test_the_coordinators_dashboard(client_for, coordinator, wmp_officer):
     """Measured: 15 queries for the whole home page (the panel's own: calendar 1, clocks 4,
     decisions 4, overdue by agency 1)."""
@@ -184,6 +189,7 @@ def test_the_coordinators_dashboard(client_for, coordinator, wmp_officer):
     assert len(panel["clocks"]) == 12
 
 
+@pytest.mark.template_context
 def test_the_chairs_and_scrutineers_dashboard(client_for, chair, coordinator):
     """Measured: 14 queries (this quarter's headline: its reviews, audits and actions)."""
     client = client_for(chair)
@@ -194,6 +200,7 @@ def test_the_chairs_and_scrutineers_dashboard(client_for, chair, coordinator):
     assert panel_of(second, "board")["headline"].rapid_reviews == 25
 
 
+@pytest.mark.template_context
 def test_the_agency_leads_dashboard(client_for, wmp_lead, wmp_officer, coordinator):
     """Measured: 10 queries for the whole home page (one is the closure days, for "N working
     days overdue"; one the agency summaries they are to write, issue 18)."""
@@ -206,6 +213,7 @@ def test_the_agency_leads_dashboard(client_for, wmp_lead, wmp_officer, coordinat
     assert panel_of(second, "actions")["whose"] == "agency"
 
 
+@pytest.mark.template_context
 def test_the_officers_dashboard(client_for, wmp_lead, wmp_officer, coordinator):
     """At most 10 queries (one is the closure days; one the agency summaries delegated to
     them, issue 18)."""

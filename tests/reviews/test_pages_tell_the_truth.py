@@ -60,6 +60,7 @@ def test_the_sign_off_page_before_a_decision(client_for, coordinator, chair, wmp
         assert "Decision: ." not in body and "csrfmiddlewaretoken" not in body
 
 
+@pytest.mark.template_context
 def test_the_decision_form_never_offers_a_date_it_refuses(client_for, coordinator, wmp):
     case = f.notification(by=coordinator, agencies=[wmp])
     rr = case.rapid_review

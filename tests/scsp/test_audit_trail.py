@@ -189,6 +189,7 @@ def test_changes_show_labels_and_display_values_across_a_case(coordinator, child
             "reviews.Child"} <= timeline
 
 
+@pytest.mark.template_context
 def test_the_change_history_page_filters_across_record_types(client_for, coordinator,
                                                              scrutineer, child_case):
     ThemeFactory(name="Early help")
@@ -209,6 +210,7 @@ def test_the_change_history_page_filters_across_record_types(client_for, coordin
     assert AccessEvent.objects.get(kind=Kind.EXPORT).object_type == "scsp.ChangeEvent"
 
 
+@pytest.mark.template_context
 def test_change_history_queries_do_not_grow(client_for, coordinator):
     client = client_for(coordinator)
 
@@ -223,6 +225,7 @@ def test_change_history_queries_do_not_grow(client_for, coordinator):
 # --- the access log page -------------------------------------------------------------------
 
 
+@pytest.mark.template_context
 def test_who_looked_at_child_1s_minutes_last_month(client_for, chair, coordinator, scrutineer,
                                                    health_officer, child_case, other_case):
     rr = child_case.rapid_review
@@ -254,6 +257,7 @@ def test_who_looked_at_child_1s_minutes_last_month(client_for, chair, coordinato
     assert logged.object_type == "scsp.AccessEvent" and "Child 1" in logged.detail
 
 
+@pytest.mark.template_context
 def test_the_record_type_filter_lists_the_types_that_occur(client_for, scrutineer,
                                                            coordinator, child_case):
     client_for(coordinator).get(reverse("reviews:case_detail", args=[child_case.pk]))
@@ -274,6 +278,7 @@ def test_a_csv_cell_cannot_run_a_formula(client_for, scrutineer, coordinator):
     assert "'=HYPERLINK" in body
 
 
+@pytest.mark.template_context
 def test_access_log_queries_do_not_grow(client_for, scrutineer, wmp_officer, child_case):
     client = client_for(scrutineer)
 
@@ -294,6 +299,7 @@ def test_an_invalid_date_range_says_so(client_for, scrutineer):
 # --- a member of staff's records -----------------------------------------------------------
 
 
+@pytest.mark.template_context
 def test_a_persons_page_answers_a_subject_access_request(client_for, coordinator, wmp,
                                                          wmp_officer, child_case):
     action = ActionFactory(lead_agency=wmp, lead_officer=wmp_officer)
@@ -440,6 +446,7 @@ def test_retention_keeps_held_cases_and_records_what_it_removed(
     assert case_history.reason == "Claim settled."
 
 
+@pytest.mark.template_context
 def test_legal_hold_is_the_coordinators_with_a_reason(client_for, coordinator, chair,
                                                       child_case):
     url = reverse("reviews:case_legal_hold", args=[child_case.pk])

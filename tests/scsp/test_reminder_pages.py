@@ -51,6 +51,7 @@ def test_reminder_text_is_readable_in_the_browser(client, wmp_officer):
     assert "AP-2026-001-01: due 30 Nov" in body
 
 
+@pytest.mark.template_context
 def test_log_queries_do_not_grow(client, coordinator, wmp_officer):
     days = iter(dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(100))
 

@@ -234,6 +234,7 @@ def test_access_log_lists_events_and_filters(client, coordinator, wmp_officer):
     assert "must be on or before" in response.content.decode()
 
 
+@pytest.mark.template_context
 @pytest.mark.django_db
 def test_access_log_queries_do_not_grow(client, scrutineer, wmp_officer):
     from scsp.audit import record_access

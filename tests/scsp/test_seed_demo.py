@@ -68,6 +68,7 @@ class TestTheLoadedDemo:
         for short in ("SWBNHS", "WMAS", "SCVO", "PROB", "EDU"):
             assert Agency.objects.filter(short_name=short).exists()
 
+    @pytest.mark.template_context
     def test_demo_sign_ins_work_with_the_printed_code(self, client):
         response = client.post("/accounts/sign-in/", {"username": "officer.wmp@scsp.example",
                                                       "password": DEMO_PASSWORD})
