@@ -12,6 +12,8 @@ from scsp.models import Agency, User
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 27)
+#: A twentieth of the benchmark's 20,000 actions: large enough for its proportions to show.
+ACTIONS = 1000
 
 
 def test_scaled_counts_and_the_issue_proportions():
@@ -24,20 +26,20 @@ def test_scaled_counts_and_the_issue_proportions():
 
 
 def _check_scaled_counts():
-    counts = bench.build(actions=2000, today=TODAY)
+    counts = bench.build(actions=ACTIONS, today=TODAY)
     # Fixed at every size; the rest scale with the actions (20,000 -> the issue's figures).
     assert counts["agencies"] == Agency.objects.count() == 50
     assert counts["users"] == User.objects.count() == 500
-    assert counts["actions"] == Action.objects.count() == 2000
-    assert counts["plans"] == ActionPlan.objects.count() == 150
-    assert counts["cases"] == Case.objects.count() == 200
-    assert counts["rapid_reviews"] == RapidReview.objects.count() == 100
+    assert counts["actions"] == Action.objects.count() == ACTIONS
+    assert counts["plans"] == ActionPlan.objects.count() == 75
+    assert counts["cases"] == Case.objects.count() == 100
+    assert counts["rapid_reviews"] == RapidReview.objects.count() == 50
     assert counts["updates"] == ProgressUpdate.objects.count()
-    assert 9_000 <= counts["updates"] <= 11_000  # about 5 an action (100,000 at full size)
+    assert 4_500 <= counts["updates"] <= 5_500  # about 5 an action (100,000 at full size)
     # About 15% overdue, 10% due within 14 days, the rest later or closed.
-    overdue = Action.objects.overdue(TODAY).count() / 2000
+    overdue = Action.objects.overdue(TODAY).count() / ACTIONS
     soon = Action.objects.open().filter(
-        target_date__gte=TODAY, target_date__lte=TODAY + dt.timedelta(days=14)).count() / 2000
+        target_date__gte=TODAY, target_date__lte=TODAY + dt.timedelta(days=14)).count() / ACTIONS
     assert 0.12 <= overdue <= 0.18, overdue
     assert 0.07 <= soon <= 0.13, soon
     # Impact reviews in proportion: one per signed-off action (and the next after "not yet").
@@ -49,8 +51,8 @@ def _check_scaled_counts():
     assert counts["impact_ratings"] == ImpactRating.objects.count() > 0
     assert not Action.objects.filter(themes__isnull=True).exists()
     # Built once: a second call adds nothing.
-    assert bench.build(actions=2000, today=TODAY) == {}
-    assert Action.objects.count() == 2000
+    assert bench.build(actions=ACTIONS, today=TODAY) == {}
+    assert Action.objects.count() == ACTIONS
 
 
 def test_deterministic():
