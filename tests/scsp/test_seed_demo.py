@@ -34,13 +34,6 @@ def test_seed_demo_twice_creates_no_duplicates():
     assert "python manage.py demo_code EMAIL" in out.getvalue()
 
 
-def test_demo_code_refuses_outside_the_demo_settings(settings):
-    call_command("seed_demo", stdout=StringIO())
-    settings.DEMO_DATA_ALLOWED = False
-    with pytest.raises(CommandError, match="Refusing"):
-        call_command("demo_code", "coordinator@scsp.example", stdout=StringIO())
-
-
 def test_demo_code_is_only_for_the_demo_authenticator(coordinator):
     from tests.mfa import give_device
 
@@ -58,6 +51,14 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.mark.usefixtures("demo")
 class TestTheLoadedDemo:
+    def test_demo_code_refuses_outside_the_demo_settings(self, settings):
+        out = StringIO()
+        call_command("demo_code", "coordinator@scsp.example", stdout=out)  # the demo settings
+        assert out.getvalue().strip().isdigit()
+        settings.DEMO_DATA_ALLOWED = False
+        with pytest.raises(CommandError, match="Refusing"):
+            call_command("demo_code", "coordinator@scsp.example", stdout=StringIO())
+
     def test_demo_partnership_is_sandwell(self):
         statutory = set(Agency.objects.filter(kind=Agency.Kind.STATUTORY)
                         .values_list("short_name", flat=True))
