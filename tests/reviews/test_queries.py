@@ -75,10 +75,9 @@ def measured(django_db_setup, django_db_blocker, tmp_path_factory):
         personas = make_personas()
         coordinator = personas["coordinator"]
         agencies = [personas["wmp_officer"].agency, personas["health_officer"].agency]
-        clients = {}
-        for persona in PERSONAS:
-            clients[persona] = Client()
-            clients[persona].force_login(personas[persona])
+        clients = {persona: Client() for persona in PERSONAS}
+        for persona, client in clients.items():
+            client.force_login(personas[persona])
         urls = {(name, query): reverse(name) + "?" + query.format(wmp=agencies[0].pk)
                 for name, query in PAGES}
         add_cases(coordinator, agencies, 1, 1)
