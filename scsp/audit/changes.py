@@ -9,20 +9,26 @@ changed fields as people read them (the field's label; choices by their display 
 related records by name; long text cut short), computed once, at write time, against the
 previous version. The pages query the index; the historical tables stay the source of the
 full record. Index rows are sealed in the "change" hash chain (``scsp.audit.chain``).
+
+A bulk load in one transaction (``seed_demo``) writes its index rows together at the end
+(:func:`indexed_at_the_end`) instead of one at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import threading
+from collections import defaultdict
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from scsp import case_links
 from scsp.audit.access import reference_of
-from scsp.audit.chain import append
+from scsp.audit.chain import append, append_many
 from scsp.models import ChangeEvent
 
 log = logging.getLogger(__name__)
@@ -30,6 +36,52 @@ log = logging.getLogger(__name__)
 MAX_VALUE = 200
 #: Fields whose changes say nothing to a reader (an edit counter).
 IGNORED = frozenset({"version"})
+#: Inside :func:`indexed_at_the_end`: the index rows waiting to be written, with their cases
+#: and their historical row (model, id).
+_pending = threading.local()
+#: Ids asked for at a time when checking that historical rows are still there.
+CHUNK = 500
+
+
+@contextlib.contextmanager
+def indexed_at_the_end():
+    """For a bulk load in one transaction (``seed_demo``): the index rows of every version
+    written inside the block are sealed onto the chain and inserted together when it ends
+    (:func:`scsp.audit.chain.append_many`: four statements), instead of one at a time (three
+    or four statements each: on the demo partnership's 1,400 versions, most of the load's
+    queries). Same rows, same order, same seals.
+
+    Must be entered inside the transaction that writes the versions: the rows are written
+    before it commits. A version written inside a savepoint that was rolled back later (a
+    service retrying after an IntegrityError) is no longer in its historical table, so its
+    index row is dropped, as it would have been rolled back with it: each waiting row's
+    version is looked up before the chain is written. Nothing reads the index meanwhile (only
+    pages and the home page's "since your last visit" panel do). Nested blocks join the
+    outermost one. If the block fails, nothing is written (the transaction rolls back)."""
+    if getattr(_pending, "rows", None) is not None:
+        yield
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("indexed_at_the_end() must be inside the load's transaction")
+    _pending.rows = []
+    try:
+        yield
+        rows, _pending.rows = _pending.rows, None
+        _write(rows)
+    finally:
+        _pending.rows = None
+
+
+def _write(rows) -> None:
+    ids = defaultdict(list)
+    for _event, _cases, (history_model, pk) in rows:
+        ids[history_model].append(pk)
+    there = set()
+    for history_model, pks in ids.items():
+        for start in range(0, len(pks), CHUNK):
+            there.update((history_model, pk) for pk in history_model.objects.filter(
+                pk__in=pks[start:start + CHUNK]).values_list("pk", flat=True))
+    append_many([(event, cases) for event, cases, version in rows if version in there])
 
 
 def on_history(sender, instance, history_instance, history_user=None,
@@ -60,7 +112,12 @@ def record_change(*, instance, history, user=None, reason=None) -> ChangeEvent:
         reason=str(reason or "")[:300],
         changes=changes,
     )
-    return append(event, cases=case_links.cases_of(instance))
+    cases = case_links.cases_of(instance)
+    pending = getattr(_pending, "rows", None)
+    if pending is not None:
+        pending.append((event, cases, (type(history), history.pk)))
+        return event
+    return append(event, cases=cases)
 
 
 def _short(text: str) -> str:

@@ -9,7 +9,7 @@ import io
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,8 +17,9 @@ from actions import services as action_services
 from reviews import services
 from scsp.audit import Kind, record_access
 from scsp.audit.chain import verify
+from scsp.audit.changes import indexed_at_the_end
 from scsp.audit.refusals import seal_refusals
-from scsp.models import AccessEvent, AccessEventCase, ChainHead, ChangeEvent
+from scsp.models import AccessEvent, AccessEventCase, ChainHead, ChangeEvent, ChangeEventCase
 from tests.actions.factories import ActionFactory
 from tests.factories import ThemeFactory
 from tests.querycount import assert_flat, page_rows
@@ -404,6 +405,76 @@ def test_the_change_history_chain_catches_an_edit(coordinator):
     assert verify("change").ok
     _tamper("UPDATE scsp_changeevent SET label = 'Something else' WHERE id = %s", [change.pk])
     assert f"row #{change.seq}" in str(verify("change").problems[0])
+
+
+def _index_rows(after: int):
+    """The change history's index after row ``after`` as a reader sees it, in chain order (no
+    times or seals, and no records' ids: PostgreSQL does not take back the ids of rows rolled
+    back; each row's record is checked to exist instead)."""
+    from django.apps import apps
+
+    rows = ChangeEvent.objects.filter(seq__gt=after).order_by("seq").values_list(
+        "seq", "model_label", "object_id", "reference", "label", "history_type", "user_id",
+        "changes", "case_reference", "other_cases")
+    for row in rows:
+        assert apps.get_model(row[1])._default_manager.filter(pk=row[2]).exists(), row
+    links = sorted(ChangeEventCase.objects.filter(event__seq__gt=after)
+                   .values_list("event__seq", "case_reference"))
+    return [(*row[:2], *row[3:7], [c for c in row[7] if c[0] != "version_at"], *row[8:])
+            for row in rows], links
+
+
+def _some_changes(coordinator, wmp):
+    """A case (its child, Rapid Review, themes: versions of several records with case links), a
+    theme made and renamed, and a case whose savepoint is rolled back (a service retrying)."""
+    case = f.notification(by=coordinator, agencies=[wmp], pseudonyms=("Child 9",))
+    f.decided(case, by=coordinator)
+    theme = ThemeFactory(name="Neglect")
+    theme.name = "Neglect and emotional harm"
+    theme.save()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        f.notification(by=coordinator, agencies=[wmp], pseudonyms=("Rolled back",))
+        raise RuntimeError("the savepoint is rolled back")
+
+
+def test_a_bulk_load_writes_the_same_index_rows_at_its_end(coordinator, wmp):
+    """``indexed_at_the_end`` (``seed_demo``): the same index rows and case links, sealed in the
+    same order, as writing each version's row at once; a version rolled back with its
+    savepoint leaves no row; the chain verifies."""
+    before = ChainHead.objects.get(name="change").seq
+    first = transaction.savepoint()
+    _some_changes(coordinator, wmp)
+    one_at_a_time = _index_rows(before)
+    transaction.savepoint_rollback(first)
+    assert ChainHead.objects.get(name="change").seq == before
+
+    with indexed_at_the_end():
+        _some_changes(coordinator, wmp)
+        assert ChainHead.objects.get(name="change").seq == before  # written when it ends
+    assert _index_rows(before) == one_at_a_time
+    rows, links = one_at_a_time
+    assert len(rows) > 10 and links  # versions of several records, with their cases
+    assert {"reviews.Case", "reviews.Child", "reviews.RapidReview", "scsp.Theme"} <= {
+        row[1] for row in rows}
+    assert "Rolled back" not in str(one_at_a_time)
+    assert verify("change").ok
+    assert ChainHead.objects.get(name="change").seq == before + len(rows)
+
+
+def test_a_failed_bulk_load_writes_no_index_rows(coordinator, wmp):
+    before = ChangeEvent.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic(), indexed_at_the_end():
+        ThemeFactory(name="Neglect")
+        raise RuntimeError("the load failed")
+    assert ChangeEvent.objects.count() == before
+    ThemeFactory(name="Exploitation")  # and later changes are written at once again
+    assert ChangeEvent.objects.count() == before + 1 and verify("change").ok
+
+
+def test_a_bulk_load_must_be_inside_its_transaction(transactional_db):
+    with pytest.raises(RuntimeError, match="inside the load's transaction"), \
+            indexed_at_the_end():
+        pass
 
 
 def test_a_different_key_fails_every_row(coordinator, settings):
