@@ -360,3 +360,32 @@ def file_store(request):
     if request.param == "s3":
         return request.getfixturevalue("object_store")
     return None
+
+
+#: The longest tests that use no test database (each starts its own PostgreSQL, gunicorn,
+#: Redis or SQLite file), about four minutes of a worker's time together. pytest-django puts
+#: the tests without a database last, so these ran at the very end, where a 66 s backup drill
+#: taken by one worker left the other idle; first, they are spread out by the workers'
+#: stealing while the short tests fill the gaps.
+LONG_WITHOUT_TEST_DATABASE = (
+    "tests/ops/test_backup_drill.py",
+    "tests/ops/test_two_nodes.py",
+    "tests/ops/test_outages.py",
+    "tests/perf/test_bench_harness.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (database tests, then transactional ones, then the rest):
+    :data:`LONG_WITHOUT_TEST_DATABASE` first, each file's tests kept together and in order. A
+    test moved there must not use the test database (it would run before the others expect)."""
+    first = [item for item in items if item.nodeid.split("::")[0] in LONG_WITHOUT_TEST_DATABASE]
+    for item in first:
+        uses = {"db", "transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") or uses:
+            raise pytest.UsageError(f"{item.nodeid} uses the test database: it cannot be moved "
+                                    "before the tests that expect the database as they left it")
+    if first:
+        moved = {id(item) for item in first}
+        items[:] = first + [item for item in items if id(item) not in moved]
