@@ -6,13 +6,15 @@ ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 ## Test processes (pytest-xdist): one per core. PYTEST_WORKERS=0 runs the suite in one process.
 PYTEST_WORKERS ?= auto
+## Extra flags for installing the lock file (CI: --no-compile, see .ci/run).
+PIP_INSTALL_FLAGS ?=
 
 .PHONY: run test lint format worker beat bench loadtest install assets clean-db
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet $(PIP_INSTALL_FLAGS) -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
