@@ -133,14 +133,11 @@ def append_many(rows: list[tuple[object, list]]) -> None:
         raise TypeError("append_many takes the rows of one chain")
     with transaction.atomic(savepoint=False):
         head = lock_heads()[model.CHAIN]
-        seq, last = head.seq, head.hash
-        key = _key()
         for row, cases in rows:
             _name_cases(row, cases)
-            seq += 1
-            row.seq, row.prev_hash = seq, last
-            row.hash = last = seal_values(model, {n: getattr(row, n) for n in model.CHAINED}, key)
-        model.objects.bulk_create([row for row, _cases in rows], batch_size=500)
+        events = [row for row, _cases in rows]
+        seq, last = bulk_rows(model, events, start_seq=head.seq, start_hash=head.hash)
+        model.objects.bulk_create(events, batch_size=500)
         ChainHead.objects.filter(name=head.name).update(seq=seq, hash=last)
         head.seq, head.hash = seq, last
         link = LINKS[model.CHAIN]
@@ -156,7 +153,8 @@ def bulk_rows(model, rows: list, *, start_seq: int = 0, start_hash: str = "",
               key: bytes | None = None) -> tuple[int, str]:
     """Seal unsaved ``rows`` (in order) as a continuation of a chain ending at
     ``start_seq``/``start_hash``, for ``bulk_create`` by the benchmark data; returns the new
-    end. The caller saves the rows and moves the head (:func:`set_head`)."""
+    end. The caller saves the rows and moves the head (:func:`set_head`, or as
+    :func:`append_many` does)."""
     seq, last = start_seq, start_hash
     key = key or _key()
     for row in rows:
